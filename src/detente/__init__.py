@@ -1,0 +1,27 @@
+"""Détente: phased ceasefire-and-exchange agreements as precise, checkable specifications.
+
+The public Python API; the CLI and the web application are thin clients of it::
+
+    import detente
+    agreement = detente.load("examples/jan-2025-ceasefire/agreement.yaml")
+"""
+
+from detente.errors import DetenteError, Problem, SpecError, UnreadableError
+from detente.language.loader import load, load_located, load_text
+from detente.language.model import Agreement, Clause, Expectation, Party, Phase, Stock
+
+__all__ = [
+    "Agreement",
+    "Clause",
+    "DetenteError",
+    "Expectation",
+    "Party",
+    "Phase",
+    "Problem",
+    "SpecError",
+    "Stock",
+    "UnreadableError",
+    "load",
+    "load_located",
+    "load_text",
+]

@@ -1,0 +1,102 @@
+"""The ``detente`` command: a thin client of the Python API.
+
+Exit codes (every command): 0 all good; 1 problems found (invalid input, an
+expectation violated or unknown, a broken ledger); 2 a path that cannot be read
+or a usage error. No command prints a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from detente.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE, SpecError, UnreadableError
+
+app = typer.Typer(
+    name="detente",
+    help="Write phased ceasefire-and-exchange agreements as precise specs; check, compare, monitor.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def report_problems(exc: SpecError) -> None:
+    for problem in exc.problems:
+        err.print(str(problem), markup=False, soft_wrap=True)
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Spec files (agreements or drafts).")],
+) -> None:
+    """Check spec files and print every problem as PATH:LINE:COL: error: sentence."""
+    from detente.language.loader import load
+
+    status = EXIT_OK
+    for path in paths:
+        try:
+            load(path)
+        except UnreadableError as exc:
+            err.print(str(exc), markup=False)
+            status = max(status, EXIT_UNREADABLE)
+        except SpecError as exc:
+            report_problems(exc)
+            status = max(status, EXIT_PROBLEMS) if status != EXIT_UNREADABLE else status
+        else:
+            out.print(f"{path}: ok", markup=False)
+    raise typer.Exit(status)
+
+
+@app.command()
+def show(path: Annotated[Path, typer.Argument(help="A spec file.")]) -> None:
+    """Print the agreement for a reader: parties, phase timeline, clauses, exchange schedule."""
+    from detente.language.loader import load
+    from detente.reports.terminal import show_agreement
+
+    agreement = _load_or_exit(path, load)
+    show_agreement(agreement, out)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the spec language."""
+    from detente.language.schema import schema_text
+
+    sys.stdout.write(schema_text())
+
+
+def _load_or_exit(path: Path, loader):  # type: ignore[no-untyped-def]
+    try:
+        return loader(path)
+    except UnreadableError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    except SpecError as exc:
+        report_problems(exc)
+        raise typer.Exit(EXIT_PROBLEMS) from None
+
+
+def main() -> None:
+    """Entry point: run the app, turning any stray error into one line and exit code 1."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # never a traceback for the user
+        err.print(f"detente: error: {type(exc).__name__}: {exc}", markup=False)
+        sys.exit(EXIT_PROBLEMS)
+
+
+if __name__ == "__main__":
+    main()

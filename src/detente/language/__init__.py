@@ -1,0 +1,1 @@
+"""The agreement language: YAML reader, typed model, expressions, loader and checks."""

@@ -1,0 +1,316 @@
+"""Semantic checks of a loaded agreement: what the shape alone cannot say.
+
+Each check is a function taking the :class:`Loaded` agreement and yielding
+problems; :data:`CHECKS` lists them in order. Adding a check touches this file
+and one line of that tuple.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from detente.errors import Problem
+from detente.language.expressions import ExpressionError, parse, reference_problems
+from detente.language.loader import Loaded
+from detente.language.model import Agreement, Clause, PowerAction, Role, When
+
+Check = Callable[[Loaded], Iterator[Problem]]
+
+
+def _p(loaded: Loaded, loc: tuple[str | int, ...], message: str) -> Problem:
+    path, line, col = loaded.where(loc)
+    return Problem(path, line, col, message)
+
+
+def names(agreement: Agreement) -> dict[str, set[str]]:
+    """The identifiers a spec defines, by kind (what expressions may refer to)."""
+    return {
+        "phase": {p.id for p in agreement.phases},
+        "clause": {c.id for c in agreement.clauses},
+        "negotiation": {c.id for c in agreement.clauses if c.negotiation is not None},
+        "stock": {s.id for s in agreement.stocks},
+        "party": {p.id for p in agreement.parties},
+    }
+
+
+# --------------------------------------------------------------------------- uniqueness
+
+
+def unique_ids(loaded: Loaded) -> Iterator[Problem]:
+    a = loaded.agreement
+    groups: dict[str, list[Any]] = {
+        "parties": a.parties,
+        "sources": a.sources,
+        "stocks": a.stocks,
+        "actions": a.actions,
+        "phases": a.phases,
+        "clauses": a.clauses,
+    }
+    for key, items in groups.items():
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                yield _p(loaded, (key, i, "id"), f"{key[:-1]} id {item.id!r} is used twice")
+            seen.add(item.id)
+    labels = Counter(e.label for e in a.expectations)
+    for i, e in enumerate(a.expectations):
+        if labels[e.label] > 1:
+            yield _p(loaded, ("expectations", i), f"expectation {e.label!r} is listed twice")
+
+
+# --------------------------------------------------------------------------- references
+
+
+def _party_ref(
+    loaded: Loaded, loc: tuple[str | int, ...], party: str, *, roles: tuple[Role, ...] = ()
+) -> Iterator[Problem]:
+    a = loaded.agreement
+    found = next((p for p in a.parties if p.id == party), None)
+    if found is None:
+        yield _p(loaded, loc, f"no party {party!r} in this agreement")
+    elif roles and found.role not in roles:
+        wanted = " or ".join(r.value for r in roles)
+        yield _p(loaded, loc, f"{party!r} is a {found.role.value}, but this must be a {wanted}")
+
+
+def _phase_ref(loaded: Loaded, loc: tuple[str | int, ...], phase: str) -> Iterator[Problem]:
+    if phase not in {p.id for p in loaded.agreement.phases}:
+        yield _p(loaded, loc, f"no phase {phase!r} in this agreement")
+
+
+def _stock_ref(loaded: Loaded, loc: tuple[str | int, ...], stock: str) -> Iterator[Problem]:
+    if stock not in {s.id for s in loaded.agreement.stocks}:
+        yield _p(loaded, loc, f"no stock {stock!r} in this agreement (declare it under `stocks`)")
+
+
+def _clause_ref(
+    loaded: Loaded, loc: tuple[str | int, ...], clause: str, kind: str | None = None
+) -> Iterator[Problem]:
+    a = loaded.agreement
+    found = next((c for c in a.clauses if c.id == clause), None)
+    if found is None:
+        yield _p(loaded, loc, f"no clause {clause!r} in this agreement")
+    elif kind is not None and found.kind != kind:
+        yield _p(loaded, loc, f"clause {clause!r} is a {found.kind}, not a {kind}")
+
+
+def _when_ref(loaded: Loaded, loc: tuple[str | int, ...], when: When | None) -> Iterator[Problem]:
+    if when is None:
+        return
+    a = loaded.agreement
+    if when.phase not in {p.id for p in a.phases}:
+        yield _p(loaded, (*loc, "phase"), f"no phase {when.phase!r} in this agreement")
+        return
+    phase = a.phase(when.phase)
+    if when.day is not None and phase.duration_days is not None and when.day > phase.duration_days:
+        yield _p(
+            loaded,
+            (*loc, "day"),
+            f"day {when.day} is outside {phase.id!r}, which lasts {phase.duration_days} days",
+        )
+    if when.at == "end" and phase.duration_days is None:
+        yield _p(loaded, loc, f"{phase.id!r} is open-ended: it has no end to count from")
+
+
+def references(loaded: Loaded) -> Iterator[Problem]:
+    a = loaded.agreement
+    for i, s in enumerate(a.stocks):
+        yield from _party_ref(loaded, ("stocks", i, "holder"), s.holder)
+    for i, ph in enumerate(a.phases):
+        if ph.starts.after is not None:
+            yield from _phase_ref(loaded, ("phases", i, "starts", "after"), ph.starts.after)
+        if ph.starts.upon_agreement is not None:
+            yield from _clause_ref(
+                loaded, ("phases", i, "starts", "upon_agreement"), ph.starts.upon_agreement, "negotiation"
+            )
+        if ph.at_expiry.negotiation is not None:
+            yield from _clause_ref(
+                loaded, ("phases", i, "at_expiry", "negotiation"), ph.at_expiry.negotiation, "negotiation"
+            )
+        if ph.at_expiry.clause is not None:
+            yield from _clause_ref(loaded, ("phases", i, "at_expiry", "clause"), ph.at_expiry.clause)
+    for i, c in enumerate(a.clauses):
+        yield from _clause_references(loaded, ("clauses", i), c)
+    for i, e in enumerate(a.expectations):
+        loc: tuple[str | int, ...] = ("expectations", i)
+        if e.protects is not None:
+            yield from _party_ref(loaded, (*loc, "protects"), e.protects, roles=(Role.party,))
+        for j, party in enumerate(e.parties or []):
+            yield from _party_ref(loaded, (*loc, "parties", j), party, roles=(Role.party,))
+        if e.formula is not None:
+            yield from _formula(loaded, (*loc, "formula"), e.formula, temporal=True)
+
+
+def _formula(
+    loaded: Loaded, loc: tuple[str | int, ...], text: str, *, temporal: bool
+) -> Iterator[Problem]:
+    try:
+        f = parse(text, temporal=temporal)
+    except ExpressionError as exc:
+        where = f" (at character {exc.column})" if exc.column else ""
+        yield _p(loaded, loc, f"cannot read {text!r}: {exc}{where}")
+        return
+    for sentence in reference_problems(f, names(loaded.agreement)):
+        yield _p(loaded, loc, sentence)
+
+
+def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) -> Iterator[Problem]:
+    a = loaded.agreement
+    if c.phase is not None:
+        yield from _phase_ref(loaded, (*loc, "phase"), c.phase)
+    if c.obligation is not None:
+        o, n = c.obligation, (*loc, "obligation")
+        yield from _party_ref(loaded, (*n, "debtor"), o.debtor)
+        yield from _party_ref(loaded, (*n, "creditor"), o.creditor)
+        if o.action not in a.action_ids:
+            yield _p(loaded, (*n, "action"), f"unknown action {o.action!r} (declare it under `actions`)")
+        if o.category is not None:
+            yield from _stock_ref(loaded, (*n, "category"), o.category)
+        yield from _when_ref(loaded, (*n, "window", "from"), o.window.from_)
+        yield from _when_ref(loaded, (*n, "window", "by"), o.window.by)
+        if o.recurrence is not None:
+            yield from _when_ref(loaded, (*n, "recurrence", "until"), o.recurrence.until)
+        if o.on_violation is not None:
+            yield from _clause_ref(loaded, (*n, "on_violation", "grants"), o.on_violation.grants, "power")
+    elif c.prohibition is not None:
+        p, n = c.prohibition, (*loc, "prohibition")
+        for j, party in enumerate(p.parties):
+            yield from _party_ref(loaded, (*n, "parties", j), party)
+        if p.act not in a.action_ids:
+            yield _p(loaded, (*n, "act"), f"unknown act {p.act!r} (declare it under `actions`)")
+        for j, phase in enumerate(p.during):
+            yield from _phase_ref(loaded, (*n, "during", j), phase)
+    elif c.exchange is not None:
+        x, n = c.exchange, (*loc, "exchange")
+        yield from _phase_ref(loaded, (*n, "phase"), x.phase)
+        yield from _party_ref(loaded, (*n, "releasing"), x.releasing)
+        yield from _party_ref(loaded, (*n, "counterpart"), x.counterpart)
+        for j, r in enumerate(x.ratios):
+            yield from _stock_ref(loaded, (*n, "ratios", j, "category"), r.category)
+            yield from _stock_ref(loaded, (*n, "ratios", j, "counter_category"), r.counter_category)
+        for j, rnd in enumerate(x.rounds):
+            for stock in rnd.release:
+                yield from _stock_ref(loaded, (*n, "rounds", j, "release", stock), stock)
+            for stock in rnd.counter_release or {}:
+                yield from _stock_ref(loaded, (*n, "rounds", j, "counter_release", stock), stock)
+        for stock in [*x.totals, *x.counter_totals]:
+            yield from _stock_ref(loaded, n, stock)
+    elif c.power is not None:
+        pw, n = c.power, (*loc, "power")
+        yield from _party_ref(loaded, (*n, "holder"), pw.holder)
+        for j, party in enumerate(pw.requires_consent):
+            yield from _party_ref(loaded, (*n, "requires_consent", j), party)
+        for j, phase in enumerate(pw.available.during):
+            yield from _phase_ref(loaded, (*n, "available", "during", j), phase)
+        yield from _when_ref(loaded, (*n, "available", "after"), pw.available.after)
+        if pw.available.condition is not None:
+            yield from _formula(loaded, (*n, "available", "if"), pw.available.condition, temporal=False)
+        yield from _power_target(loaded, n, pw.action, pw.target, pw.days)
+    elif c.negotiation is not None:
+        g, n = c.negotiation, (*loc, "negotiation")
+        for j, party in enumerate(g.between):
+            yield from _party_ref(loaded, (*n, "between", j), party)
+        for j, party in enumerate(g.mediators):
+            yield from _party_ref(
+                loaded, (*n, "mediators", j), party, roles=(Role.mediator, Role.guarantor)
+            )
+        yield from _when_ref(loaded, (*n, "starts_by"), g.starts_by)
+        if g.on_agreed is not None:
+            yield from _phase_ref(loaded, (*n, "on_agreed"), g.on_agreed)
+    elif c.extension is not None:
+        e, n = c.extension, (*loc, "extension")
+        yield from _phase_ref(loaded, (*n, "phase"), e.phase)
+        yield from _party_ref(loaded, (*n, "releasing"), e.releasing)
+        yield from _stock_ref(loaded, (*n, "category"), e.category)
+
+
+def _power_target(
+    loaded: Loaded, n: tuple[str | int, ...], action: PowerAction, target: str | None, days: int | None
+) -> Iterator[Problem]:
+    needs = {
+        PowerAction.declare_failed: "negotiation",
+        PowerAction.suspend_clause: "clause",
+        PowerAction.extend_phase: "phase",
+    }
+    kind = needs.get(action)
+    if kind is None:
+        if target is not None:
+            yield _p(loaded, (*n, "target"), f"{action.value} takes no `target`")
+    elif target is None:
+        yield _p(loaded, n, f"{action.value} needs a `target`: the {kind} it acts on")
+    elif kind == "phase":
+        yield from _phase_ref(loaded, (*n, "target"), target)
+    else:
+        yield from _clause_ref(loaded, (*n, "target"), target, "negotiation" if kind == "negotiation" else None)
+    if action == PowerAction.extend_phase and days is None:
+        yield _p(loaded, n, "extend_phase needs `days`: by how many days")
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def source_refs(loaded: Loaded) -> Iterator[Problem]:
+    """A source reference that is a bare word must name an entry of `sources`."""
+    declared = {s.id for s in loaded.agreement.sources}
+
+    def visit(value: Any, loc: tuple[str | int, ...]) -> Iterator[Problem]:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k == "source":
+                    refs = [v] if isinstance(v, str) else v if isinstance(v, list) else []
+                    for j, ref in enumerate(refs):
+                        if isinstance(ref, str) and _is_source_id(ref) and ref not in declared:
+                            at = (*loc, k) if isinstance(v, str) else (*loc, k, j)
+                            yield _p(loaded, at, f"no source {ref!r} under `sources`")
+                else:
+                    yield from visit(v, (*loc, k))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from visit(v, (*loc, i))
+
+    yield from visit(loaded.data, ())
+
+
+def _is_source_id(ref: str) -> bool:
+    return ref.replace("_", "a").isalnum() and ref[:1].isalpha() and ref.islower()
+
+
+# --------------------------------------------------------------------------- phases
+
+
+def phase_order(loaded: Loaded) -> Iterator[Problem]:
+    """Exactly one phase starts on entry into force, and phases start after earlier ones."""
+    a = loaded.agreement
+    first = [i for i, p in enumerate(a.phases) if p.starts.entry_into_force]
+    if len(first) != 1:
+        yield _p(
+            loaded,
+            ("phases",),
+            f"exactly one phase starts on entry_into_force; {len(first)} do",
+        )
+    index = {p.id: i for i, p in enumerate(a.phases)}
+    for i, p in enumerate(a.phases):
+        if p.starts.after is not None and p.starts.after in index and index[p.starts.after] >= i:
+            yield _p(
+                loaded,
+                ("phases", i, "starts", "after"),
+                f"{p.id!r} starts after {p.starts.after!r}, which is not an earlier phase",
+            )
+
+
+CHECKS: tuple[Check, ...] = (
+    unique_ids,
+    references,
+    source_refs,
+    phase_order,
+)
+
+
+def check_agreement(loaded: Loaded) -> list[Problem]:
+    """Every semantic problem of an agreement, in file order."""
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems.extend(check(loaded))
+    return problems

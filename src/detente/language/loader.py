@@ -1,0 +1,366 @@
+"""Load a spec file (an agreement, or a draft that extends one) into the typed model.
+
+Loading runs every stage and collects every problem before it gives up:
+decoding, YAML, shape (the JSON Schema's rules, through Pydantic), then the
+semantic checks of :mod:`detente.language.checks`. Problems point at the file,
+line and column they come from, even for a clause a draft inherited from its base.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from detente.errors import Problem, SpecError, UnreadableError
+from detente.language.model import Agreement, Draft
+from detente.language.yaml_reader import Locations, decode, read_yaml
+
+#: Largest spec file read, in bytes.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+#: Longest chain of drafts extending drafts.
+MAX_EXTENDS_DEPTH = 16
+
+LocPath = tuple[str | int, ...]
+
+
+@dataclass
+class Origins:
+    """Where each mapping or list of a (possibly merged) agreement came from.
+
+    Keyed by object identity: merging keeps the original objects, so a clause
+    inherited from a base file is still found in the base file.
+    """
+
+    table: dict[int, tuple[Locations, LocPath]] = field(default_factory=dict)
+    keep: list[Any] = field(default_factory=list)
+
+    def register_tree(self, value: Any, locs: Locations, loc: LocPath) -> None:
+        if isinstance(value, dict):
+            self._add(value, locs, loc)
+            for k, v in value.items():
+                self.register_tree(v, locs, (*loc, k))
+        elif isinstance(value, list):
+            self._add(value, locs, loc)
+            for i, v in enumerate(value):
+                self.register_tree(v, locs, (*loc, i))
+
+    def _add(self, obj: Any, locs: Locations, loc: LocPath) -> None:
+        self.table[id(obj)] = (locs, loc)
+        self.keep.append(obj)
+
+    def merge(self, other: Origins) -> None:
+        self.table.update(other.table)
+        self.keep.extend(other.keep)
+
+    def locate(self, root: Any, loc: Iterable[str | int], *, key: bool = False) -> tuple[
+        str, int | None, int | None
+    ]:
+        """File, line and column of the value at ``loc`` below ``root``."""
+        best: tuple[Locations, LocPath, int] | None = None
+        current: Any = root
+        steps = list(loc)
+        for depth in range(len(steps) + 1):
+            if id(current) in self.table:
+                locs, base = self.table[id(current)]
+                best = (locs, base, depth)
+            if depth == len(steps):
+                break
+            step = steps[depth]
+            if isinstance(current, dict) and step in current:
+                current = current[step]
+            elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+                current = current[step]
+            else:
+                break
+        if best is None:
+            return ("<unknown>", None, None)
+        locs, base, depth = best
+        line, col = locs.at((*base, *steps[depth:]), key=key)
+        return (locs.path, line, col)
+
+    def problem(self, root: Any, loc: Iterable[str | int], message: str) -> Problem:
+        path, line, col = self.locate(root, loc)
+        return Problem(path, line, col, message)
+
+
+@dataclass
+class Loaded:
+    """An agreement with the data it was validated from and where each part came from."""
+
+    agreement: Agreement
+    data: dict[str, Any]
+    origins: Origins
+    path: str
+
+    def where(self, loc: Iterable[str | int]) -> tuple[str, int | None, int | None]:
+        """File, line, column of a value, by its path inside the agreement mapping."""
+        return self.origins.locate(self.data, loc)
+
+
+def load(path: str | os.PathLike[str]) -> Agreement:
+    """Read, validate and check one spec file; raise :class:`SpecError` listing every problem."""
+    return load_located(path).agreement
+
+
+def load_located(path: str | os.PathLike[str]) -> Loaded:
+    """Like :func:`load`, but also return where each part of the agreement came from."""
+    from detente.language.checks import check_agreement
+
+    shown = str(path)
+    data, origins, problems = _load_raw(Path(path), shown, ())
+    if data is None:
+        raise SpecError(problems or [Problem(shown, None, None, "the file holds no agreement")])
+    agreement, shape_problems = _validate(data, origins, Agreement)
+    problems = [*problems, *shape_problems]
+    if agreement is None:
+        raise SpecError(problems)
+    loaded = Loaded(agreement, data, origins, shown)
+    problems.extend(check_agreement(loaded))
+    if any(p.severity == "error" for p in problems):
+        raise SpecError(problems)
+    return loaded
+
+
+def load_text(text: str, path: str = "<text>") -> Agreement:
+    """Validate a spec given as text (YAML or JSON). A draft cannot be given this way."""
+    from detente.language.checks import check_agreement
+
+    data, locs, problems = read_yaml(text, path)
+    if problems:
+        raise SpecError(problems)
+    origins = Origins()
+    agreement_data, problems = _agreement_mapping(data, locs, origins, allow_draft=False)
+    if agreement_data is None:
+        raise SpecError(problems)
+    agreement, problems = _validate(agreement_data, origins, Agreement)
+    if agreement is None:
+        raise SpecError(problems)
+    loaded = Loaded(agreement, agreement_data, origins, path)
+    problems = check_agreement(loaded)
+    if any(p.severity == "error" for p in problems):
+        raise SpecError(problems)
+    return agreement
+
+
+def read_file(path: Path, shown: str) -> bytes:
+    """Read a file's bytes or raise :class:`UnreadableError` with a plain reason."""
+    try:
+        if path.is_dir():
+            raise UnreadableError(shown, "it is a directory")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableError(shown, f"it is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableError(shown, "no such file") from None
+    except PermissionError:
+        raise UnreadableError(shown, "permission denied") from None
+    except OSError as exc:
+        raise UnreadableError(shown, exc.strerror or str(exc)) from None
+
+
+def _load_raw(
+    path: Path, shown: str, chain: tuple[Path, ...]
+) -> tuple[dict[str, Any] | None, Origins, list[Problem]]:
+    """The agreement mapping of ``path`` with every `extends` applied, as plain data."""
+    raw = read_file(path, shown)
+    text, problems = decode(raw, shown)
+    origins = Origins()
+    if text is None:
+        return None, origins, problems
+    data, locs, problems = read_yaml(text, shown)
+    if problems:
+        return None, origins, problems
+    if isinstance(data, dict) and "extends" in data:
+        return _load_draft(path, shown, data, locs, chain)
+    agreement_data, problems = _agreement_mapping(data, locs, origins, allow_draft=True)
+    return agreement_data, origins, problems
+
+
+def _agreement_mapping(
+    data: Any, locs: Locations, origins: Origins, *, allow_draft: bool
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    if not isinstance(data, dict):
+        return None, [locs.problem((), "a spec file is a mapping that starts with `agreement:`")]
+    problems = [
+        locs.problem((k,), f"unexpected top-level key {k!r}: a spec holds `agreement:`", key=True)
+        for k in data
+        if k != "agreement"
+    ]
+    if "agreement" not in data:
+        hint = " or `extends:`" if allow_draft else ""
+        problems.append(locs.problem((), f"the file has no `agreement:`{hint} key"))
+        return None, problems
+    agreement = data["agreement"]
+    if not isinstance(agreement, dict):
+        problems.append(locs.problem(("agreement",), "`agreement:` must be a mapping"))
+        return None, problems
+    origins.register_tree(agreement, locs, ("agreement",))
+    return agreement, problems
+
+
+def _load_draft(
+    path: Path, shown: str, data: dict[str, Any], locs: Locations, chain: tuple[Path, ...]
+) -> tuple[dict[str, Any] | None, Origins, list[Problem]]:
+    origins = Origins()
+    origins.register_tree(data, locs, ())
+    draft, problems = _validate(data, origins, Draft, root=data)
+    if draft is None:
+        return None, origins, problems
+    resolved = path.resolve()
+    base_path = (path.parent / draft.extends).resolve()
+    base_shown = os.path.normpath(os.path.join(os.path.dirname(shown), draft.extends))
+    if base_path == resolved or base_path in chain:
+        cycle = " -> ".join([*(p.name for p in (*chain, resolved)), base_path.name])
+        return None, origins, [locs.problem(("extends",), f"`extends` makes a cycle: {cycle}")]
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        return None, origins, [
+            locs.problem(("extends",), f"more than {MAX_EXTENDS_DEPTH} drafts extend each other")
+        ]
+    try:
+        base, base_origins, base_problems = _load_raw(base_path, base_shown, (*chain, resolved))
+    except UnreadableError as exc:
+        return None, origins, [locs.problem(("extends",), f"cannot read {draft.extends!r}: {exc.reason}")]
+    if base_problems or base is None:
+        return None, origins, [
+            *base_problems,
+            locs.problem(("extends",), f"the base {draft.extends!r} has errors (listed above)"),
+        ]
+    origins.merge(base_origins)
+    merged, problems = _apply_draft(base, data, locs)
+    origins._add(merged, locs, ("agreement",))
+    for key in ("clauses", "phases", "sources", "expectations"):
+        if isinstance(merged.get(key), list) and id(merged[key]) not in origins.table:
+            origins._add(merged[key], locs, ("agreement",))
+    merged["extends"] = draft.extends
+    return merged, origins, problems
+
+
+def _apply_draft(
+    base: dict[str, Any], draft: dict[str, Any], locs: Locations
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The base agreement mapping with the draft's header, changes and expectations applied."""
+    problems: list[Problem] = []
+    merged = dict(base)
+    header = draft["agreement"]
+    for key, value in header.items():
+        if key == "sources":
+            base_sources = _list(base.get("sources"))
+            known = {s.get("id") for s in base_sources if isinstance(s, dict)}
+            merged["sources"] = [*base_sources, *(s for s in value if s.get("id") not in known)]
+        else:
+            merged[key] = value
+    changes = draft.get("changes") or {}
+    clauses: list[Any] = _list(base.get("clauses"))
+    ids = [c.get("id") if isinstance(c, dict) else None for c in clauses]
+    ids = [str(i) if i is not None else None for i in ids]
+
+    for i, new in enumerate(changes.get("replace", [])):
+        cid = str(new.get("id"))
+        if cid in ids:
+            clauses[ids.index(cid)] = new
+        else:
+            problems.append(
+                locs.problem(("changes", "replace", i, "id"), f"the base has no clause {cid!r} to replace")
+            )
+    for i, cid_raw in enumerate(changes.get("remove", [])):
+        cid = str(cid_raw)
+        if cid in ids:
+            at = ids.index(cid)
+            del clauses[at]
+            del ids[at]
+        else:
+            problems.append(
+                locs.problem(("changes", "remove", i), f"the base has no clause {cid!r} to remove")
+            )
+    for i, new in enumerate(changes.get("add", [])):
+        cid = str(new.get("id"))
+        if cid in ids:
+            problems.append(
+                locs.problem(
+                    ("changes", "add", i, "id"),
+                    f"clause {cid!r} is already in the base: use `replace` to change it",
+                )
+            )
+        else:
+            clauses.append(new)
+            ids.append(cid)
+    merged["clauses"] = clauses
+
+    phases: list[Any] = _list(base.get("phases"))
+    phase_ids = [p.get("id") if isinstance(p, dict) else None for p in phases]
+    for i, new in enumerate(changes.get("phases", [])):
+        if new.get("id") in phase_ids:
+            phases[phase_ids.index(new.get("id"))] = new
+        else:
+            problems.append(
+                locs.problem(
+                    ("changes", "phases", i, "id"), f"the base has no phase {new.get('id')!r} to replace"
+                )
+            )
+    merged["phases"] = phases
+    if draft.get("expectations") is not None:
+        merged["expectations"] = draft["expectations"]
+    return merged, problems
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _validate(
+    data: dict[str, Any], origins: Origins, model: type[Any], root: Any = None
+) -> tuple[Any, list[Problem]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            # Pydantic puts the union member or validator name in the path; drop non-keys.
+            loc = _strip_model_names(data, loc)
+            path, line, col = origins.locate(data if root is None else root, loc)
+            problems.append(Problem(path, line, col, _sentence(err, loc)))
+        return None, problems
+
+
+def _strip_model_names(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    out: list[Any] = []
+    current = data
+    for step in loc:
+        if isinstance(current, dict) and step in current:
+            out.append(step)
+            current = current[step]
+        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+            out.append(step)
+            current = current[step]
+        elif isinstance(current, dict) and not isinstance(step, int) and step not in current:
+            # A missing key or an extra one: keep it so the message can name it.
+            out.append(step)
+            current = None
+        # Otherwise a union tag or function name that is not part of the data.
+    return tuple(out)
+
+
+def _sentence(err: Any, loc: tuple[Any, ...]) -> str:
+    kind = err["type"]
+    field_name = ".".join(str(p) for p in loc) or "the file"
+    last = str(loc[-1]) if loc else "value"
+    if kind == "missing":
+        return f"{field_name}: this is required but missing"
+    if kind == "extra_forbidden":
+        return f"{field_name}: unknown key {last!r}"
+    message = str(err["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    elif message.startswith("Assertion failed, "):
+        message = message[len("Assertion failed, ") :]
+    inp = err.get("input")
+    if kind in ("string_pattern_mismatch",) and isinstance(inp, str):
+        message = f"{inp[:60]!r} is not a valid {last}: {message.lower()}"
+    return f"{field_name}: {message[0].lower() + message[1:] if message else message}"

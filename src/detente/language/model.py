@@ -1,0 +1,602 @@
+"""The typed model of an agreement: the one thing every other part of Détente reads.
+
+The names are the users' words (see ``docs/language.md``). A spec file holds an
+``agreement:`` mapping that validates into :class:`Agreement`; a draft holds
+``extends:`` and the changes it makes to its base (see :class:`Draft`).
+
+Days inside a phase are counted from 1: ``{phase: phase1, day: 16}`` is the
+sixteenth day of phase one, the day phase one starts being day 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+# --------------------------------------------------------------------------- names
+
+
+def _clause_number(value: Any) -> Any:
+    """Accept ``8`` for ``"8"``; refuse ``1.10`` written as a number (it would read 1.1)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        raise ValueError(f'write clause numbers in quotes, e.g. "{value}", so "1.10" stays 1.10')
+    return value
+
+
+Ident = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+    Field(description="A lower-case identifier: letters, digits and underscores."),
+]
+ClauseId = Annotated[
+    str,
+    BeforeValidator(_clause_number),
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$", max_length=32),
+    Field(description='A clause number as the text has it, e.g. "1.3" or "14".'),
+]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
+Days = Annotated[int, Field(ge=1, le=100_000)]
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+SourceRefs = Annotated[
+    list[Annotated[str, StringConstraints(min_length=1, max_length=2000)]],
+    BeforeValidator(_one_or_many),
+    Field(
+        min_length=1,
+        description=(
+            "Where a fact comes from: the id of an entry in `sources`, a URL, or a document "
+            "reference (e.g. 'S/RES/2735 (2024), para 3')."
+        ),
+    ),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
+
+
+# --------------------------------------------------------------------------- time
+
+
+class When(_Model):
+    """A point in time relative to a phase: its start, its end, or its N-th day."""
+
+    phase: Ident
+    day: Days | None = None
+    at: Literal["start", "end"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            m = re.fullmatch(r"\s*([a-z][a-z0-9_]*)\s+(?:day\s+(\d{1,6})|(start|end))\s*", value)
+            if not m:
+                raise ValueError(
+                    f"{value!r} is not a time: write 'PHASE day N', 'PHASE start' or 'PHASE end'"
+                )
+            phase, day, at = m.groups()
+            return {"phase": phase, "day": int(day)} if day else {"phase": phase, "at": at}
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> When:
+        if (self.day is None) == (self.at is None):
+            raise ValueError("give either `day` or `at` (start or end), not both or neither")
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.phase} day {self.day}" if self.day is not None else f"{self.phase} {self.at}"
+
+
+# --------------------------------------------------------------------------- who and what
+
+
+class Role(StrEnum):
+    party = "party"
+    mediator = "mediator"
+    guarantor = "guarantor"
+    observer = "observer"
+
+
+class Status(StrEnum):
+    draft = "draft"
+    signed = "signed"
+    in_force = "in_force"
+    ended = "ended"
+
+
+class Source(_Model):
+    """A public document a fact comes from."""
+
+    id: Ident
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)] | None = None
+    document: Text | None = None
+    title: Text | None = None
+    publisher: Text | None = None
+    date: dt.date | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Source:
+        if self.url is None and self.document is None:
+            raise ValueError("a source needs a `url` or a `document` reference")
+        return self
+
+
+class Party(_Model):
+    id: Ident
+    name: Text
+    role: Role = Role.party
+    source: SourceRefs | None = None
+
+
+class Stock(_Model):
+    """What a party holds and the agreement counts (hostages of a category, prisoners, trucks)."""
+
+    id: Ident
+    holder: Ident
+    name: Text
+    count: Count | None = Field(
+        default=None, description="How many the holder has; unknown when left out."
+    )
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=40)] = "persons"
+    source: SourceRefs | None = None
+    note: Text | None = None
+
+
+#: Actions every spec knows; a spec adds its own under `actions`.
+BUILTIN_ACTIONS = (
+    "release",
+    "hostilities",
+    "withdraw",
+    "aid",
+    "negotiations_start",
+    "negotiations_agree",
+    "exercise",
+    "announce",
+)
+
+
+class Action(_Model):
+    """An action of the spec's own vocabulary (used by obligations, prohibitions and events)."""
+
+    id: Ident
+    description: Text
+    plover: Annotated[str, StringConstraints(max_length=60)] | None = Field(
+        default=None, description="PLOVER event and mode, e.g. 'RETREAT:withdraw'."
+    )
+    acled: Annotated[str, StringConstraints(max_length=80)] | None = Field(
+        default=None, description="ACLED sub-event type, e.g. 'Agreement'."
+    )
+
+
+class DateFact(_Model):
+    date: dt.date
+    time: Annotated[str, StringConstraints(pattern=r"^\d{2}:\d{2}$")] | None = None
+    utc_offset: Annotated[str, StringConstraints(pattern=r"^[+-]\d{2}:\d{2}$")] | None = None
+    source: SourceRefs | None = None
+    note: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_date(cls, value: Any) -> Any:
+        return {"date": value} if isinstance(value, dt.date | str) else value
+
+
+class Dates(_Model):
+    announced: DateFact | None = None
+    signed: DateFact | None = None
+    entry_into_force: DateFact | None = None
+    ended: DateFact | None = None
+
+
+# --------------------------------------------------------------------------- phases
+
+
+class PhaseStart(_Model):
+    """How a phase starts. With both `after` and `upon_agreement`, it waits for both."""
+
+    entry_into_force: bool = False
+    after: Ident | None = Field(default=None, description="Starts when this phase has ended.")
+    upon_agreement: ClauseId | None = Field(
+        default=None, description="Starts when this negotiation (a clause) has agreed."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if value == "entry_into_force":
+            return {"entry_into_force": True}
+        return value
+
+    @model_validator(mode="after")
+    def _one_way(self) -> PhaseStart:
+        if self.entry_into_force and (self.after or self.upon_agreement):
+            raise ValueError("a phase that starts on entry into force waits for nothing else")
+        if not (self.entry_into_force or self.after or self.upon_agreement):
+            raise ValueError(
+                "say how the phase starts: entry_into_force, `after` a phase, "
+                "or `upon_agreement` of a negotiation"
+            )
+        return self
+
+
+class Expiry(_Model):
+    """What happens when a phase's days run out."""
+
+    rule: Literal["ends", "continues_while", "unspecified"]
+    negotiation: ClauseId | None = Field(
+        default=None, description="For continues_while: the negotiation that keeps it going."
+    )
+    clause: ClauseId | None = Field(default=None, description="The clause that says this.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return {"rule": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _negotiation_named(self) -> Expiry:
+        if self.rule == "continues_while" and self.negotiation is None:
+            raise ValueError("continues_while needs the `negotiation` that keeps the phase going")
+        if self.rule != "continues_while" and self.negotiation is not None:
+            raise ValueError("only continues_while names a negotiation")
+        return self
+
+
+class Phase(_Model):
+    id: Ident
+    name: Text
+    starts: PhaseStart
+    duration_days: Days | None = Field(
+        default=None, description="Length in days; left out for an open-ended phase."
+    )
+    at_expiry: Expiry = Field(default_factory=lambda: Expiry(rule="unspecified"))
+    description: Text | None = None
+    source: SourceRefs | None = None
+
+
+# --------------------------------------------------------------------------- norms
+
+
+class Window(_Model):
+    """From when to when an obligation must be done. `from` defaults to the phase start."""
+
+    from_: When | None = Field(default=None, alias="from")
+    by: When
+
+
+class Recurrence(_Model):
+    """A duty due again every N days inside its window (aid trucks every day)."""
+
+    every_days: Days
+    until: When | None = None
+
+
+class OnViolation(_Model):
+    grants: ClauseId = Field(description="The power clause the creditor gains on a violation.")
+
+
+class Obligation(_Model):
+    debtor: Ident
+    creditor: Ident
+    action: Ident
+    object: Text | None = None
+    quantity: Count | None = None
+    category: Ident | None = Field(default=None, description="A stock, for releases.")
+    window: Window
+    recurrence: Recurrence | None = None
+    on_violation: OnViolation | None = None
+
+
+class Prohibition(_Model):
+    parties: Annotated[list[Ident], Field(min_length=1)]
+    act: Ident
+    during: list[Ident] = Field(
+        default_factory=list, description="Phases in which it applies; empty = while in force."
+    )
+    hours: Text | None = Field(default=None, description="e.g. '10:00-16:00 daily'.")
+
+
+class Ratio(_Model):
+    category: Ident = Field(description="Stock released by `releasing`.")
+    counter_category: Ident = Field(description="Stock released by the counterpart in return.")
+    per_unit: Count = Field(description="Counterpart's units per unit of `category`.")
+
+
+class ExchangeRound(_Model):
+    day: Days = Field(description="Day of the exchange's phase on which the round is due.")
+    release: dict[Ident, Count] = Field(min_length=1)
+    counter_release: dict[Ident, Count] | None = Field(
+        default=None, description="What the counterpart releases, when the text states it."
+    )
+    label: Text | None = None
+
+
+class Exchange(_Model):
+    phase: Ident
+    releasing: Ident
+    counterpart: Ident
+    ratios: list[Ratio] = Field(default_factory=list)
+    rounds: Annotated[list[ExchangeRound], Field(min_length=1)]
+    totals: dict[Ident, Count] = Field(
+        default_factory=dict, description="Stated totals of what `releasing` releases."
+    )
+    counter_totals: dict[Ident, Count] = Field(
+        default_factory=dict, description="Stated totals of what the counterpart releases."
+    )
+
+
+class PowerAction(StrEnum):
+    end_agreement = "end_agreement"
+    suspend_clause = "suspend_clause"
+    declare_failed = "declare_failed"
+    extend_phase = "extend_phase"
+    resume_hostilities = "resume_hostilities"
+
+
+class Availability(_Model):
+    during: list[Ident] = Field(default_factory=list, description="Phases; empty = any.")
+    after: When | None = None
+    condition: Annotated[str, StringConstraints(min_length=1, max_length=4000)] | None = Field(
+        default=None, alias="if", description="A condition in the expression language."
+    )
+
+
+class Power(_Model):
+    holder: Ident
+    action: PowerAction
+    target: Annotated[str, BeforeValidator(_clause_number)] | None = Field(
+        default=None,
+        description="The negotiation (declare_failed), clause (suspend_clause) or phase "
+        "(extend_phase) it acts on.",
+    )
+    days: Days | None = Field(default=None, description="For extend_phase: by how many days.")
+    available: Availability = Field(default_factory=Availability)
+    requires_consent: list[Ident] = Field(default_factory=list)
+
+
+class Scope(_Model):
+    open: bool = False
+    topics: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if value == "open":
+            return {"open": True}
+        return value
+
+    @model_validator(mode="after")
+    def _open_or_listed(self) -> Scope:
+        if self.open == bool(self.topics):
+            raise ValueError("a scope is either `open` or a list of `topics`")
+        return self
+
+
+class Negotiation(_Model):
+    between: Annotated[list[Ident], Field(min_length=2)]
+    mediators: list[Ident] = Field(default_factory=list)
+    starts_by: When | None = None
+    scope: Scope
+    on_agreed: Ident | None = Field(default=None, description="The phase an agreement starts.")
+
+
+class ExtensionRule(_Model):
+    """One more day of `phase` for each further `units` of `category` that `releasing` frees."""
+
+    phase: Ident
+    releasing: Ident
+    category: Ident
+    units: Count = Field(gt=0)
+    days: Days = 1
+    max_days: Days | None = None
+
+
+NORM_KINDS = ("obligation", "prohibition", "exchange", "power", "negotiation", "extension")
+Norm = Obligation | Prohibition | Exchange | Power | Negotiation | ExtensionRule
+
+
+class Clause(_Model):
+    """A numbered paragraph: its words, their source, and exactly one formal norm."""
+
+    id: ClauseId
+    title: Text | None = None
+    text: Text
+    words: Literal["quote", "summary"] = Field(
+        default="summary", description="Whether `text` quotes the agreement or summarises it."
+    )
+    source: SourceRefs
+    phase: Ident | None = Field(default=None, description="The phase the clause belongs to.")
+    pax_codes: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{1,16}$")]] = Field(
+        default_factory=list
+    )
+    note: Text | None = None
+    obligation: Obligation | None = None
+    prohibition: Prohibition | None = None
+    exchange: Exchange | None = None
+    power: Power | None = None
+    negotiation: Negotiation | None = None
+    extension: ExtensionRule | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_norm(self) -> Clause:
+        kinds = [k for k in NORM_KINDS if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            listed = ", ".join(NORM_KINDS)
+            found = ", ".join(kinds) if kinds else "none"
+            raise ValueError(f"a clause has exactly one norm ({listed}); this one has {found}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in NORM_KINDS if getattr(self, k) is not None)
+
+    @property
+    def norm(self) -> Norm:
+        value: Norm = getattr(self, self.kind)
+        return value
+
+
+# --------------------------------------------------------------------------- expectations
+
+TEMPLATES = (
+    "no_unilateral_exit",
+    "no_indefinite_truce",
+    "no_lapse",
+    "completes_if_all_comply",
+    "reciprocity",
+    "consistent",
+    "totals_add_up",
+)
+#: Templates that protect one named party.
+PROTECTING_TEMPLATES = ("no_unilateral_exit", "no_indefinite_truce")
+
+
+class Position(_Model):
+    """Why a party wants an expectation, in its sources' words."""
+
+    text: Text
+    source: SourceRefs
+
+
+class Expectation(_Model):
+    template: Literal[
+        "no_unilateral_exit",
+        "no_indefinite_truce",
+        "no_lapse",
+        "completes_if_all_comply",
+        "reciprocity",
+        "consistent",
+        "totals_add_up",
+    ] | None = None
+    formula: Annotated[str, StringConstraints(min_length=1, max_length=4000)] | None = None
+    name: Ident | None = None
+    protects: Ident | None = None
+    parties: list[Ident] | None = Field(default=None, description="For reciprocity: [A, B].")
+    description: Text | None = None
+    position: Position | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Expectation:
+        if (self.template is None) == (self.formula is None):
+            raise ValueError("an expectation names a `template` or gives a `formula`, not both")
+        if self.formula is not None and self.name is None:
+            raise ValueError("an expectation written as a formula needs a `name`")
+        if self.template in PROTECTING_TEMPLATES and self.protects is None:
+            raise ValueError(f"{self.template} needs `protects`: the party it protects")
+        if self.template == "reciprocity" and (self.parties is None or len(self.parties) != 2):
+            raise ValueError("reciprocity needs `parties: [A, B]`")
+        if self.template not in (None, "reciprocity") and self.parties is not None:
+            raise ValueError(f"{self.template} takes no `parties`")
+        return self
+
+    @property
+    def label(self) -> str:
+        """A unique, readable name: the template and its parties, or the formula's name."""
+        if self.name is not None:
+            return self.name
+        assert self.template is not None
+        if self.protects is not None:
+            return f"{self.template}({self.protects})"
+        if self.parties:
+            return f"{self.template}({', '.join(self.parties)})"
+        return self.template
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+class Agreement(_Model):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
+    title: Text
+    status: Status
+    description: Text | None = None
+    dates: Dates = Field(default_factory=Dates)
+    pax_id: Annotated[int, Field(ge=1, le=1_000_000)] | None = Field(
+        default=None, description="The agreement's AgtId in the PA-X database."
+    )
+    parties: Annotated[list[Party], Field(min_length=2)]
+    sources: list[Source] = Field(default_factory=list)
+    stocks: list[Stock] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    phases: Annotated[list[Phase], Field(min_length=1)]
+    clauses: list[Clause] = Field(default_factory=list)
+    expectations: list[Expectation] = Field(default_factory=list)
+    note: Text | None = None
+    extends: str | None = Field(
+        default=None, description="Set by the loader for a draft: the base file it extends."
+    )
+
+    # ---- look-ups used everywhere
+
+    def party(self, party_id: str) -> Party:
+        return next(p for p in self.parties if p.id == party_id)
+
+    def phase(self, phase_id: str) -> Phase:
+        return next(p for p in self.phases if p.id == phase_id)
+
+    def clause(self, clause_id: str) -> Clause:
+        return next(c for c in self.clauses if c.id == clause_id)
+
+    def stock(self, stock_id: str) -> Stock:
+        return next(s for s in self.stocks if s.id == stock_id)
+
+    def clauses_of(self, kind: str) -> list[Clause]:
+        return [c for c in self.clauses if c.kind == kind]
+
+    @property
+    def action_ids(self) -> set[str]:
+        return set(BUILTIN_ACTIONS) | {a.id for a in self.actions}
+
+
+class AgreementChanges(_Model):
+    """What a draft changes in its base's clauses and phases."""
+
+    replace: list[Clause] = Field(default_factory=list, description="Clauses replaced, by id.")
+    add: list[Clause] = Field(default_factory=list, description="New clauses.")
+    remove: list[ClauseId] = Field(default_factory=list, description="Clause ids removed.")
+    phases: list[Phase] = Field(default_factory=list, description="Phases replaced, by id.")
+
+
+class DraftHeader(_Model):
+    """The parts of a draft's `agreement:` mapping that override the base."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
+    title: Text
+    status: Status = Status.draft
+    description: Text | None = None
+    dates: Dates | None = None
+    sources: list[Source] = Field(default_factory=list)
+    note: Text | None = None
+
+
+class Draft(_Model):
+    """A file that starts with `extends:`: a base plus changes."""
+
+    extends: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    agreement: DraftHeader
+    changes: AgreementChanges = Field(default_factory=AgreementChanges)
+    expectations: list[Expectation] | None = Field(
+        default=None, description="When given, replaces the base's expectations."
+    )
