@@ -123,14 +123,22 @@ def references(loaded: Loaded) -> Iterator[Problem]:
             yield from _phase_ref(loaded, ("phases", i, "starts", "after"), ph.starts.after)
         if ph.starts.upon_agreement is not None:
             yield from _clause_ref(
-                loaded, ("phases", i, "starts", "upon_agreement"), ph.starts.upon_agreement, "negotiation"
+                loaded,
+                ("phases", i, "starts", "upon_agreement"),
+                ph.starts.upon_agreement,
+                "negotiation",
             )
         if ph.at_expiry.negotiation is not None:
             yield from _clause_ref(
-                loaded, ("phases", i, "at_expiry", "negotiation"), ph.at_expiry.negotiation, "negotiation"
+                loaded,
+                ("phases", i, "at_expiry", "negotiation"),
+                ph.at_expiry.negotiation,
+                "negotiation",
             )
         if ph.at_expiry.clause is not None:
-            yield from _clause_ref(loaded, ("phases", i, "at_expiry", "clause"), ph.at_expiry.clause)
+            yield from _clause_ref(
+                loaded, ("phases", i, "at_expiry", "clause"), ph.at_expiry.clause
+            )
     for i, c in enumerate(a.clauses):
         yield from _clause_references(loaded, ("clauses", i), c)
     for i, e in enumerate(a.expectations):
@@ -165,7 +173,9 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
         yield from _party_ref(loaded, (*n, "debtor"), o.debtor)
         yield from _party_ref(loaded, (*n, "creditor"), o.creditor)
         if o.action not in a.action_ids:
-            yield _p(loaded, (*n, "action"), f"unknown action {o.action!r} (declare it under `actions`)")
+            yield _p(
+                loaded, (*n, "action"), f"unknown action {o.action!r} (declare it under `actions`)"
+            )
         if o.category is not None:
             yield from _stock_ref(loaded, (*n, "category"), o.category)
         yield from _when_ref(loaded, (*n, "window", "from"), o.window.from_)
@@ -173,7 +183,9 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
         if o.recurrence is not None:
             yield from _when_ref(loaded, (*n, "recurrence", "until"), o.recurrence.until)
         if o.on_violation is not None:
-            yield from _clause_ref(loaded, (*n, "on_violation", "grants"), o.on_violation.grants, "power")
+            yield from _clause_ref(
+                loaded, (*n, "on_violation", "grants"), o.on_violation.grants, "power"
+            )
     elif c.prohibition is not None:
         p, n = c.prohibition, (*loc, "prohibition")
         for j, party in enumerate(p.parties):
@@ -206,7 +218,9 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
             yield from _phase_ref(loaded, (*n, "available", "during", j), phase)
         yield from _when_ref(loaded, (*n, "available", "after"), pw.available.after)
         if pw.available.condition is not None:
-            yield from _formula(loaded, (*n, "available", "if"), pw.available.condition, temporal=False)
+            yield from _formula(
+                loaded, (*n, "available", "if"), pw.available.condition, temporal=False
+            )
         yield from _power_target(loaded, n, pw.action, pw.target, pw.days)
     elif c.negotiation is not None:
         g, n = c.negotiation, (*loc, "negotiation")
@@ -227,7 +241,11 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
 
 
 def _power_target(
-    loaded: Loaded, n: tuple[str | int, ...], action: PowerAction, target: str | None, days: int | None
+    loaded: Loaded,
+    n: tuple[str | int, ...],
+    action: PowerAction,
+    target: str | None,
+    days: int | None,
 ) -> Iterator[Problem]:
     needs = {
         PowerAction.declare_failed: "negotiation",
@@ -243,7 +261,9 @@ def _power_target(
     elif kind == "phase":
         yield from _phase_ref(loaded, (*n, "target"), target)
     else:
-        yield from _clause_ref(loaded, (*n, "target"), target, "negotiation" if kind == "negotiation" else None)
+        yield from _clause_ref(
+            loaded, (*n, "target"), target, "negotiation" if kind == "negotiation" else None
+        )
     if action == PowerAction.extend_phase and days is None:
         yield _p(loaded, n, "extend_phase needs `days`: by how many days")
 

@@ -199,7 +199,9 @@ def parse(text: str, *, temporal: bool = True) -> Formula:
         tree = _PARSER.parse(text)
         formula = _ToAst().transform(tree)
     except UnexpectedCharacters as exc:
-        raise ExpressionError(f"unexpected character {text[exc.pos_in_stream]!r}", exc.column) from None
+        pos = exc.pos_in_stream
+        shown = text[pos] if pos is not None and 0 <= pos < len(text) else "?"
+        raise ExpressionError(f"unexpected character {shown!r}", exc.column) from None
     except UnexpectedEOF:
         raise ExpressionError("the formula ends too early", len(text) + 1) from None
     except UnexpectedInput as exc:
@@ -254,9 +256,7 @@ def reference_problems(f: Formula, names: dict[str, set[str]]) -> list[str]:
             problems.append(f"unknown predicate {atom.name!r} (known: {known})")
             continue
         if len(atom.args) != len(kinds):
-            problems.append(
-                f"{atom.name}(…) takes {len(kinds)} argument(s), not {len(atom.args)}"
-            )
+            problems.append(f"{atom.name}(…) takes {len(kinds)} argument(s), not {len(atom.args)}")
             continue
         if (atom.comparator is not None) != (atom.name in COUNTING):
             problems.append(
@@ -276,7 +276,11 @@ def render(f: Formula) -> str:
         case Const(value):
             return "true" if value else "false"
         case Atom(name, args, comparator, number):
-            text = name if not args and comparator is None else f"{name}({', '.join(_arg(a) for a in args)})"
+            text = (
+                name
+                if not args and comparator is None
+                else f"{name}({', '.join(_arg(a) for a in args)})"
+            )
             return f"{text} {comparator} {number}" if comparator is not None else text
         case Not(operand):
             return f"not {_wrap(operand)}"

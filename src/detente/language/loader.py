@@ -28,6 +28,18 @@ MAX_EXTENDS_DEPTH = 16
 LocPath = tuple[str | int, ...]
 
 
+_MISSING = object()
+
+
+def _child(container: Any, step: str | int) -> Any:
+    """``container[step]`` for a mapping key or list index that exists, else ``_MISSING``."""
+    if isinstance(container, dict):
+        return container.get(step, _MISSING) if isinstance(step, str) else _MISSING
+    if isinstance(container, list) and isinstance(step, int) and 0 <= step < len(container):
+        return container[step]
+    return _MISSING
+
+
 @dataclass
 class Origins:
     """Where each mapping or list of a (possibly merged) agreement came from.
@@ -57,9 +69,9 @@ class Origins:
         self.table.update(other.table)
         self.keep.extend(other.keep)
 
-    def locate(self, root: Any, loc: Iterable[str | int], *, key: bool = False) -> tuple[
-        str, int | None, int | None
-    ]:
+    def locate(
+        self, root: Any, loc: Iterable[str | int], *, key: bool = False
+    ) -> tuple[str, int | None, int | None]:
         """File, line and column of the value at ``loc`` below ``root``."""
         best: tuple[Locations, LocPath, int] | None = None
         current: Any = root
@@ -71,12 +83,10 @@ class Origins:
             if depth == len(steps):
                 break
             step = steps[depth]
-            if isinstance(current, dict) and step in current:
-                current = current[step]
-            elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
-                current = current[step]
-            else:
+            nxt = _child(current, step)
+            if nxt is _MISSING:
                 break
+            current = nxt
         if best is None:
             return ("<unknown>", None, None)
         locs, base, depth = best
@@ -104,15 +114,33 @@ class Loaded:
 
 def load(path: str | os.PathLike[str]) -> Agreement:
     """Read, validate and check one spec file; raise :class:`SpecError` listing every problem."""
-    return load_located(path).agreement
+    agreement: Agreement = load_located(path).agreement
+    return agreement
 
 
 def load_located(path: str | os.PathLike[str]) -> Loaded:
     """Like :func:`load`, but also return where each part of the agreement came from."""
-    from detente.language.checks import check_agreement
-
     shown = str(path)
     data, origins, problems = _load_raw(Path(path), shown, ())
+    return _finish(data, origins, shown, problems)
+
+
+def load_text(text: str, path: str = "<text>") -> Agreement:
+    """Validate a spec given as text (YAML or JSON). A draft cannot be given this way."""
+    data, locs, problems = read_yaml(text, path)
+    origins = Origins()
+    agreement_data = None
+    if not problems:
+        agreement_data, problems = _agreement_mapping(data, locs, origins, allow_draft=False)
+    return _finish(agreement_data, origins, path, problems).agreement
+
+
+def _finish(
+    data: dict[str, Any] | None, origins: Origins, shown: str, problems: list[Problem]
+) -> Loaded:
+    """Validate merged data into the model and run the semantic checks, or raise every problem."""
+    from detente.language.checks import check_agreement
+
     if data is None:
         raise SpecError(problems or [Problem(shown, None, None, "the file holds no agreement")])
     agreement, shape_problems = _validate(data, origins, Agreement)
@@ -124,27 +152,6 @@ def load_located(path: str | os.PathLike[str]) -> Loaded:
     if any(p.severity == "error" for p in problems):
         raise SpecError(problems)
     return loaded
-
-
-def load_text(text: str, path: str = "<text>") -> Agreement:
-    """Validate a spec given as text (YAML or JSON). A draft cannot be given this way."""
-    from detente.language.checks import check_agreement
-
-    data, locs, problems = read_yaml(text, path)
-    if problems:
-        raise SpecError(problems)
-    origins = Origins()
-    agreement_data, problems = _agreement_mapping(data, locs, origins, allow_draft=False)
-    if agreement_data is None:
-        raise SpecError(problems)
-    agreement, problems = _validate(agreement_data, origins, Agreement)
-    if agreement is None:
-        raise SpecError(problems)
-    loaded = Loaded(agreement, agreement_data, origins, path)
-    problems = check_agreement(loaded)
-    if any(p.severity == "error" for p in problems):
-        raise SpecError(problems)
-    return agreement
 
 
 def read_file(path: Path, shown: str) -> bytes:
@@ -219,18 +226,28 @@ def _load_draft(
         cycle = " -> ".join([*(p.name for p in (*chain, resolved)), base_path.name])
         return None, origins, [locs.problem(("extends",), f"`extends` makes a cycle: {cycle}")]
     if len(chain) >= MAX_EXTENDS_DEPTH:
-        return None, origins, [
-            locs.problem(("extends",), f"more than {MAX_EXTENDS_DEPTH} drafts extend each other")
-        ]
+        return (
+            None,
+            origins,
+            [locs.problem(("extends",), f"more than {MAX_EXTENDS_DEPTH} drafts extend each other")],
+        )
     try:
         base, base_origins, base_problems = _load_raw(base_path, base_shown, (*chain, resolved))
     except UnreadableError as exc:
-        return None, origins, [locs.problem(("extends",), f"cannot read {draft.extends!r}: {exc.reason}")]
+        return (
+            None,
+            origins,
+            [locs.problem(("extends",), f"cannot read {draft.extends!r}: {exc.reason}")],
+        )
     if base_problems or base is None:
-        return None, origins, [
-            *base_problems,
-            locs.problem(("extends",), f"the base {draft.extends!r} has errors (listed above)"),
-        ]
+        return (
+            None,
+            origins,
+            [
+                *base_problems,
+                locs.problem(("extends",), f"the base {draft.extends!r} has errors (listed above)"),
+            ],
+        )
     origins.merge(base_origins)
     merged, problems = _apply_draft(base, data, locs)
     origins._add(merged, locs, ("agreement",))
@@ -266,7 +283,9 @@ def _apply_draft(
             clauses[ids.index(cid)] = new
         else:
             problems.append(
-                locs.problem(("changes", "replace", i, "id"), f"the base has no clause {cid!r} to replace")
+                locs.problem(
+                    ("changes", "replace", i, "id"), f"the base has no clause {cid!r} to replace"
+                )
             )
     for i, cid_raw in enumerate(changes.get("remove", [])):
         cid = str(cid_raw)
@@ -300,7 +319,8 @@ def _apply_draft(
         else:
             problems.append(
                 locs.problem(
-                    ("changes", "phases", i, "id"), f"the base has no phase {new.get('id')!r} to replace"
+                    ("changes", "phases", i, "id"),
+                    f"the base has no phase {new.get('id')!r} to replace",
                 )
             )
     merged["phases"] = phases
@@ -333,13 +353,11 @@ def _strip_model_names(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     out: list[Any] = []
     current = data
     for step in loc:
-        if isinstance(current, dict) and step in current:
+        nxt = _child(current, step)
+        if nxt is not _MISSING:
             out.append(step)
-            current = current[step]
-        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
-            out.append(step)
-            current = current[step]
-        elif isinstance(current, dict) and not isinstance(step, int) and step not in current:
+            current = nxt
+        elif isinstance(current, dict) and isinstance(step, str):
             # A missing key or an extra one: keep it so the message can name it.
             out.append(step)
             current = None

@@ -481,15 +481,18 @@ class Position(_Model):
 
 
 class Expectation(_Model):
-    template: Literal[
-        "no_unilateral_exit",
-        "no_indefinite_truce",
-        "no_lapse",
-        "completes_if_all_comply",
-        "reciprocity",
-        "consistent",
-        "totals_add_up",
-    ] | None = None
+    template: (
+        Literal[
+            "no_unilateral_exit",
+            "no_indefinite_truce",
+            "no_lapse",
+            "completes_if_all_comply",
+            "reciprocity",
+            "consistent",
+            "totals_add_up",
+        ]
+        | None
+    ) = None
     formula: Annotated[str, StringConstraints(min_length=1, max_length=4000)] | None = None
     name: Ident | None = None
     protects: Ident | None = None

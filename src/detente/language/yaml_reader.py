@@ -31,10 +31,7 @@ MAX_INT_DIGITS = 18
 Path = tuple[str | int, ...]
 
 _STD = "tag:yaml.org,2002:"
-_PLAIN_TAGS = {
-    _STD + t
-    for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
-}
+_PLAIN_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 
 @dataclass
@@ -93,15 +90,15 @@ def read_yaml(text: str, path: str) -> tuple[Any, Locations, list[Problem]]:
     """Parse ``text`` into plain data. Returns the data, its locations and any problems."""
     locs = Locations(path)
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return None, locs, [Problem(path, line, None, "the file contains a NUL character")]
+        nul_line = text[: text.index("\x00")].count("\n") + 1
+        return None, locs, [Problem(path, nul_line, None, "the file contains a NUL character")]
     yaml = YAML(typ="rt", pure=True)
     try:
         nodes = list(_compose_all(yaml, text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        col = mark.column + 1 if mark is not None else None
+        line: int | None = mark.line + 1 if mark is not None else None
+        col: int | None = mark.column + 1 if mark is not None else None
         reason = exc.problem or exc.context or "the YAML cannot be read"
         return None, locs, [Problem(path, line, col, f"invalid YAML: {reason}")]
     except YAMLError as exc:

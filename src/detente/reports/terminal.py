@@ -19,7 +19,9 @@ def show_agreement(agreement: Agreement, console: Console) -> None:
     console.print(parties)
     for phase in agreement.phases:
         days = f"{phase.duration_days} days" if phase.duration_days else "open-ended"
-        console.print(f"[bold]{phase.name}[/bold] ({phase.id}, {days}, at expiry: {phase.at_expiry.rule})")
+        console.print(
+            f"[bold]{phase.name}[/bold] ({phase.id}, {days}, at expiry: {phase.at_expiry.rule})"
+        )
         for clause in agreement.clauses:
             if clause.phase == phase.id:
                 console.print(f"  {clause.id}  {clause.kind}: {clause.text}", markup=False)
