@@ -66,6 +66,39 @@ def show(path: Annotated[Path, typer.Argument(help="A spec file.")]) -> None:
 
 
 @app.command()
+def render(
+    path: Annotated[Path, typer.Argument(help="A spec file (agreement or draft).")],
+    to: Annotated[str, typer.Option("--to", help="md, html or docx.")] = "html",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where to write; '-' for stdout.")
+    ] = None,
+) -> None:
+    """Write the agreement as a document: Markdown, self-contained HTML, or DOCX."""
+    from detente.language.loader import load
+    from detente.reports.render import FORMATS, default_output
+    from detente.reports.render import render as render_document
+
+    if to not in FORMATS:
+        err.print(f"detente render: error: --to must be one of {', '.join(FORMATS)}, not {to!r}")
+        raise typer.Exit(EXIT_UNREADABLE)
+    agreement = _load_or_exit(path, load)
+    data = render_document(agreement, to)
+    if output is not None and str(output) == "-":
+        if to == "docx":
+            err.print("detente render: error: DOCX is binary; give -o FILE.docx")
+            raise typer.Exit(EXIT_UNREADABLE)
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    target = output or default_output(path, to)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        err.print(f"{target}: error: cannot write: {exc.strerror or exc}", markup=False)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    out.print(f"wrote {target}", markup=False)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the spec language."""
     from detente.language.schema import schema_text

@@ -1,0 +1,421 @@
+"""The agreement as a document for a drafting team (``detente render``).
+
+One view of the agreement is built here, once: its parties, its numbered clauses
+with their words, sources and norm in a plain sentence, its phase timeline and its
+exchange schedule. The Markdown, HTML and DOCX writers only lay that view out, so
+the three formats always say the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+
+from detente.language.model import Agreement, Clause, Exchange, ExchangeRound
+
+Format = Literal["md", "html", "docx"]
+FORMATS: tuple[Format, ...] = ("md", "html", "docx")
+
+
+# --------------------------------------------------------------------------- the view
+
+
+@dataclass(frozen=True)
+class SourceView:
+    label: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class ClauseView:
+    number: str
+    title: str | None
+    text: str
+    words: str  # "quote" or "summary"
+    kind: str
+    sentence: str
+    phase: str | None
+    sources: list[SourceView]
+    note: str | None
+    pax_codes: list[str]
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    id: str
+    name: str
+    #: Agreement days (day 1 = entry into force); None where the text makes it conditional.
+    start_day: int | None
+    end_day: int | None
+    starts: str
+    duration: str
+    at_expiry: str
+    conditional: bool
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class RoundView:
+    label: str
+    phase_day: int
+    agreement_day: int | None
+    date: dt.date | None
+    release: dict[str, int]
+    counter_release: dict[str, int] | None  # None when neither stated nor derivable
+    counter_derived: bool
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    clause: str
+    phase: str
+    releasing: str
+    counterpart: str
+    ratios: list[str]
+    categories: list[str]
+    counter_categories: list[str]
+    rounds: list[RoundView]
+    total_release: dict[str, int]
+    total_counter: dict[str, int]
+    stated_totals: dict[str, int]
+    stated_counter_totals: dict[str, int]
+
+
+@dataclass(frozen=True)
+class PartyView:
+    id: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: str
+    title: str
+    status: str
+    description: str | None
+    dates: list[tuple[str, str]]
+    parties: list[PartyView]
+    phases: list[PhaseView]
+    clauses: list[ClauseView]
+    schedules: list[ScheduleView]
+    sources: list[SourceView]
+    horizon_days: int
+    generated: str = field(default="")
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def _norm_sentence() -> Callable[[Clause, Agreement], str]:
+    """The shared sentence writer when it is installed, else a plain fallback."""
+    try:
+        module = importlib.import_module("detente.reports.sentences")
+    except ImportError:
+        return fallback_sentence
+    describe = getattr(module, "describe", None)
+    return describe if callable(describe) else fallback_sentence
+
+
+def fallback_sentence(clause: Clause, agreement: Agreement) -> str:
+    """One plain sentence per norm, used until ``reports.sentences`` is available."""
+    names = {p.id: p.name for p in agreement.parties}
+
+    def who(pid: str) -> str:
+        return names.get(pid, pid)
+
+    if clause.obligation is not None:
+        o = clause.obligation
+        what = o.action.replace("_", " ")
+        if o.quantity is not None:
+            what += f" {o.quantity}"
+        if o.category:
+            what += f" {o.category.replace('_', ' ')}"
+        if o.object:
+            what += f" ({o.object})"
+        every = f", every {o.recurrence.every_days} day(s)" if o.recurrence else ""
+        return f"{who(o.debtor)} must {what} for {who(o.creditor)} by {o.window.by}{every}."
+    if clause.prohibition is not None:
+        p = clause.prohibition
+        during = (
+            f" during {', '.join(p.during)}" if p.during else " while the agreement is in force"
+        )
+        hours = f" ({p.hours})" if p.hours else ""
+        parties = " and ".join(who(x) for x in p.parties)
+        return f"{parties} must not engage in {p.act.replace('_', ' ')}{during}{hours}."
+    if clause.exchange is not None:
+        e = clause.exchange
+        units = sum(sum(r.release.values()) for r in e.rounds)
+        ratios = "; ".join(
+            f"{r.per_unit} {r.counter_category.replace('_', ' ')} per {r.category.replace('_', ' ')}"
+            for r in e.ratios
+        )
+        tail = f", in return {who(e.counterpart)} releases {ratios}" if ratios else ""
+        return (
+            f"{who(e.releasing)} releases {units} in {len(e.rounds)} round(s) "
+            f"during {e.phase}{tail}."
+        )
+    if clause.power is not None:
+        w = clause.power
+        target = f" {w.target}" if w.target else ""
+        when = f" during {', '.join(w.available.during)}" if w.available.during else ""
+        cond = f" if {w.available.condition}" if w.available.condition else ""
+        consent = (
+            f", with the consent of {', '.join(who(x) for x in w.requires_consent)}"
+            if w.requires_consent
+            else ""
+        )
+        return (
+            f"{who(w.holder)} may {w.action.value.replace('_', ' ')}{target}{when}{cond}{consent}."
+        )
+    if clause.negotiation is not None:
+        n = clause.negotiation
+        between = " and ".join(who(x) for x in n.between)
+        by = f", starting by {n.starts_by}" if n.starts_by else ""
+        scope = "any topic" if n.scope.open else "; ".join(n.scope.topics)
+        agreed = f"; agreement starts {n.on_agreed}" if n.on_agreed else ""
+        return f"{between} negotiate ({scope}){by}{agreed}."
+    assert clause.extension is not None
+    x = clause.extension
+    return (
+        f"{x.phase} is extended by {x.days} day(s) for each further {x.units} "
+        f"{x.category.replace('_', ' ')} that {who(x.releasing)} releases."
+    )
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def phase_views(agreement: Agreement) -> list[PhaseView]:
+    """Phases laid out in agreement days; a start that waits for a negotiation is conditional."""
+    eif = agreement.dates.entry_into_force.date if agreement.dates.entry_into_force else None
+    known: dict[str, PhaseView] = {}
+    views: list[PhaseView] = []
+    for phase in agreement.phases:
+        start: int | None = None
+        conditional = False
+        how: list[str] = []
+        if phase.starts.entry_into_force:
+            start = 1
+            how.append("on entry into force")
+        if phase.starts.after:
+            before = known.get(phase.starts.after)
+            how.append(f"after {phase.starts.after} ends")
+            if before is not None and before.end_day is not None:
+                start = before.end_day + 1
+                conditional = conditional or before.conditional
+            else:
+                conditional = True
+        if phase.starts.upon_agreement:
+            how.append(f"once negotiation {phase.starts.upon_agreement} agrees")
+            conditional = True
+        end = start + phase.duration_days - 1 if start and phase.duration_days else None
+        rule = phase.at_expiry.rule
+        expiry = {
+            "ends": "it ends",
+            "continues_while": f"it continues while negotiation {phase.at_expiry.negotiation} "
+            "is open",
+            "unspecified": "the text says nothing",
+        }[rule]
+        if phase.duration_days is None:
+            expiry = "open-ended"
+        view = PhaseView(
+            id=phase.id,
+            name=phase.name,
+            start_day=start,
+            end_day=end,
+            starts=" and ".join(how),
+            duration=f"{phase.duration_days} days" if phase.duration_days else "open-ended",
+            at_expiry=expiry,
+            conditional=conditional,
+            start_date=_date(eif, start),
+            end_date=_date(eif, end),
+        )
+        known[phase.id] = view
+        views.append(view)
+    return views
+
+
+def _date(eif: dt.date | None, day: int | None) -> dt.date | None:
+    if eif is None or day is None:
+        return None
+    return eif + dt.timedelta(days=day - 1)
+
+
+# --------------------------------------------------------------------------- schedule
+
+
+def counter_release(exchange: Exchange, rnd: ExchangeRound) -> tuple[dict[str, int] | None, bool]:
+    """What the counterpart releases in a round: as stated, else by the ratios (derived)."""
+    if rnd.counter_release is not None:
+        return dict(rnd.counter_release), False
+    out: dict[str, int] = {}
+    for ratio in exchange.ratios:
+        units = rnd.release.get(ratio.category)
+        if units:
+            out[ratio.counter_category] = (
+                out.get(ratio.counter_category, 0) + units * ratio.per_unit
+            )
+    return (out, True) if out else (None, True)
+
+
+def schedule_views(agreement: Agreement, phases: list[PhaseView]) -> list[ScheduleView]:
+    by_id = {p.id: p for p in phases}
+    eif = agreement.dates.entry_into_force.date if agreement.dates.entry_into_force else None
+    out: list[ScheduleView] = []
+    for clause in agreement.clauses_of("exchange"):
+        ex = clause.exchange
+        assert ex is not None
+        phase = by_id.get(ex.phase)
+        rounds: list[RoundView] = []
+        tot: dict[str, int] = {}
+        tot_counter: dict[str, int] = {}
+        for i, rnd in enumerate(ex.rounds, 1):
+            counter, derived = counter_release(ex, rnd)
+            aday = (
+                phase.start_day + rnd.day - 1
+                if phase is not None and phase.start_day is not None
+                else None
+            )
+            rounds.append(
+                RoundView(
+                    label=rnd.label or f"Round {i}",
+                    phase_day=rnd.day,
+                    agreement_day=aday,
+                    date=_date(eif, aday),
+                    release=dict(rnd.release),
+                    counter_release=counter,
+                    counter_derived=derived,
+                )
+            )
+            for k, v in rnd.release.items():
+                tot[k] = tot.get(k, 0) + v
+            for k, v in (counter or {}).items():
+                tot_counter[k] = tot_counter.get(k, 0) + v
+        cats = sorted({k for r in rounds for k in r.release} | set(ex.totals))
+        counter_cats = sorted(
+            {k for r in rounds for k in (r.counter_release or {})} | set(ex.counter_totals)
+        )
+        out.append(
+            ScheduleView(
+                clause=clause.id,
+                phase=ex.phase,
+                releasing=ex.releasing,
+                counterpart=ex.counterpart,
+                ratios=[f"{r.per_unit} {r.counter_category} per {r.category}" for r in ex.ratios],
+                categories=cats,
+                counter_categories=counter_cats,
+                rounds=rounds,
+                total_release=tot,
+                total_counter=tot_counter,
+                stated_totals=dict(ex.totals),
+                stated_counter_totals=dict(ex.counter_totals),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- the document
+
+
+def build_view(agreement: Agreement) -> DocumentView:
+    describe = _norm_sentence()
+    sources = {s.id: s for s in agreement.sources}
+
+    def source_view(ref: str) -> SourceView:
+        src = sources.get(ref)
+        if src is None:
+            return SourceView(ref, ref if ref.startswith(("http://", "https://")) else None)
+        label = src.title or src.document or src.url or src.id
+        if src.publisher:
+            label += f" ({src.publisher}"
+            label += f", {src.date.isoformat()})" if src.date else ")"
+        return SourceView(label, src.url)
+
+    clauses = [
+        ClauseView(
+            number=c.id,
+            title=c.title,
+            text=c.text,
+            words=c.words,
+            kind=c.kind,
+            sentence=describe(c, agreement),
+            phase=c.phase,
+            sources=[source_view(r) for r in c.source],
+            note=c.note,
+            pax_codes=list(c.pax_codes),
+        )
+        for c in agreement.clauses
+    ]
+    phases = phase_views(agreement)
+    schedules = schedule_views(agreement, phases)
+    dates: list[tuple[str, str]] = []
+    for name in ("announced", "signed", "entry_into_force", "ended"):
+        fact = getattr(agreement.dates, name)
+        if fact is not None:
+            when = fact.date.isoformat()
+            if fact.time:
+                when += f" {fact.time}" + (f" (UTC{fact.utc_offset})" if fact.utc_offset else "")
+            dates.append((name.replace("_", " "), when))
+    ends = [p.end_day or p.start_day or 0 for p in phases]
+    rounds = [r.agreement_day or 0 for s in schedules for r in s.rounds]
+    horizon = max([*ends, *rounds, 1])
+    return DocumentView(
+        id=agreement.id,
+        title=agreement.title,
+        status=agreement.status.value.replace("_", " "),
+        description=agreement.description,
+        dates=dates,
+        parties=[PartyView(p.id, p.name, p.role.value) for p in agreement.parties],
+        phases=phases,
+        clauses=clauses,
+        schedules=schedules,
+        sources=[
+            SourceView(s.title or s.document or s.url or s.id, s.url) for s in agreement.sources
+        ],
+        horizon_days=horizon,
+    )
+
+
+def render(agreement: Agreement, fmt: Format) -> bytes:
+    """The agreement as a document in ``fmt``: UTF-8 text for md and html, a .docx file's bytes."""
+    view = build_view(agreement)
+    if fmt == "md":
+        from detente.reports.markdown import render_markdown
+
+        return render_markdown(view).encode("utf-8")
+    if fmt == "html":
+        from detente.reports.html import render_html
+
+        return render_html(view).encode("utf-8")
+    if fmt == "docx":
+        from detente.reports.docx import render_docx
+
+        return render_docx(view)
+    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def default_output(path: Path, fmt: Format) -> Path:
+    """Where ``detente render`` writes when no ``-o`` is given: beside the spec."""
+    return path.with_suffix(f".{fmt}")
+
+
+def template_environment(*, html: bool) -> jinja2.Environment:
+    """Jinja2 over ``reports/templates``; HTML escapes everything the spec says."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("detente.reports", "templates"),
+        autoescape=html,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["label"] = lambda s: str(s).replace("_", " ")
+    return env

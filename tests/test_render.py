@@ -1,0 +1,156 @@
+"""`detente render`: the agreement as Markdown, self-contained HTML and DOCX."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from typer.testing import CliRunner
+
+from detente.cli import app
+from detente.language.loader import load, load_text
+from detente.reports.render import FORMATS, build_view, render
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_SPECS = sorted(p for p in (ROOT / "examples").glob("*/*.yaml") if p.is_file())
+
+HOSTILE = """
+agreement:
+  id: hostile
+  title: "Truce <script>alert('title')</script> & co"
+  status: draft
+  parties:
+    - {id: a, name: "<b>Side A</b>"}
+    - {id: b, name: Side B | pipe}
+  sources:
+    - {id: s, document: "Doc <img src=x onerror=alert(1)>"}
+  phases:
+    - {id: one, name: "Phase <i>one</i>", starts: entry_into_force, duration_days: 3}
+  clauses:
+    - id: "1.2"
+      title: "Stop <script>"
+      text: "Both stop. <script>alert('clause')</script> *not emphasis* | [link](http://x)"
+      words: quote
+      source: s
+      prohibition: {parties: [a, b], act: hostilities}
+"""
+
+
+def _docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_minimal_renders_in_every_format(minimal_spec: Path, fmt: str) -> None:
+    data = render(load(minimal_spec), fmt)  # type: ignore[arg-type]
+    assert data
+    text = _docx_text(data) if fmt == "docx" else data.decode("utf-8")
+    for needle in ("A minimal two-phase truce", "Side A", "Phase one", "Clause 2", "Clause 3"):
+        assert needle in text
+
+
+def test_markdown_has_clauses_timeline_and_schedule(minimal_spec: Path) -> None:
+    md = render(load(minimal_spec), "md").decode()
+    assert "## Phase timeline" in md
+    assert "| Phase one (`one`) | on entry into force | 1–10 |" in md
+    # The schedule: rounds, the derived counter-releases and the totals against the stated ones.
+    assert "| Round 1 | 1 | 1 |  | 2 | 20* |" in md
+    assert "| **Total** | | | | **5** | **50** |" in md
+    assert "*Summary of the text*" in md
+
+
+def test_html_is_self_contained_and_offline(minimal_spec: Path) -> None:
+    html = render(load(minimal_spec), "html").decode()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<svg" in html and "<style>" in html
+    # Nothing the page would fetch: no external stylesheets, scripts, images or fonts.
+    assert not re.search(r"<(script|link|img|iframe)\b", html, re.I)
+    assert "@import" not in html and "url(" not in html
+
+
+def test_html_escapes_spec_text() -> None:
+    html = render(load_text(HOSTILE), "html").decode()
+    assert "<script>" not in html
+    assert "<img" not in html and "<b>Side A" not in html
+    assert "&lt;script&gt;alert(&#39;clause&#39;)&lt;/script&gt;" in html
+    assert "Truce &lt;script&gt;" in html
+
+
+def test_markdown_neutralises_spec_text() -> None:
+    md = render(load_text(HOSTILE), "md").decode()
+    assert "<script>" not in md
+    assert r"\<script\>" in md
+    assert r"\*not emphasis\*" in md
+    # A pipe in a party name cannot break the parties table.
+    assert r"Side B \| pipe" in md
+
+
+def test_quote_and_summary_are_marked(minimal_spec: Path) -> None:
+    md = render(load_text(HOSTILE), "md").decode()
+    assert "*Quoted from the text*" in md
+    assert "> Both stop." in md
+    html = render(load_text(HOSTILE), "html").decode()
+    assert 'class="clause quote"' in html and "<blockquote>" in html
+
+
+def test_docx_opens_and_has_numbered_clauses(minimal_spec: Path) -> None:
+    data = render(load(minimal_spec), "docx")
+    document = docx.Document(io.BytesIO(data))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert {"Clause 1", "Clause 2", "Clause 3"} <= set(headings)
+    assert len(document.tables) >= 3  # parties, timeline, schedule
+    schedule = document.tables[-1]
+    assert [c.text for c in schedule.rows[1].cells][-2:] == ["2", "20*"]
+
+
+def test_docx_keeps_hostile_text_as_text() -> None:
+    text = _docx_text(render(load_text(HOSTILE), "docx"))
+    assert "<script>alert('clause')</script>" in text
+    assert "Clause 1.2: Stop <script>" in text
+
+
+def test_view_derives_phase_days_and_round_counts(minimal_spec: Path) -> None:
+    view = build_view(load(minimal_spec))
+    one, two = view.phases
+    assert (one.start_day, one.end_day, one.conditional) == (1, 10, False)
+    assert (two.start_day, two.end_day, two.conditional) == (11, None, True)
+    (schedule,) = view.schedules
+    assert schedule.total_release == {"hostages": 5}
+    assert schedule.total_counter == {"prisoners": 50}
+
+
+def test_cli_render_writes_each_format(minimal_spec: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    for fmt in FORMATS:
+        out = tmp_path / f"minimal.{fmt}"
+        result = runner.invoke(app, ["render", str(minimal_spec), "--to", fmt, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+
+
+def test_cli_render_refuses_unknown_format_and_missing_file(
+    minimal_spec: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["render", str(minimal_spec), "--to", "pdf"]).exit_code == 2
+    missing = tmp_path / "nope.yaml"
+    result = runner.invoke(app, ["render", str(missing), "--to", "md", "-o", "-"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_examples_render(spec: Path, fmt: str) -> None:
+    agreement = load(spec)
+    data = render(agreement, fmt)  # type: ignore[arg-type]
+    text = _docx_text(data) if fmt == "docx" else data.decode("utf-8")
+    for clause in agreement.clauses:
+        assert f"Clause {clause.id}" in text
