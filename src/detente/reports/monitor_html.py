@@ -1,0 +1,513 @@
+"""The monitoring report as one self-contained HTML page (``detente monitor --html``).
+
+The page carries plotly's JavaScript inline, once, so it opens offline (in a
+monitoring cell with no network, or from an e-mail attachment). It shows, as of
+the report's date: cumulative releases against the schedule for each releasing
+side, a timeline of phases, rounds, delays and violations, and the tables of
+obligations, the exchange ledger, violations (with sources and verification)
+and disputed events shown both ways.
+
+It reads the monitor's report through its documented JSON shape (``to_json()``),
+so it depends on the report's contract, not on its classes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from markupsafe import Markup
+from plotly.offline import get_plotlyjs
+
+from detente.language.model import Agreement
+from detente.reports.render import build_view, template_environment
+
+#: Colours per series, stable across charts (colour-blind-safe Okabe-Ito).
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
+
+#: Columns shown first in each table, in this order; other keys follow.
+OBLIGATION_COLUMNS = ("id", "clause", "debtor", "due", "status", "fulfilled_on", "late_days")
+VIOLATION_COLUMNS = (
+    "date",
+    "actor",
+    "action",
+    "clause",
+    "verification",
+    "reported_by",
+    "source",
+    "notes",
+)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def report_json(report: Any) -> dict[str, Any]:
+    """The report as its JSON mapping, from a report object, a JSON string or a mapping."""
+    if isinstance(report, Mapping):
+        return dict(report)
+    if isinstance(report, str | bytes):
+        value = json.loads(report)
+    else:
+        to_json = getattr(report, "to_json", None)
+        if to_json is None:
+            raise TypeError("a monitor report needs a to_json() method or its JSON mapping")
+        value = to_json()
+        if isinstance(value, str | bytes):
+            value = json.loads(value)
+    if not isinstance(value, Mapping):
+        raise TypeError("a monitor report's JSON must be a mapping")
+    return dict(value)
+
+
+def _get(item: Any, key: str, default: Any = None) -> Any:
+    if isinstance(item, Mapping):
+        return item.get(key, default)
+    return getattr(item, key, default)
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _text(value: Any) -> str:
+    """A value as a table cell: mappings as 'k n, k n', lists joined, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k.replace('_', ' ')} {_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(_text(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: list[str]
+    rows: list[list[str]]
+    row_classes: list[str]
+
+
+def table(items: Any, preferred: Sequence[str] = ()) -> Table:
+    """Rows of mappings as a table: preferred columns first, then any others seen."""
+    rows_in = [dict(i) if isinstance(i, Mapping) else {"value": i} for i in _as_list(items)]
+    seen: list[str] = [c for c in preferred if any(c in r for r in rows_in)]
+    for r in rows_in:
+        for k in r:
+            if k not in seen:
+                seen.append(k)
+    classes = []
+    for r in rows_in:
+        status = str(r.get("status", "")) + " " + str(r.get("verification", ""))
+        cls = []
+        if "disputed" in status:
+            cls.append("disputed")
+        if "late" in status or "violated" in status or (r.get("late_days") or 0) > 0:
+            cls.append("late")
+        classes.append(" ".join(cls))
+    return Table(seen, [[_text(r.get(c)) for c in seen] for r in rows_in], classes)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        # A ledger given as {"rounds": [...]}, or a mapping of id -> row.
+        if "rounds" in value and isinstance(value["rounds"], list):
+            return list(value["rounds"])
+        return [
+            {"id": k, **v} if isinstance(v, Mapping) else {"id": k, "value": v}
+            for k, v in value.items()
+        ]
+    return list(value)
+
+
+# --------------------------------------------------------------------------- charts
+
+
+@dataclass(frozen=True)
+class Release:
+    date: dt.date
+    actor: str
+    category: str
+    quantity: int
+    verification: str
+    clause: str
+
+
+def releases(events: Iterable[Any]) -> list[Release]:
+    out = []
+    for e in events:
+        if str(_get(e, "action", "")) != "release":
+            continue
+        day = _date(_get(e, "date"))
+        quantity = _get(e, "quantity")
+        if day is None or quantity in (None, ""):
+            continue
+        out.append(
+            Release(
+                date=day,
+                actor=str(_get(e, "actor", "")),
+                category=str(_get(e, "category", "") or ""),
+                quantity=int(quantity),
+                verification=_text(_get(e, "verification", "reported")) or "reported",
+                clause=str(_get(e, "clause", "") or ""),
+            )
+        )
+    return sorted(out, key=lambda r: r.date)
+
+
+def _step(points: list[tuple[dt.date, int]]) -> tuple[list[str], list[int]]:
+    """Cumulative sums by date, as x and y for a step line."""
+    by_day: dict[dt.date, int] = {}
+    for day, n in points:
+        by_day[day] = by_day.get(day, 0) + n
+    xs, ys, total = [], [], 0
+    for day in sorted(by_day):
+        total += by_day[day]
+        xs.append(day.isoformat())
+        ys.append(total)
+    return xs, ys
+
+
+def scheduled_releases(agreement: Agreement) -> dict[str, list[tuple[dt.date, str, int]]]:
+    """Per releasing party: (date, category, count) due, from the exchange schedule."""
+    view = build_view(agreement)
+    out: dict[str, list[tuple[dt.date, str, int]]] = {}
+    for s in view.schedules:
+        for r in s.rounds:
+            if r.date is None:
+                continue
+            for cat, n in r.release.items():
+                out.setdefault(s.releasing, []).append((r.date, cat, n))
+            for cat, n in (r.counter_release or {}).items():
+                out.setdefault(s.counterpart, []).append((r.date, cat, n))
+    return out
+
+
+def cumulative_figure(
+    party: str,
+    party_name: str,
+    due: list[tuple[dt.date, str, int]],
+    done: list[Release],
+) -> go.Figure:
+    fig = go.Figure()
+    cats = sorted({c for _, c, _ in due} | {r.category for r in done})
+    for i, cat in enumerate(cats):
+        colour = PALETTE[i % len(PALETTE)]
+        label = cat.replace("_", " ")
+        xs, ys = _step([(d, n) for d, c, n in due if c == cat])
+        if xs:
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    name=f"{label}: scheduled",
+                    mode="lines+markers",
+                    line={"shape": "hv", "dash": "dash", "color": colour},
+                )
+            )
+        undisputed = [
+            (r.date, r.quantity) for r in done if r.category == cat and r.verification != "disputed"
+        ]
+        xs, ys = _step(undisputed)
+        if xs:
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    name=f"{label}: released",
+                    mode="lines+markers",
+                    line={"shape": "hv", "color": colour, "width": 3},
+                )
+            )
+        if any(r.verification == "disputed" for r in done if r.category == cat):
+            xs, ys = _step([(r.date, r.quantity) for r in done if r.category == cat])
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    name=f"{label}: released incl. disputed",
+                    mode="lines",
+                    line={"shape": "hv", "color": colour, "dash": "dot"},
+                )
+            )
+    fig.update_layout(
+        title={"text": html.escape(f"Released by {party_name}: cumulative, against the schedule")},
+        xaxis={"title": {"text": "date"}, "type": "date"},
+        yaxis={"title": {"text": "persons (cumulative)"}, "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        height=380,
+        template="plotly_white",
+    )
+    return fig
+
+
+def timeline_figure(agreement: Agreement, data: Mapping[str, Any], events: list[Any]) -> go.Figure:
+    """Phases as bars; scheduled rounds, actual releases, delays and violations as markers."""
+    view = build_view(agreement)
+    as_of = _date(data.get("as_of")) or dt.date.today()
+    fig = go.Figure()
+    rows: list[str] = []
+    phase_rows = []
+    current = _phase_id(data.get("phase"))
+    ids = [p.id for p in view.phases]
+    current_index = ids.index(current) if current in ids else len(ids) - 1
+    for i, p in enumerate(view.phases):
+        if p.start_date is None or i > current_index or p.start_date > as_of:
+            continue  # not begun as of the report's date
+        end = p.end_date or as_of
+        if p.id == current:
+            # The current phase may run past its days (continuing while talks go on).
+            end = max(end, as_of)
+        phase_rows.append((p.name, p.start_date, max(end, p.start_date), p))
+    for name, start, end, p in phase_rows:
+        rows.append(name)
+        fig.add_trace(
+            go.Bar(
+                y=[name],
+                x=[(end - start).days * 86_400_000 + 86_400_000],
+                base=[start.isoformat()],
+                orientation="h",
+                name=html.escape(name),
+                marker={"color": "#8fb3d6" if not p.conditional else "#c9d9ea"},
+                hovertext=[
+                    html.escape(f"{p.name}: {p.starts}; {p.duration}; at expiry {p.at_expiry}")
+                ],
+                hoverinfo="text",
+                showlegend=False,
+            )
+        )
+    # Scheduled rounds.
+    due_x, due_text = [], []
+    for s in view.schedules:
+        for r in s.rounds:
+            if r.date is not None:
+                due_x.append(r.date.isoformat())
+                due_text.append(html.escape(f"Clause {s.clause}, {r.label}: due {r.date}"))
+    if due_x:
+        fig.add_trace(
+            go.Scatter(
+                x=due_x,
+                y=["scheduled rounds"] * len(due_x),
+                mode="markers",
+                name="round due",
+                marker={"symbol": "circle-open", "size": 11, "color": "#0072B2"},
+                hovertext=due_text,
+                hoverinfo="text",
+            )
+        )
+    actual = [e for e in events if str(_get(e, "action", "")) == "release"]
+    if actual:
+        fig.add_trace(
+            go.Scatter(
+                x=[str(_date(_get(e, "date"))) for e in actual],
+                y=["releases"] * len(actual),
+                mode="markers",
+                name="release",
+                marker={"symbol": "circle", "size": 9, "color": "#009E73"},
+                hovertext=[
+                    html.escape(
+                        f"{_get(e, 'date')}: {_get(e, 'actor')} released {_get(e, 'quantity', '')} "
+                        f"{_text(_get(e, 'category', ''))} ({_text(_get(e, 'verification', 'reported'))})"
+                    )
+                    for e in actual
+                ],
+                hoverinfo="text",
+            )
+        )
+    late = [
+        r
+        for r in _as_list(data.get("ledger")) + _as_list(data.get("obligations"))
+        if isinstance(r, Mapping) and (r.get("late_days") or 0) > 0
+    ]
+    late_x = [
+        str(_date(r.get("fulfilled_on") or r.get("delivered_on") or r.get("due"))) for r in late
+    ]
+    if late:
+        fig.add_trace(
+            go.Scatter(
+                x=late_x,
+                y=["delays"] * len(late),
+                mode="markers",
+                name="late",
+                marker={"symbol": "triangle-up", "size": 11, "color": "#E69F00"},
+                hovertext=[
+                    html.escape(
+                        f"{r.get('id') or r.get('clause')}: late by {r.get('late_days')} day(s)"
+                    )
+                    for r in late
+                ],
+                hoverinfo="text",
+            )
+        )
+    violations = [v for v in _as_list(data.get("violations")) if isinstance(v, Mapping)]
+    if violations:
+        fig.add_trace(
+            go.Scatter(
+                x=[str(_date(v.get("date") or v.get("due"))) for v in violations],
+                y=["violations"] * len(violations),
+                mode="markers",
+                name="violation",
+                marker={
+                    "symbol": "x",
+                    "size": 12,
+                    "color": [
+                        "#CC79A7" if "disputed" in _text(v.get("verification")) else "#D55E00"
+                        for v in violations
+                    ],
+                },
+                hovertext=[
+                    html.escape(
+                        f"{_text(v.get('date'))} {_text(v.get('actor'))}: "
+                        f"{_text(v.get('action') or v.get('description') or v.get('status'))} "
+                        f"(clause {_text(v.get('clause'))}; {_text(v.get('verification'))})"
+                    )
+                    for v in violations
+                ],
+                hoverinfo="text",
+            )
+        )
+    order = [*reversed(["violations", "delays", "releases", "scheduled rounds"]), *rows]
+    fig.update_layout(
+        title={"text": "Timeline: phases, rounds, delays and violations"},
+        xaxis={"type": "date", "title": {"text": "date"}},
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": list(reversed(order)),
+            "automargin": True,
+        },
+        shapes=[
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": as_of.isoformat(),
+                "x1": as_of.isoformat(),
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#444", "dash": "dot", "width": 1},
+            }
+        ],
+        annotations=[
+            {
+                "x": as_of.isoformat(),
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "text": f"as of {as_of.isoformat()}",
+                "showarrow": False,
+                "yanchor": "bottom",
+            }
+        ],
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 140, "r": 20, "t": 60, "b": 40},
+        height=360 + 24 * len(rows),
+        template="plotly_white",
+        barmode="overlay",
+    )
+    return fig
+
+
+def _phase_id(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        value = value.get("id")
+    return str(value) if value else None
+
+
+def _phase_name(agreement: Agreement, value: Any) -> str | None:
+    pid = _phase_id(value)
+    names = {p.id: p.name for p in agreement.phases}
+    return f"{names[pid]} ({pid})" if pid in names else pid
+
+
+def _div(fig: go.Figure, div_id: str) -> Markup:
+    # plotly escapes "</" in its JSON, so spec text cannot close the script element.
+    return Markup(  # plotly output; user text escaped
+        pio.to_html(
+            fig,
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=div_id,
+            config={"displaylogo": False, "responsive": True},
+        )
+    )
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def render_monitor_html(
+    report: Any, agreement: Agreement, events: Iterable[Any] | None = None
+) -> str:
+    """The monitoring report as one HTML page that works offline.
+
+    ``report`` is the monitor's report (anything with ``to_json()``, or its JSON
+    mapping). ``events`` are the log's events, for the cumulative curves; without
+    them the report's own ``events`` list is used when it has one.
+    """
+    data = report_json(report)
+    event_list = list(events) if events is not None else _as_list(data.get("events"))
+    names = {p.id: p.name for p in agreement.parties}
+    due = scheduled_releases(agreement)
+    done = releases(event_list)
+    sides = sorted(
+        set(due) | {r.actor for r in done},
+        key=lambda p: list(names).index(p) if p in names else len(names),
+    )
+    charts = [
+        _div(
+            cumulative_figure(
+                p, names.get(p, p), due.get(p, []), [r for r in done if r.actor == p]
+            ),
+            f"cumulative-chart-{i}",
+        )
+        for i, p in enumerate(sides)
+    ]
+    timeline = _div(timeline_figure(agreement, data, event_list), "timeline-chart")
+    totals = data.get("totals") or {}
+    totals_rows = [
+        [names.get(str(party), str(party)), str(cat).replace("_", " "), _text(n)]
+        for party, cats in (totals.items() if isinstance(totals, Mapping) else [])
+        if isinstance(cats, Mapping)
+        for cat, n in cats.items()
+    ]
+    env = template_environment(html=True)
+    return env.get_template("monitor.html.j2").render(
+        title=agreement.title,
+        agreement=agreement,
+        data=data,
+        as_of=_text(data.get("as_of")),
+        phase=_text(_phase_name(agreement, data.get("phase"))),
+        plotly_js=Markup(get_plotlyjs()),  # the library, inlined for offline use
+        charts=charts,
+        timeline=timeline,
+        totals=totals_rows,
+        obligations=table(data.get("obligations"), OBLIGATION_COLUMNS),
+        ledger=table(data.get("ledger")),
+        next_deadlines=table(data.get("next_deadlines")),
+        violations=table(data.get("violations"), VIOLATION_COLUMNS),
+        powers=table(data.get("powers")),
+        disputed=table(data.get("disputed")),
+    )

@@ -1,0 +1,168 @@
+"""The monitoring report opens offline in the real Chromium and shows its charts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from detente.language.loader import load_text
+from detente.language.model import Agreement
+from detente.reports.monitor_html import render_monitor_html
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("DETENTE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+HOSTILE_NOTE = "</script><script>window.__pwned = 1</script>"
+
+
+def _sample() -> tuple[Agreement, dict[str, Any], list[dict[str, Any]]]:
+    """The minimal fixture in force, a report of the documented JSON shape, and its log."""
+    text = (ROOT / "tests/fixtures/minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "  status: draft\n", "  status: in_force\n  dates: {entry_into_force: 2024-01-01}\n"
+    )
+    agreement = load_text(text)
+    events = [
+        {"date": "2024-01-01", "actor": "a", "action": "release", "quantity": 2,
+         "category": "hostages", "verification": "confirmed"},
+        {"date": "2024-01-01", "actor": "b", "action": "release", "quantity": 20,
+         "category": "prisoners", "verification": "confirmed"},
+        {"date": "2024-01-06", "actor": "a", "action": "release", "quantity": 3,
+         "category": "hostages", "verification": "reported"},
+        {"date": "2024-01-07", "actor": "b", "action": "release", "quantity": 30,
+         "category": "prisoners", "verification": "disputed"},
+    ]  # fmt: skip
+    report = {
+        "as_of": "2024-01-12",
+        "phase": "one",
+        "obligations": [
+            {"id": "2/r2/a", "clause": "2", "debtor": "a", "due": "2024-01-05",
+             "status": "fulfilled", "fulfilled_on": "2024-01-06", "late_days": 1},
+        ],
+        "ledger": [
+            {"clause": "2", "round": 2, "due": "2024-01-05", "late_days": 1,
+             "due_release": {"hostages": 3}, "delivered_release": {"hostages": 3}},
+        ],
+        "totals": {"a": {"hostages": 5}, "b": {"prisoners": 50}},
+        "next_deadlines": [],
+        "violations": [
+            {"date": "2024-01-08", "actor": "a", "action": "hostilities", "clause": "1",
+             "verification": "disputed", "reported_by": "b",
+             "source": "https://example.org/report", "notes": HOSTILE_NOTE},
+        ],
+        "powers": [],
+        "disputed": [{"id": "e5", "with": "violated by a", "without": "no violation"}],
+    }  # fmt: skip
+    return agreement, report, events
+
+
+def _real_report() -> tuple[Agreement, Any, list[Any]] | None:
+    """The January 2025 log through the real monitor, once both have landed."""
+    try:
+        from detente.monitor import monitor  # type: ignore[attr-defined]
+        from detente.monitor.events import read_events  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    folder = ROOT / "examples/jan-2025-ceasefire"
+    if not (folder / "events.csv").exists():
+        return None
+    from detente.language.loader import load
+
+    agreement = load(folder / "agreement.yaml")
+    events = list(read_events(folder / "events.csv", agreement))
+    return agreement, monitor(agreement, events), events
+
+
+def _open_offline(page_path: Path) -> dict[str, Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    blocked: list[str] = []
+    problems: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on(
+                "console",
+                lambda m: problems.append(m.text) if m.type in ("error", "warning") else None,
+            )
+            page.on("pageerror", lambda e: problems.append(str(e)))
+
+            def route(r: Any) -> None:
+                if r.request.url.startswith("file://"):
+                    r.continue_()
+                else:
+                    blocked.append(r.request.url)
+                    r.abort()
+
+            page.route("**/*", route)
+            page.goto(page_path.as_uri(), wait_until="load")
+            page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0")
+            page.wait_for_timeout(300)
+            result = page.evaluate(
+                """() => {
+                const plots = [...document.querySelectorAll('.js-plotly-plot')];
+                return {
+                  plots: plots.length,
+                  traces: plots.map(p => (p.data || []).length),
+                  svgs: plots.map(p => p.querySelectorAll('svg.main-svg').length),
+                  paths: plots.map(p => p.querySelectorAll('g.trace path, g.trace rect, g.points path').length),
+                  hasPlotly: typeof window.Plotly === 'object',
+                  pwned: window.__pwned === 1,
+                  tables: document.querySelectorAll('table').length,
+                };
+            }"""
+            )
+            page.screenshot(path=str(page_path.with_suffix(".png")), full_page=True)
+        finally:
+            browser.close()
+    result["blocked"] = blocked
+    result["problems"] = problems
+    return result
+
+
+def _assert_rendered(result: dict[str, Any], min_plots: int) -> None:
+    assert result["hasPlotly"], "plotly.js must be inlined in the page"
+    assert result["plots"] >= min_plots
+    assert all(n > 0 for n in result["traces"]), result["traces"]
+    assert all(n > 0 for n in result["svgs"]), result["svgs"]
+    assert all(n > 0 for n in result["paths"]), result["paths"]
+    assert result["blocked"] == [], f"the page tried the network: {result['blocked']}"
+    assert result["problems"] == [], result["problems"]
+    assert not result["pwned"], "spec or log text ran as script"
+
+
+def test_monitor_report_renders_offline_in_chromium(tmp_path: Path) -> None:
+    agreement, report, events = _sample()
+    page = tmp_path / "monitor.html"
+    page.write_text(render_monitor_html(report, agreement, events), encoding="utf-8")
+    result = _open_offline(page)
+    # One cumulative chart per releasing side, plus the timeline.
+    _assert_rendered(result, min_plots=3)
+    assert result["tables"] >= 4
+
+
+def test_real_january_2025_report_renders_offline(tmp_path: Path) -> None:
+    real = _real_report()
+    if real is None:
+        pytest.skip("the monitor or the January 2025 log has not landed")
+    agreement, report, events = real
+    page = tmp_path / "jan-2025.html"
+    page.write_text(render_monitor_html(report, agreement, events), encoding="utf-8")
+    _assert_rendered(_open_offline(page), min_plots=3)
