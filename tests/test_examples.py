@@ -1,0 +1,106 @@
+"""The bundled real agreements: every example loads, and a few of its facts read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import detente
+from detente.language.model import Agreement
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SPECS = sorted(EXAMPLES.glob("*/*.yaml"))
+DRAFTS = sorted(EXAMPLES.glob("gaza-framework-2024/july-2024-*.yaml"))
+
+
+def _load(relative: str) -> Agreement:
+    return detente.load(EXAMPLES / relative)
+
+
+JAN_2025 = EXAMPLES / "jan-2025-ceasefire" / "agreement.yaml"
+needs_jan_2025 = pytest.mark.skipif(not JAN_2025.exists(), reason="being encoded")
+
+
+@needs_jan_2025
+def test_the_three_agreements_are_bundled() -> None:
+    folders = {p.parent.name for p in SPECS}
+    assert {"nov-2023-truce", "gaza-framework-2024", "jan-2025-ceasefire"} <= folders
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_example_loads(path: Path) -> None:
+    agreement = detente.load(path)
+    assert agreement.clauses, "an example without clauses encodes nothing"
+    assert agreement.sources, "every example lists its sources"
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_clause_carries_a_source(path: Path) -> None:
+    for clause in detente.load(path).clauses:
+        assert clause.source, f"clause {clause.id} has no source"
+
+
+def test_nov_2023_schedule_adds_up_to_50_hostages_for_150_prisoners() -> None:
+    truce = _load("nov-2023-truce/agreement.yaml")
+    exchange = truce.clauses_of("exchange")[0].exchange
+    assert exchange is not None
+    hostages = sum(sum(r.release.values()) for r in exchange.rounds)
+    prisoners = sum(sum((r.counter_release or {}).values()) for r in exchange.rounds)
+    assert (hostages, prisoners) == (50, 150)
+    assert truce.phases[0].duration_days == 4
+
+
+def test_nov_2023_extension_is_one_day_per_ten_hostages() -> None:
+    truce = _load("nov-2023-truce/agreement.yaml")
+    rule = truce.clauses_of("extension")[0].extension
+    assert rule is not None
+    assert (rule.releasing, rule.units, rule.days) == ("hamas", 10, 1)
+
+
+def test_framework_phase_one_is_six_weeks_and_continues_while_negotiating() -> None:
+    base = _load("gaza-framework-2024/base.yaml")
+    phase1 = base.phase("phase1")
+    assert phase1.duration_days == 42
+    assert phase1.at_expiry.rule == "continues_while"
+    assert base.clause(phase1.at_expiry.negotiation or "").kind == "negotiation"
+
+
+@pytest.mark.parametrize("path", DRAFTS, ids=lambda p: p.name)
+def test_each_draft_asks_both_sides_questions(path: Path) -> None:
+    draft = detente.load(path)
+    assert draft.extends == "base.yaml"
+    labels = {e.label for e in draft.expectations}
+    assert {"no_unilateral_exit(hamas)", "no_indefinite_truce(israel)"} <= labels
+    for e in draft.expectations:
+        if e.protects is not None:
+            assert e.position is not None, f"{e.label} carries no stated position"
+
+
+def test_the_two_july_2024_wordings_differ_on_scope_and_exit() -> None:
+    hamas = _load("gaza-framework-2024/july-2024-hamas-wording.yaml")
+    israel = _load("gaza-framework-2024/july-2024-israel-wording.yaml")
+    talks_h, talks_i = hamas.clause("8").negotiation, israel.clause("8").negotiation
+    assert talks_h is not None and talks_i is not None
+    assert talks_h.scope.topics and not talks_h.scope.open
+    assert talks_i.scope.open
+    israel_powers = [c.power for c in israel.clauses_of("power")]
+    assert any(p is not None and p.holder == "israel" for p in israel_powers)
+    assert not [
+        c
+        for c in hamas.clauses_of("power")
+        if c.power and c.power.action.value in ("declare_failed", "resume_hostilities")
+    ]
+
+
+@needs_jan_2025
+def test_jan_2025_phase_one_is_42_days_with_33_hostages() -> None:
+    deal = _load("jan-2025-ceasefire/agreement.yaml")
+    assert deal.pax_id == 2801
+    assert deal.phase("phase1").duration_days == 42
+    exchange = deal.clauses_of("exchange")[0].exchange
+    assert exchange is not None
+    assert sum(sum(r.release.values()) for r in exchange.rounds) == 33
+    talks = deal.clauses_of("negotiation")[0].negotiation
+    assert talks is not None and talks.starts_by is not None
+    assert (talks.starts_by.phase, talks.starts_by.day) == ("phase1", 16)
