@@ -154,3 +154,15 @@ def test_examples_render(spec: Path, fmt: str) -> None:
     text = _docx_text(data) if fmt == "docx" else data.decode("utf-8")
     for clause in agreement.clauses:
         assert f"Clause {clause.id}" in text
+
+
+def test_folded_yaml_text_renders_in_docx() -> None:
+    # The YAML reader may keep fold marks (control characters) in `>-` text; DOCX refuses them.
+    spec = HOSTILE.replace(
+        "  status: draft\n",
+        "  status: draft\n  description: >-\n    A long description\n    folded over lines.\n",
+    )
+    agreement = load_text(spec)
+    text = _docx_text(render(agreement, "docx"))
+    assert "A long description" in text and "folded over lines." in text
+    assert "\x07" not in render(agreement, "html").decode()

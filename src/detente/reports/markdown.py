@@ -10,15 +10,19 @@ _INLINE = re.compile(r"([\\`*_\[\]<>|])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])", re.MULTILINE)
 
 
+def md_inline(value: object) -> str:
+    """Spec text made inert inside a line: no emphasis, links, raw HTML or table breaks."""
+    return _INLINE.sub(r"\\\1", str(value)).replace("&", "&amp;")
+
+
 def md_text(value: object) -> str:
-    """Spec text made inert in Markdown: no emphasis, links, raw HTML or table breaks."""
-    text = _INLINE.sub(r"\\\1", str(value)).replace("&", "&amp;")
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    """Like :func:`md_inline`, for a block: nor can a line start a heading or a list."""
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), md_inline(value))
 
 
 def md_cell(value: object) -> str:
     """Like :func:`md_text`, on one line, for a table cell."""
-    return " ".join(md_text(value).split()) or " "
+    return " ".join(md_inline(value).split()) or " "
 
 
 def md_quote(value: object) -> str:
@@ -42,6 +46,7 @@ def round_cells(rnd: RoundView, cats: list[str], counter_cats: list[str]) -> lis
 def render_markdown(view: DocumentView) -> str:
     env = template_environment(html=False)
     env.filters["md"] = md_text
+    env.filters["inline"] = md_inline
     env.filters["cell"] = md_cell
     env.filters["quote"] = md_quote
     env.globals["round_cells"] = round_cells

@@ -8,17 +8,20 @@ the three formats always say the same thing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import jinja2
 
 from detente.language.model import Agreement, Clause, Exchange, ExchangeRound
 
+T = TypeVar("T")
 Format = Literal["md", "html", "docx"]
 FORMATS: tuple[Format, ...] = ("md", "html", "docx")
 
@@ -367,7 +370,7 @@ def build_view(agreement: Agreement) -> DocumentView:
     ends = [p.end_day or p.start_day or 0 for p in phases]
     rounds = [r.agreement_day or 0 for s in schedules for r in s.rounds]
     horizon = max([*ends, *rounds, 1])
-    return DocumentView(
+    view = DocumentView(
         id=agreement.id,
         title=agreement.title,
         status=agreement.status.value.replace("_", " "),
@@ -382,6 +385,29 @@ def build_view(agreement: Agreement) -> DocumentView:
         ],
         horizon_days=horizon,
     )
+    return clean(view)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(value: T) -> T:
+    """The view without control characters (a YAML reader's fold marks, stray bytes).
+
+    They are invisible in HTML, break Markdown and make DOCX (XML 1.0) refuse the text.
+    """
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: clean(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, list):
+        return [clean(v) for v in value]  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(clean(v) for v in value)  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {clean(k): clean(v) for k, v in value.items()}  # type: ignore[return-value]
+    return value
 
 
 def render(agreement: Agreement, fmt: Format) -> bytes:
