@@ -13,7 +13,7 @@ from detente.reports.render import DocumentView, template_environment
 
 #: Width of the drawing area of the timeline, in SVG units.
 WIDTH = 900
-LEFT = 170
+LEFT = 210
 ROW = 34
 
 
@@ -26,6 +26,9 @@ class Bar:
     y: float
     open_ended: bool
     conditional: bool
+    #: A dashed tail: days an extension rule may add, or the phase continuing while talks go on.
+    tail_width: float
+    tail_label: str
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,11 @@ def timeline(view: DocumentView) -> Timeline:
         start = p.start_day or 1
         end = p.end_day if p.end_day is not None else horizon
         when = f"days {start}–{p.end_day}" if p.end_day else f"from day {start}"
+        tail, tail_label = 0, ""
+        if p.end_day is not None and p.extension_days:
+            tail, tail_label = p.extension_days, f"up to {p.extension_days} more days by extension"
+        elif p.end_day is not None and p.continues:
+            tail, tail_label = min(7, horizon - p.end_day), "continues while talks go on"
         if p.start_date:
             when += f" ({p.start_date}"
             when += f" to {p.end_date})" if p.end_date else " on)"
@@ -80,6 +88,8 @@ def timeline(view: DocumentView) -> Timeline:
                 y=y,
                 open_ended=p.end_day is None,
                 conditional=p.conditional,
+                tail_width=tail * scale,
+                tail_label=tail_label,
             )
         )
     markers = [

@@ -62,6 +62,10 @@ class PhaseView:
     conditional: bool
     start_date: dt.date | None = None
     end_date: dt.date | None = None
+    #: Most days an extension rule can add to the phase (None: no such rule or no cap).
+    extension_days: int | None = None
+    #: True when the phase goes on past its days while a negotiation is open.
+    continues: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,11 @@ def phase_views(agreement: Agreement) -> list[PhaseView]:
     eif = agreement.dates.entry_into_force.date if agreement.dates.entry_into_force else None
     known: dict[str, PhaseView] = {}
     views: list[PhaseView] = []
+    extensions: dict[str, int] = {}
+    for clause in agreement.clauses_of("extension"):
+        rule = clause.extension
+        if rule is not None and rule.max_days is not None:
+            extensions[rule.phase] = extensions.get(rule.phase, 0) + rule.max_days
     for phase in agreement.phases:
         start: int | None = None
         conditional = False
@@ -235,15 +244,23 @@ def phase_views(agreement: Agreement) -> list[PhaseView]:
             start_day=start,
             end_day=end,
             starts=" and ".join(how),
-            duration=f"{phase.duration_days} days" if phase.duration_days else "open-ended",
+            duration=_duration(phase.duration_days, extensions.get(phase.id)),
             at_expiry=expiry,
             conditional=conditional,
             start_date=_date(eif, start),
             end_date=_date(eif, end),
+            extension_days=extensions.get(phase.id),
+            continues=rule == "continues_while" and phase.duration_days is not None,
         )
         known[phase.id] = view
         views.append(view)
     return views
+
+
+def _duration(days: int | None, extension: int | None) -> str:
+    if days is None:
+        return "open-ended"
+    return f"{days} days" + (f" (+ up to {extension} by extension)" if extension else "")
 
 
 def _date(eif: dt.date | None, day: int | None) -> dt.date | None:
@@ -367,7 +384,7 @@ def build_view(agreement: Agreement) -> DocumentView:
             if fact.time:
                 when += f" {fact.time}" + (f" (UTC{fact.utc_offset})" if fact.utc_offset else "")
             dates.append((name.replace("_", " "), when))
-    ends = [p.end_day or p.start_day or 0 for p in phases]
+    ends = [(p.end_day or p.start_day or 0) + (p.extension_days or 0) for p in phases]
     rounds = [r.agreement_day or 0 for s in schedules for r in s.rounds]
     horizon = max([*ends, *rounds, 1])
     view = DocumentView(
