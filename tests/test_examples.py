@@ -104,3 +104,24 @@ def test_jan_2025_phase_one_is_42_days_with_33_hostages() -> None:
     talks = deal.clauses_of("negotiation")[0].negotiation
     assert talks is not None and talks.starts_by is not None
     assert (talks.starts_by.phase, talks.starts_by.day) == ("phase1", 16)
+
+
+def test_the_language_guide_shows_every_construct() -> None:
+    from detente.language.expressions import PREDICATES, WORDS
+    from detente.language.model import BUILTIN_ACTIONS, NORM_KINDS, TEMPLATES, PowerAction
+
+    guide = (EXAMPLES.parent / "docs" / "language.md").read_text(encoding="utf-8")
+    names = [
+        *NORM_KINDS,
+        *TEMPLATES,
+        *(a.value for a in PowerAction),
+        *BUILTIN_ACTIONS,
+        *PREDICATES,
+        *WORDS,
+        "extends",
+        "continues_while",
+        "unspecified",
+        "position",
+    ]
+    missing = [n for n in names if n not in guide]
+    assert not missing, f"docs/language.md does not show {missing}"
