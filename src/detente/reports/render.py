@@ -207,9 +207,9 @@ def phase_views(agreement: Agreement) -> list[PhaseView]:
     views: list[PhaseView] = []
     extensions: dict[str, int] = {}
     for clause in agreement.clauses_of("extension"):
-        rule = clause.extension
-        if rule is not None and rule.max_days is not None:
-            extensions[rule.phase] = extensions.get(rule.phase, 0) + rule.max_days
+        ext = clause.extension
+        if ext is not None and ext.max_days is not None:
+            extensions[ext.phase] = extensions.get(ext.phase, 0) + ext.max_days
     for phase in agreement.phases:
         start: int | None = None
         conditional = False
