@@ -177,15 +177,27 @@ def releases(events: Iterable[Any]) -> list[Release]:
     return sorted(out, key=lambda r: r.date)
 
 
-def _step(points: list[tuple[dt.date, int]]) -> tuple[list[str], list[int]]:
-    """Cumulative sums by date, as x and y for a step line."""
+def _step(
+    points: list[tuple[dt.date, int]],
+    start: dt.date | None = None,
+    until: dt.date | None = None,
+) -> tuple[list[str], list[int]]:
+    """Cumulative sums by date, as x and y for a step line, from 0 at ``start`` to ``until``."""
     by_day: dict[dt.date, int] = {}
     for day, n in points:
         by_day[day] = by_day.get(day, 0) + n
-    xs, ys, total = [], [], 0
+    xs: list[str] = []
+    ys: list[int] = []
+    total = 0
+    if start is not None and by_day and start < min(by_day):
+        xs.append(start.isoformat())
+        ys.append(0)
     for day in sorted(by_day):
         total += by_day[day]
         xs.append(day.isoformat())
+        ys.append(total)
+    if until is not None and by_day and until > max(by_day):
+        xs.append(until.isoformat())
         ys.append(total)
     return xs, ys
 
@@ -206,17 +218,35 @@ def scheduled_releases(agreement: Agreement) -> dict[str, list[tuple[dt.date, st
 
 
 def cumulative_figure(
-    party: str,
     party_name: str,
     due: list[tuple[dt.date, str, int]],
     done: list[Release],
+    start: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> go.Figure:
+    """One side's releases, cumulative: all categories together, then each category.
+
+    With several categories, the per-category lines start hidden (click the legend).
+    Releases marked disputed are left out of the solid line and added in a dotted one.
+    """
     fig = go.Figure()
     cats = sorted({c for _, c, _ in due} | {r.category for r in done})
+    series: list[tuple[str, str, bool, list[tuple[dt.date, str, int]], list[Release]]] = []
+    if len(cats) > 1:
+        series.append(("all categories", "#1d2433", True, due, done))
     for i, cat in enumerate(cats):
-        colour = PALETTE[i % len(PALETTE)]
-        label = cat.replace("_", " ")
-        xs, ys = _step([(d, n) for d, c, n in due if c == cat])
+        series.append(
+            (
+                cat.replace("_", " "),
+                PALETTE[i % len(PALETTE)],
+                len(cats) == 1,
+                [d for d in due if d[1] == cat],
+                [r for r in done if r.category == cat],
+            )
+        )
+    for label, colour, visible, due_s, done_s in series:
+        shown: bool | str = True if visible else "legendonly"
+        xs, ys = _step([(d, n) for d, _, n in due_s], start)
         if xs:
             fig.add_trace(
                 go.Scatter(
@@ -225,12 +255,11 @@ def cumulative_figure(
                     name=f"{label}: scheduled",
                     mode="lines+markers",
                     line={"shape": "hv", "dash": "dash", "color": colour},
+                    visible=shown,
                 )
             )
-        undisputed = [
-            (r.date, r.quantity) for r in done if r.category == cat and r.verification != "disputed"
-        ]
-        xs, ys = _step(undisputed)
+        kept = [(r.date, r.quantity) for r in done_s if r.verification != "disputed"]
+        xs, ys = _step(kept, start, as_of)
         if xs:
             fig.add_trace(
                 go.Scatter(
@@ -239,10 +268,11 @@ def cumulative_figure(
                     name=f"{label}: released",
                     mode="lines+markers",
                     line={"shape": "hv", "color": colour, "width": 3},
+                    visible=shown,
                 )
             )
-        if any(r.verification == "disputed" for r in done if r.category == cat):
-            xs, ys = _step([(r.date, r.quantity) for r in done if r.category == cat])
+        if any(r.verification == "disputed" for r in done_s):
+            xs, ys = _step([(r.date, r.quantity) for r in done_s], start, as_of)
             fig.add_trace(
                 go.Scatter(
                     x=xs,
@@ -250,6 +280,7 @@ def cumulative_figure(
                     name=f"{label}: released incl. disputed",
                     mode="lines",
                     line={"shape": "hv", "color": colour, "dash": "dot"},
+                    visible=shown,
                 )
             )
     fig.update_layout(
@@ -258,7 +289,7 @@ def cumulative_figure(
         yaxis={"title": {"text": "persons (cumulative)"}, "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.25},
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
-        height=380,
+        height=400,
         template="plotly_white",
     )
     return fig
@@ -476,10 +507,12 @@ def render_monitor_html(
         set(due) | {r.actor for r in done},
         key=lambda p: list(names).index(p) if p in names else len(names),
     )
+    eif = agreement.dates.entry_into_force.date if agreement.dates.entry_into_force else None
+    as_of = _date(data.get("as_of"))
     charts = [
         _div(
             cumulative_figure(
-                p, names.get(p, p), due.get(p, []), [r for r in done if r.actor == p]
+                names.get(p, p), due.get(p, []), [r for r in done if r.actor == p], eif, as_of
             ),
             f"cumulative-chart-{i}",
         )
