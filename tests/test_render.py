@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from typer.testing import CliRunner
 
 from detente.cli import app
 from detente.language.loader import load, load_text
+from detente.language.model import Agreement
+from detente.reports.monitor_html import render_monitor_html
 from detente.reports.render import FORMATS, build_view, render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,3 +169,60 @@ def test_folded_yaml_text_renders_in_docx() -> None:
     text = _docx_text(render(agreement, "docx"))
     assert "A long description" in text and "folded over lines." in text
     assert "\x07" not in render(agreement, "html").decode()
+
+
+# ----------------------------------------------------------------- the monitoring report (HTML)
+
+
+def _in_force(minimal_spec: Path) -> Agreement:
+    text = minimal_spec.read_text(encoding="utf-8").replace(
+        "  status: draft\n", "  status: in_force\n  dates: {entry_into_force: 2024-01-01}\n"
+    )
+    return load_text(text)
+
+
+def test_monitor_html_inlines_plotly_once_and_loads_nothing(minimal_spec: Path) -> None:
+    page = render_monitor_html({"as_of": "2024-01-12", "phase": "one"}, _in_force(minimal_spec))
+    assert len(re.findall(r"plotly\.js v\d", page)) == 1  # one inlined copy, by its banner
+    assert page.count("<script>") >= 1
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"<link\b", page)
+    assert "Phase one (one)" in page
+
+
+def test_monitor_html_escapes_log_text(minimal_spec: Path) -> None:
+    hostile = "<script>alert('x')</script>"
+    report = {
+        "as_of": "2024-01-12",
+        "violations": [
+            {"date": "2024-01-03", "actor": "a", "action": "hostilities", "notes": hostile}
+        ],
+    }
+    events = [
+        {"date": "2024-01-01", "actor": "a", "action": "release", "quantity": 2,
+         "category": "hostages", "verification": "confirmed", "notes": hostile},
+    ]  # fmt: skip
+    page = render_monitor_html(report, _in_force(minimal_spec), events)
+    assert hostile not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+
+
+def test_monitor_html_reads_objects_json_text_and_odd_rows(minimal_spec: Path) -> None:
+    class Report:
+        def to_json(self) -> str:
+            return json.dumps(
+                {
+                    "as_of": "2024-01-12",
+                    "obligations": [{"id": "x", "late_days": "n/a", "due": None}],
+                    "ledger": {"rounds": [{"round": 1, "late_days": 2, "due": "2024-01-01"}]},
+                    "violations": [{"actor": "b"}],  # no date: listed, not plotted
+                    "totals": {"a": {"hostages": 2}},
+                }
+            )
+
+    agreement = _in_force(minimal_spec)
+    page = render_monitor_html(Report(), agreement)
+    assert "Side A" in page and ">2<" in page
+    assert render_monitor_html(Report().to_json(), agreement)
+    with pytest.raises(TypeError):
+        render_monitor_html(object(), agreement)

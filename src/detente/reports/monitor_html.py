@@ -86,6 +86,14 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
+def _number(value: Any) -> float:
+    """A count from the report, or 0 when it is missing or not a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def _text(value: Any) -> str:
     """A value as a table cell: mappings as 'k n, k n', lists joined, None as empty."""
     if value is None:
@@ -122,7 +130,7 @@ def table(items: Any, preferred: Sequence[str] = ()) -> Table:
         cls = []
         if "disputed" in status:
             cls.append("disputed")
-        if "late" in status or "violated" in status or (r.get("late_days") or 0) > 0:
+        if "late" in status or "violated" in status or _number(r.get("late_days")) > 0:
             cls.append("late")
         classes.append(" ".join(cls))
     return Table(seen, [[_text(r.get(c)) for c in seen] for r in rows_in], classes)
@@ -349,7 +357,11 @@ def timeline_figure(agreement: Agreement, data: Mapping[str, Any], events: list[
                 hoverinfo="text",
             )
         )
-    actual = [e for e in events if str(_get(e, "action", "")) == "release"]
+    actual = [
+        e
+        for e in events
+        if str(_get(e, "action", "")) == "release" and _date(_get(e, "date")) is not None
+    ]
     if actual:
         fig.add_trace(
             go.Scatter(
@@ -371,7 +383,9 @@ def timeline_figure(agreement: Agreement, data: Mapping[str, Any], events: list[
     late = [
         r
         for r in _as_list(data.get("ledger")) + _as_list(data.get("obligations"))
-        if isinstance(r, Mapping) and (r.get("late_days") or 0) > 0
+        if isinstance(r, Mapping)
+        and _number(r.get("late_days")) > 0
+        and _date(r.get("fulfilled_on") or r.get("delivered_on") or r.get("due")) is not None
     ]
     late_x = [
         str(_date(r.get("fulfilled_on") or r.get("delivered_on") or r.get("due"))) for r in late
@@ -393,7 +407,11 @@ def timeline_figure(agreement: Agreement, data: Mapping[str, Any], events: list[
                 hoverinfo="text",
             )
         )
-    violations = [v for v in _as_list(data.get("violations")) if isinstance(v, Mapping)]
+    violations = [
+        v
+        for v in _as_list(data.get("violations"))
+        if isinstance(v, Mapping) and _date(v.get("date") or v.get("due")) is not None
+    ]
     if violations:
         fig.add_trace(
             go.Scatter(
