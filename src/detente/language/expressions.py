@@ -25,10 +25,14 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 
 _GRAMMAR = r"""
 ?start: implication
-?implication: disjunction ("->" implication)?      -> implies
-?disjunction: conjunction (("or" | "||") conjunction)*  -> any_of
-?conjunction: until (("and" | "&&") until)*         -> all_of
-?until: unary ("U" until)?                          -> until
+?implication: disjunction
+            | disjunction "->" implication          -> implies
+?disjunction: conjunction
+            | conjunction (("or" | "||") conjunction)+  -> any_of
+?conjunction: until
+            | until (("and" | "&&") until)+          -> all_of
+?until: unary
+      | unary "U" until                             -> until
 ?unary: ("not" | "!") unary                         -> negation
       | "G" unary                                   -> always
       | "F" unary                                   -> eventually
@@ -45,7 +49,7 @@ call: WORD "(" [arg ("," arg)*] ")"
     | ESCAPED_STRING -> string_arg
     | INT -> int_arg
 COMPARATOR: "<=" | ">=" | "==" | "!=" | "<" | ">"
-WORD: /[a-z_][a-z0-9_]*/
+WORD: /(?!(and|or|not|true|false)\b)[a-z_][a-z0-9_]*/
 %import common.ESCAPED_STRING
 %import common.INT
 %import common.WS
