@@ -1,0 +1,450 @@
+"""What is due when: phase spans and dated norm instances, computed deterministically.
+
+This is the calendar half of ``docs/semantics.md``. The checker explores every
+future with it (through phase-relative days, since in an explored run a phase's
+start day depends on choices), and the monitor replays real dated events against
+the same instances (through agreement days, once the days on which talks agreed
+or failed are known).
+
+Days are agreement days: day 1 is the day of entry into force. Inside a phase,
+day n is agreement day ``start + n - 1``. A phase of D days starting on day S
+*expires* at the start of day S + D (plus any days granted by extensions).
+
+A phase ends either at its expiry (``done``, or ``cut_short`` when the talks that
+kept it going failed), or, while it is continuing, the day after the talks that
+keep it going agree or fail (the phase is over from that day). The next phase
+starts on the day its predecessor is over, or the day after the agreement that
+starts it, whichever is later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from detente.language.model import Agreement, Clause, When
+
+PhaseStatus = Literal["pending", "active", "continuing", "done", "cut_short"]
+Ending = Literal["done", "cut_short", "continuing"]
+InstanceKind = Literal["obligation", "release", "counter_release", "negotiation_start"]
+
+#: Phase statuses in which a phase's norms bind.
+LIVE: frozenset[str] = frozenset({"active", "continuing"})
+
+_EMPTY: Mapping[str, int] = {}
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    """Where one phase lies in agreement days.
+
+    ``start`` is the phase's day 1 (None: not started, or not known from the
+    given facts); ``expires`` the day at whose start its days run out (None:
+    open-ended); ``ended`` the first day it is over (None: not over);
+    ``ending`` how it ended, or ``continuing`` when its days ran out and its
+    expiry rule keeps it going.
+    """
+
+    phase: str
+    start: int | None
+    expires: int | None
+    ended: int | None
+    ending: Ending | None
+
+    @property
+    def last_day(self) -> int | None:
+        """The phase's last day as scheduled (``{phase: p, at: end}``), extensions included."""
+        return None if self.expires is None else self.expires - 1
+
+    def status_on(self, day: int) -> PhaseStatus:
+        """The phase's status on agreement day ``day``."""
+        if self.start is None or day < self.start:
+            return "pending"
+        if self.ended is not None and day >= self.ended:
+            return "cut_short" if self.ending == "cut_short" else "done"
+        if self.expires is not None and day >= self.expires:
+            return "continuing"
+        return "active"
+
+
+def phase_duration(
+    agreement: Agreement, phase_id: str, extended: Mapping[str, int] = _EMPTY
+) -> int | None:
+    """A phase's length in days with the days granted to it; None when open-ended."""
+    d = agreement.phase(phase_id).duration_days
+    return None if d is None else d + extended.get(phase_id, 0)
+
+
+def phase_spans(
+    agreement: Agreement,
+    *,
+    agreed: Mapping[str, int] = _EMPTY,
+    failed: Mapping[str, int] = _EMPTY,
+    extended: Mapping[str, int] = _EMPTY,
+    as_of: int | None = None,
+) -> dict[str, PhaseSpan]:
+    """Every phase's span, given the days on which negotiations agreed or failed.
+
+    ``agreed`` and ``failed`` map a negotiation's clause id to the agreement
+    day on which it agreed or was declared failed; ``extended`` maps a phase to
+    the extra days granted to it. With ``as_of``, facts after that day are
+    ignored and phases that would start later are left pending.
+    """
+    if as_of is not None:
+        agreed = {k: v for k, v in agreed.items() if v <= as_of}
+        failed = {k: v for k, v in failed.items() if v <= as_of}
+    spans: dict[str, PhaseSpan] = {}
+    previous: PhaseSpan | None = None
+    for phase in agreement.phases:
+        start: int | None = None
+        s = phase.starts
+        if s.entry_into_force:
+            start = 1
+        else:
+            waits: list[int | None] = []
+            if s.after is not None:
+                before = spans.get(s.after)
+                waits.append(before.ended if before and before.ending == "done" else None)
+            elif previous is not None:
+                # An upon_agreement phase waits for the phase before it to be over.
+                waits.append(previous.ended)
+            if s.upon_agreement is not None:
+                day = agreed.get(s.upon_agreement)
+                waits.append(None if day is None else day + 1)
+            start = (
+                None if any(w is None for w in waits) else max(w for w in waits if w is not None)
+            )
+        if start is not None and as_of is not None and start > as_of:
+            start = None
+        duration = phase_duration(agreement, phase.id, extended)
+        expires = None if start is None or duration is None else start + duration
+        ended: int | None = None
+        ending: Ending | None = None
+        if start is not None and expires is not None:
+            rule = phase.at_expiry
+            if rule.rule in ("ends", "unspecified"):
+                ended, ending = expires, "done"
+            else:
+                n = rule.negotiation
+                assert n is not None
+                a_day, f_day = agreed.get(n), failed.get(n)
+                if a_day is not None and (f_day is None or a_day <= f_day):
+                    ended, ending = max(expires, a_day + 1), "done"
+                elif f_day is not None:
+                    ended, ending = max(expires, f_day + 1), "cut_short"
+                else:
+                    ending = "continuing"
+        span = PhaseSpan(phase.id, start, expires, ended, ending)
+        spans[phase.id] = span
+        previous = span
+    return spans
+
+
+def statuses_on(spans: Mapping[str, PhaseSpan], day: int) -> dict[str, PhaseStatus]:
+    """Every phase's status on one agreement day."""
+    return {p: s.status_on(day) for p, s in spans.items()}
+
+
+# --------------------------------------------------------------------------- instances
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One dated duty: an obligation at one recurrence point, one side of one exchange
+    round in one category, or one party's duty to open a negotiation.
+
+    ``phase``/``day_in_phase`` say when it is due relative to its phase (the
+    checker's view); ``opens``/``due`` are agreement days (the monitor's view),
+    None while that phase's start is unknown. ``day_in_phase`` is None for a
+    duty due at the end of an open-ended phase (never due).
+    """
+
+    key: str
+    clause: str
+    kind: InstanceKind
+    debtor: str
+    creditor: str
+    action: str
+    category: str | None
+    quantity: int | None
+    ratio: int | None
+    round: int | None
+    phase: str
+    day_in_phase: int | None
+    opens_phase: str
+    opens_in_phase: int
+    opens: int | None
+    due: int | None
+
+
+def local_day(agreement: Agreement, when: When, extended: Mapping[str, int] = _EMPTY) -> int | None:
+    """The day of ``when`` counted inside its phase (its start being day 1)."""
+    if when.day is not None:
+        return when.day
+    if when.at == "start":
+        return 1
+    return phase_duration(agreement, when.phase, extended)
+
+
+def _absolute(spans: Mapping[str, PhaseSpan], phase: str, local: int | None) -> int | None:
+    span = spans.get(phase)
+    if span is None or span.start is None or local is None:
+        return None
+    return span.start + local - 1
+
+
+def _home_phase(agreement: Agreement, clause: Clause) -> str:
+    return clause.phase or agreement.phases[0].id
+
+
+def instances(
+    agreement: Agreement,
+    spans: Mapping[str, PhaseSpan],
+    *,
+    extended: Mapping[str, int] = _EMPTY,
+) -> list[Instance]:
+    """Every obligation instance, exchange round side and negotiation start-by duty, in clause order."""
+    out: list[Instance] = []
+
+    def add(
+        key: str,
+        clause: Clause,
+        kind: InstanceKind,
+        debtor: str,
+        creditor: str,
+        action: str,
+        phase: str,
+        local: int | None,
+        opens_phase: str,
+        opens_local: int,
+        *,
+        category: str | None = None,
+        quantity: int | None = None,
+        ratio: int | None = None,
+        round_: int | None = None,
+    ) -> None:
+        out.append(
+            Instance(
+                key,
+                clause.id,
+                kind,
+                debtor,
+                creditor,
+                action,
+                category,
+                quantity,
+                ratio,
+                round_,
+                phase,
+                local,
+                opens_phase,
+                opens_local,
+                _absolute(spans, opens_phase, opens_local),
+                _absolute(spans, phase, local),
+            )
+        )
+
+    for clause in agreement.clauses:
+        if (o := clause.obligation) is not None:
+            by = o.window.by
+            due_local = local_day(agreement, by, extended)
+            frm = o.window.from_ or When(phase=by.phase, at="start")
+            from_local = local_day(agreement, frm, extended) or 1
+            if o.recurrence is not None and frm.phase == by.phase and due_local is not None:
+                until = o.recurrence.until
+                last = due_local
+                if until is not None and until.phase == by.phase:
+                    last = min(last, local_day(agreement, until, extended) or last)
+                for n, day in enumerate(range(from_local, last + 1, o.recurrence.every_days), 1):
+                    add(
+                        f"{clause.id}#{n}",
+                        clause,
+                        "obligation",
+                        o.debtor,
+                        o.creditor,
+                        o.action,
+                        by.phase,
+                        day,
+                        by.phase,
+                        day,
+                        category=o.category,
+                        quantity=o.quantity,
+                    )
+            else:
+                add(
+                    clause.id,
+                    clause,
+                    "obligation",
+                    o.debtor,
+                    o.creditor,
+                    o.action,
+                    by.phase,
+                    due_local,
+                    frm.phase,
+                    from_local,
+                    category=o.category,
+                    quantity=o.quantity,
+                )
+        elif (x := clause.exchange) is not None:
+            ratios = {r.category: r for r in x.ratios}
+            for i, rnd in enumerate(x.rounds):
+                for cat, units in rnd.release.items():
+                    add(
+                        f"{clause.id}/r{i + 1}/release/{cat}",
+                        clause,
+                        "release",
+                        x.releasing,
+                        x.counterpart,
+                        "release",
+                        x.phase,
+                        rnd.day,
+                        x.phase,
+                        rnd.day,
+                        category=cat,
+                        quantity=units,
+                        round_=i,
+                    )
+                counter: dict[str, tuple[int, int | None]] = {}
+                if rnd.counter_release is not None:
+                    counter = {c: (q, None) for c, q in rnd.counter_release.items()}
+                else:
+                    for cat, units in rnd.release.items():
+                        r = ratios.get(cat)
+                        if r is not None:
+                            q, _ = counter.get(r.counter_category, (0, None))
+                            counter[r.counter_category] = (q + units * r.per_unit, r.per_unit)
+                for cat, (q, ratio) in counter.items():
+                    add(
+                        f"{clause.id}/r{i + 1}/counter/{cat}",
+                        clause,
+                        "counter_release",
+                        x.counterpart,
+                        x.releasing,
+                        "release",
+                        x.phase,
+                        rnd.day,
+                        x.phase,
+                        rnd.day,
+                        category=cat,
+                        quantity=q,
+                        ratio=ratio,
+                        round_=i,
+                    )
+        elif (neg := clause.negotiation) is not None and neg.starts_by is not None:
+            start_by = local_day(agreement, neg.starts_by, extended)
+            home = neg.starts_by.phase
+            for party in neg.between:
+                other = next((p for p in neg.between if p != party), party)
+                add(
+                    f"{clause.id}/start/{party}",
+                    clause,
+                    "negotiation_start",
+                    party,
+                    other,
+                    "negotiations_start",
+                    home,
+                    start_by,
+                    home,
+                    1,
+                )
+    return out
+
+
+# --------------------------------------------------------------------------- what binds
+
+
+def _binds_in(during: Iterable[str], phase_statuses: Mapping[str, str], in_force: bool) -> bool:
+    if not in_force:
+        return False
+    phases = list(during)
+    if not phases:
+        return True
+    return any(phase_statuses.get(p) in LIVE for p in phases)
+
+
+def prohibited(
+    agreement: Agreement,
+    party: str,
+    act: str,
+    phase_statuses: Mapping[str, str],
+    *,
+    in_force: bool = True,
+    suspended: Iterable[str] = (),
+) -> list[str]:
+    """The clauses whose prohibition forbids ``party`` to do ``act`` now (empty: lawful)."""
+    off = set(suspended)
+    return [
+        c.id
+        for c in agreement.clauses
+        if (p := c.prohibition) is not None
+        and c.id not in off
+        and p.act == act
+        and party in p.parties
+        and _binds_in(p.during, phase_statuses, in_force)
+    ]
+
+
+def ceasefire_in_effect(
+    agreement: Agreement,
+    phase_statuses: Mapping[str, str],
+    *,
+    in_force: bool = True,
+    suspended: Iterable[str] = (),
+) -> bool:
+    """Whether some prohibition of hostilities binds some party now."""
+    off = set(suspended)
+    return any(
+        (p := c.prohibition) is not None
+        and c.id not in off
+        and p.act == "hostilities"
+        and _binds_in(p.during, phase_statuses, in_force)
+        for c in agreement.clauses
+    )
+
+
+def grantable_powers(agreement: Agreement) -> set[str]:
+    """Power clauses that only a violation puts in effect (``on_violation: {grants: c}``)."""
+    return {
+        c.obligation.on_violation.grants
+        for c in agreement.clauses
+        if c.obligation is not None and c.obligation.on_violation is not None
+    }
+
+
+def powers_available(
+    agreement: Agreement,
+    phase_statuses: Mapping[str, str],
+    *,
+    reached: Callable[[When], bool] | None = None,
+    condition: Callable[[str], bool] | None = None,
+    in_force: bool = True,
+    exercised: Iterable[str] = (),
+    granted: Iterable[str] = (),
+    holder: str | None = None,
+) -> list[str]:
+    """The power clauses in effect now: available in a live phase, from their `after` day,
+    under their condition, not yet exercised, and granted when only a violation grants them.
+
+    ``reached(when)`` says whether a time has come (default: yes); ``condition(text)``
+    evaluates an ``if`` condition (default: true).
+    """
+    if not in_force:
+        return []
+    done, given, only_granted = set(exercised), set(granted), grantable_powers(agreement)
+    out: list[str] = []
+    for c in agreement.clauses:
+        p = c.power
+        if p is None or c.id in done or (holder is not None and p.holder != holder):
+            continue
+        if c.id in only_granted and c.id not in given:
+            continue
+        av = p.available
+        if av.during and not any(phase_statuses.get(ph) in LIVE for ph in av.during):
+            continue
+        if av.after is not None and reached is not None and not reached(av.after):
+            continue
+        if av.condition is not None and condition is not None and not condition(av.condition):
+            continue
+        out.append(c.id)
+    return out
