@@ -106,6 +106,12 @@ def schema() -> None:
     sys.stdout.write(schema_text())
 
 
+# `detente export` lives with the exports (src/detente/export/command.py).
+from detente.export.command import export as _export  # noqa: E402
+
+app.command("export")(_export)
+
+
 def _load_or_exit(path: Path, loader):  # type: ignore[no-untyped-def]
     try:
         return loader(path)
