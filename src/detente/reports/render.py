@@ -20,6 +20,7 @@ from typing import Literal, TypeVar
 import jinja2
 
 from detente.language.model import Agreement, Clause, Exchange, ExchangeRound
+from detente.semantics.schedule import PhaseSpan, phase_spans
 
 T = TypeVar("T")
 Format = Literal["md", "html", "docx"]
@@ -200,35 +201,66 @@ def fallback_sentence(clause: Clause, agreement: Agreement) -> str:
 # --------------------------------------------------------------------------- timeline
 
 
+def planned_spans(agreement: Agreement) -> dict[str, PhaseSpan]:
+    """Phase spans from the semantic core, on the plan: every talk agrees on time.
+
+    A negotiation that keeps a phase going, or that a phase waits for, is taken to
+    agree on the last day of the phase before it; that is the earliest the text
+    allows, and what a drafting team reads as "the schedule".
+    """
+    agreed: dict[str, int] = {}
+    spans = phase_spans(agreement)
+    for _ in agreement.phases:
+        changed = False
+        previous: PhaseSpan | None = None
+        for phase in agreement.phases:
+            span = spans[phase.id]
+            n = phase.at_expiry.negotiation
+            if n is not None and n not in agreed and span.expires is not None:
+                agreed[n] = span.expires - 1
+                changed = True
+            wait = phase.starts.upon_agreement
+            before = spans.get(phase.starts.after) if phase.starts.after else previous
+            if wait is not None and wait not in agreed and before and before.expires:
+                agreed[wait] = before.expires - 1
+                changed = True
+            previous = span
+        if not changed:
+            break
+        spans = phase_spans(agreement, agreed=agreed)
+    return spans
+
+
 def phase_views(agreement: Agreement) -> list[PhaseView]:
     """Phases laid out in agreement days; a start that waits for a negotiation is conditional."""
     eif = agreement.dates.entry_into_force.date if agreement.dates.entry_into_force else None
-    known: dict[str, PhaseView] = {}
+    spans = planned_spans(agreement)
+    conditional_of: dict[str, bool] = {}
     views: list[PhaseView] = []
     extensions: dict[str, int] = {}
     for clause in agreement.clauses_of("extension"):
         ext = clause.extension
         if ext is not None and ext.max_days is not None:
             extensions[ext.phase] = extensions.get(ext.phase, 0) + ext.max_days
+    previous: str | None = None
     for phase in agreement.phases:
-        start: int | None = None
-        conditional = False
+        span = spans[phase.id]
         how: list[str] = []
+        conditional = False
         if phase.starts.entry_into_force:
-            start = 1
             how.append("on entry into force")
         if phase.starts.after:
-            before = known.get(phase.starts.after)
             how.append(f"after {phase.starts.after} ends")
-            if before is not None and before.end_day is not None:
-                start = before.end_day + 1
-                conditional = conditional or before.conditional
-            else:
-                conditional = True
+            conditional = conditional_of.get(phase.starts.after, True)
+        elif previous is not None:
+            conditional = conditional_of.get(previous, True)
         if phase.starts.upon_agreement:
             how.append(f"once negotiation {phase.starts.upon_agreement} agrees")
             conditional = True
-        end = start + phase.duration_days - 1 if start and phase.duration_days else None
+        conditional = conditional or span.start is None
+        conditional_of[phase.id] = conditional
+        previous = phase.id
+        start, end = span.start, span.last_day
         rule = phase.at_expiry.rule
         expiry = {
             "ends": "it ends",
@@ -238,22 +270,22 @@ def phase_views(agreement: Agreement) -> list[PhaseView]:
         }[rule]
         if phase.duration_days is None:
             expiry = "open-ended"
-        view = PhaseView(
-            id=phase.id,
-            name=phase.name,
-            start_day=start,
-            end_day=end,
-            starts=" and ".join(how),
-            duration=_duration(phase.duration_days, extensions.get(phase.id)),
-            at_expiry=expiry,
-            conditional=conditional,
-            start_date=_date(eif, start),
-            end_date=_date(eif, end),
-            extension_days=extensions.get(phase.id),
-            continues=rule == "continues_while" and phase.duration_days is not None,
+        views.append(
+            PhaseView(
+                id=phase.id,
+                name=phase.name,
+                start_day=start,
+                end_day=end,
+                starts=" and ".join(how),
+                duration=_duration(phase.duration_days, extensions.get(phase.id)),
+                at_expiry=expiry,
+                conditional=conditional,
+                start_date=_date(eif, start),
+                end_date=_date(eif, end),
+                extension_days=extensions.get(phase.id),
+                continues=rule == "continues_while" and phase.duration_days is not None,
+            )
         )
-        known[phase.id] = view
-        views.append(view)
     return views
 
 
