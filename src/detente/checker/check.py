@@ -1,0 +1,68 @@
+"""``detente.check``: every expectation of an agreement, with verdicts and stories."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+from detente.checker import formula
+from detente.checker.context import Context, Outcome
+from detente.checker.result import CheckResult, ExpectationResult, StoryStep
+from detente.checker.templates import TEMPLATES
+from detente.language.claims import claim_name
+from detente.language.model import Agreement, Expectation
+from detente.reports.story import tell
+
+#: The default bound on explored states per restriction.
+DEFAULT_MAX_STATES = 2_000_000
+
+
+def check(
+    agreement_or_path: Agreement | str | os.PathLike[str],
+    *,
+    max_states: int | None = DEFAULT_MAX_STATES,
+    progress: Callable[[int], None] | None = None,
+) -> CheckResult:
+    """Check every expectation of an agreement (or of the spec file at a path).
+
+    A verdict is ``holds``, ``violated`` (with the shortest counterexample for a safety
+    property, a path and a loop for a liveness one, told as a story) or ``unknown``
+    when ``max_states`` was reached first: never a wrong ``holds``.
+    """
+    from detente.language.loader import load
+
+    agreement = (
+        agreement_or_path if isinstance(agreement_or_path, Agreement) else load(agreement_or_path)
+    )
+    started = time.perf_counter()
+    ctx = Context(agreement, max_states=max_states, progress=progress)
+    results = [check_expectation(ctx, e) for e in agreement.expectations]
+    return CheckResult(agreement.id, results, ctx.states_explored, time.perf_counter() - started)
+
+
+def check_expectation(ctx: Context, e: Expectation) -> ExpectationResult:
+    """One expectation's verdict and story."""
+    run = formula.check if e.template is None else TEMPLATES[e.template]
+    outcome = run(ctx, e)
+    return ExpectationResult(
+        e.label,
+        e.protects,
+        claim_name(e),
+        outcome.verdict,  # type: ignore[arg-type]
+        _story(ctx, outcome),
+        outcome.states,
+        outcome.summary,
+        ctx.max_states if outcome.verdict == "unknown" else None,
+    )
+
+
+def _story(ctx: Context, o: Outcome) -> list[StoryStep]:
+    if o.lines:
+        return [StoryStep(None, text, clauses) for text, clauses in o.lines]
+    if o.verdict != "violated" or o.graph is None:
+        return []
+    g = o.graph
+    path = [g.states[j] for j in o.path]
+    loop = [g.states[j] for j in o.loop] if o.loop else None
+    return tell(ctx.model, path, loop, forbid=g.forbid, powers=g.powers)

@@ -1,0 +1,102 @@
+"""What every template needs: the compiled model and the explored graphs, shared."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from detente.checker.explore import Graph
+from detente.language import expressions as ex
+from detente.language.model import Agreement, Expectation
+
+
+@dataclass
+class Outcome:
+    """A template's answer before it is told as a story."""
+
+    verdict: str
+    graph: Graph | None = None
+    path: list[int] = field(default_factory=list)
+    loop: list[int] | None = None
+    summary: str = ""
+    lines: list[tuple[str, list[str]]] = field(default_factory=list)  # static findings
+    states: int = 0
+
+
+def observed_clauses(agreement: Agreement) -> set[str]:
+    """Clauses whose own outcome an expectation's formula looks at."""
+    out: set[str] = set()
+    for e in agreement.expectations:
+        if e.formula is not None:
+            for atom in ex.atoms(ex.parse(e.formula)):
+                if atom.name in ("fulfilled", "violated", "in_effect"):
+                    out.update(atom.args)
+    return out
+
+
+class Context:
+    """One agreement being checked: its model and one explored graph per restriction."""
+
+    def __init__(
+        self,
+        agreement: Agreement,
+        *,
+        max_states: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        from detente.checker.model import Model
+
+        self.agreement = agreement
+        self.model = Model(agreement, observed_clauses(agreement))
+        self.max_states = max_states
+        self.progress = progress
+        self._graphs: dict[tuple[int, bool], Graph] = {}
+
+    def graph(self, *, forbid: int = 0, powers: bool = True) -> Graph:
+        """The states reachable when the parties in ``forbid`` never violate anything
+        (and, with ``powers=False``, nobody exercises a power)."""
+        key = (forbid, powers)
+        if key not in self._graphs:
+            g = Graph(
+                self.model, forbid, powers, max_states=self.max_states, progress=self.progress
+            )
+            self._graphs[key] = g.explore()
+        return self._graphs[key]
+
+    @property
+    def states_explored(self) -> int:
+        return sum(g.size for g in self._graphs.values())
+
+    def party_bit(self, party: str) -> int:
+        return 1 << self.model.pidx[party]
+
+
+def safety(
+    ctx: Context, graph: Graph, bad: Callable[[tuple[int, ...]], bool], summary: str
+) -> Outcome:
+    """Breadth-first: the shortest run to a bad state, or holds / unknown."""
+    j = graph.first(bad)
+    if j is not None:
+        return Outcome("violated", graph, graph.path_to(j), None, summary, states=graph.size)
+    if not graph.complete:
+        return Outcome("unknown", graph, states=graph.size)
+    return Outcome("holds", graph, states=graph.size)
+
+
+def lasso(
+    ctx: Context, graph: Graph, stuck: Callable[[tuple[int, ...]], bool], summary: str
+) -> Outcome:
+    """A run that reaches a loop of ``stuck`` states (repeating forever), or holds / unknown."""
+    from detente.checker.explore import find_lasso
+
+    states = graph.states
+    found = find_lasso(range(graph.size), graph.successors_of, lambda j: stuck(states[j]))
+    if found is not None:
+        entry, loop = found
+        return Outcome("violated", graph, graph.path_to(entry), loop, summary, states=graph.size)
+    if not graph.complete:
+        return Outcome("unknown", graph, states=graph.size)
+    return Outcome("holds", graph, states=graph.size)
+
+
+TemplateCheck = Callable[[Context, Expectation], Outcome]

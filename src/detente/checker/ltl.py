@@ -1,0 +1,208 @@
+"""Custom LTL expectations: the negated formula becomes a generalised Büchi automaton
+(the elementary-set tableau: one automaton state per consistent set of subformulas),
+and a lasso in its product with the explored graph is a counterexample.
+
+Formulas are reduced to a core of ``true``, atoms, not, and, X and U:
+``a or b = not (not a and not b)``, ``F a = true U a``, ``G a = not F not a``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import product
+
+from detente.language import expressions as ex
+
+# Core formulas as tuples: ("true",), ("ap", Atom), ("not", f), ("and", f, g), ("X", f), ("U", f, g)
+Core = tuple[object, ...]
+TRUE: Core = ("true",)
+
+
+def core(f: ex.Formula) -> Core:
+    """The formula in the core operators, double negations removed."""
+    match f:
+        case ex.Const(value):
+            return TRUE if value else neg(TRUE)
+        case ex.Atom():
+            return ("ap", f)
+        case ex.Not(operand):
+            return neg(core(operand))
+        case ex.And(operands):
+            out = core(operands[0])
+            for o in operands[1:]:
+                out = ("and", out, core(o))
+            return out
+        case ex.Or(operands):
+            out = neg(core(operands[0]))
+            for o in operands[1:]:
+                out = ("and", out, neg(core(o)))
+            return neg(out)
+        case ex.Implies(left, right):
+            return neg(("and", core(left), neg(core(right))))
+        case ex.Temporal("X", operand):
+            return ("X", core(operand))
+        case ex.Temporal("F", operand):
+            return ("U", TRUE, core(operand))
+        case ex.Temporal("G", operand):
+            return neg(("U", TRUE, neg(core(operand))))
+        case ex.Until(left, right):
+            return ("U", core(left), core(right))
+    raise TypeError(f"not a formula: {f!r}")
+
+
+def neg(f: Core) -> Core:
+    return f[1] if f[0] == "not" else ("not", f)  # type: ignore[return-value]
+
+
+def _subformulas(f: Core, out: dict[Core, None]) -> None:
+    if f[0] == "not":
+        _subformulas(f[1], out)  # type: ignore[arg-type]
+        return
+    for child in f[1:]:
+        if isinstance(child, tuple):
+            _subformulas(child, out)
+    out[f] = None
+
+
+@dataclass
+class Automaton:
+    """A generalised Büchi automaton whose states are elementary sets."""
+
+    atoms: list[ex.Atom]
+    labels: list[int]  # per state: bit mask of the atoms true in it
+    initial: list[int]
+    succ: list[list[int]]
+    accepting: list[set[int]]
+
+
+def automaton(f: ex.Formula) -> Automaton:
+    """The tableau automaton accepting exactly the runs that satisfy ``f``."""
+    phi = core(f)
+    subs: dict[Core, None] = {}
+    _subformulas(phi, subs)
+    positive = [g for g in subs if g != TRUE]
+    free = [g for g in positive if g[0] in ("ap", "X", "U")]
+    atoms = [g[1] for g in positive if g[0] == "ap"]
+    sets: list[dict[Core, bool]] = []
+    for values in product((False, True), repeat=len(free)):
+        v: dict[Core, bool] = {TRUE: True}
+        v.update(zip(free, values, strict=True))
+
+        def val(g: Core, v: dict[Core, bool] = v) -> bool:
+            if g[0] == "not":
+                return not val(g[1])  # type: ignore[arg-type]
+            if g[0] == "and":
+                return val(g[1]) and val(g[2])  # type: ignore[arg-type]
+            return v[g]
+
+        ok = True
+        for g in positive:
+            if g[0] == "U":
+                left, right = val(g[1]), val(g[2])  # type: ignore[arg-type]
+                if right and not v[g]:
+                    ok = False
+                if v[g] and not right and not left:
+                    ok = False
+        if ok:
+            full = {g: val(g) for g in positive}
+            full[TRUE] = True
+            sets.append(full)
+
+    def truth(b: dict[Core, bool], g: Core) -> bool:
+        if g[0] == "not":
+            return not truth(b, g[1])  # type: ignore[arg-type]
+        return b[g]
+
+    xs = [g for g in positive if g[0] == "X"]
+    us = [g for g in positive if g[0] == "U"]
+    succ: list[list[int]] = []
+    for b in sets:
+        row = []
+        for j, b2 in enumerate(sets):
+            if any(b[x] != truth(b2, x[1]) for x in xs):  # type: ignore[arg-type]
+                continue
+            if any(
+                b[u] != (truth(b, u[2]) or (truth(b, u[1]) and b2[u]))  # type: ignore[arg-type]
+                for u in us
+            ):
+                continue
+            row.append(j)
+        succ.append(row)
+    labels = []
+    for b in sets:
+        mask = 0
+        for i, a in enumerate(atoms):
+            if b[("ap", a)]:
+                mask |= 1 << i
+        labels.append(mask)
+    accepting = [
+        {i for i, b in enumerate(sets) if not b[u] or truth(b, u[2])}  # type: ignore[arg-type]
+        for u in us
+    ]
+    initial = [i for i, b in enumerate(sets) if truth(b, phi)]
+    return Automaton([a for a in atoms if isinstance(a, ex.Atom)], labels, initial, succ, accepting)
+
+
+def find_accepting_lasso(
+    aut: Automaton,
+    kripke_edges: Callable[[int], Sequence[int]],
+    label: Callable[[int], int],
+    root: int = 0,
+) -> tuple[list[int], list[int]] | None:
+    """A run of the explored graph accepted by ``aut``, as (prefix, loop) of graph ids.
+
+    ``label(k)`` is the mask of the automaton's atoms true in graph state ``k``.
+    The prefix ends at the loop's first state; the loop returns to it.
+    """
+    from detente.checker.explore import find_lasso
+
+    n = len(aut.labels)
+    by_label: dict[int, list[int]] = {}
+    for i, m in enumerate(aut.labels):
+        by_label.setdefault(m, []).append(i)
+    parent: dict[int, int] = {}
+    order: list[int] = []
+    queue: deque[int] = deque()
+    for b in aut.initial:
+        if aut.labels[b] == label(root):
+            node = root * n + b
+            if node not in parent:
+                parent[node] = -1
+                order.append(node)
+                queue.append(node)
+
+    def succ(node: int) -> list[int]:
+        k, b = divmod(node, n)
+        out = []
+        for k2 in kripke_edges(k):
+            allowed = set(by_label.get(label(k2), ()))
+            for b2 in aut.succ[b]:
+                if b2 in allowed:
+                    out.append(k2 * n + b2)
+        return out
+
+    cache: dict[int, list[int]] = {}
+
+    def cached(node: int) -> list[int]:
+        if node not in cache:
+            cache[node] = succ(node)
+        return cache[node]
+
+    while queue:
+        node = queue.popleft()
+        for x in cached(node):
+            if x not in parent:
+                parent[x] = node
+                order.append(x)
+                queue.append(x)
+    accepting = [(lambda node, acc=acc: node % n in acc) for acc in aut.accepting]
+    found = find_lasso(order, cached, lambda node: True, accepting)
+    if found is None:
+        return None
+    entry, loop = found
+    path = [entry]
+    while parent[path[-1]] >= 0:
+        path.append(parent[path[-1]])
+    return [x // n for x in reversed(path)], [x // n for x in loop]

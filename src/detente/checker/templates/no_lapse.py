@@ -1,0 +1,22 @@
+"""no_lapse: no reachable state has the agreement in force, no ceasefire norm in effect,
+and got there through an expiry the text says nothing after."""
+
+from __future__ import annotations
+
+from detente.checker.context import Context, Outcome, safety
+from detente.checker.model import IN_FORCE
+from detente.language.model import Expectation
+
+
+def check(ctx: Context, e: Expectation) -> Outcome:
+    m = ctx.model
+
+    def bad(s: tuple[int, ...]) -> bool:
+        return s[0] == IN_FORCE and bool(s[m.o_gap]) and not m.ceasefire(s)
+
+    return safety(
+        ctx,
+        ctx.graph(),
+        bad,
+        "the agreement is still in force but no ceasefire binds anyone, and the text says nothing about what happens",
+    )

@@ -1,0 +1,34 @@
+"""no_unilateral_exit(P): in every run compliant for P, hostilities never resume lawfully
+by the act of a party other than P, or by a power exercised without P's consent."""
+
+from __future__ import annotations
+
+from detente.checker.context import Context, Outcome, safety
+from detente.language.model import Expectation
+
+
+def check(ctx: Context, e: Expectation) -> Outcome:
+    assert e.protects is not None
+    m = ctx.model
+    p = m.pidx[e.protects]
+    others = ~(1 << p)
+    h = m.o_h
+
+    def bad(s: tuple[int, ...]) -> bool:
+        if not s[h]:
+            return False
+        if s[h + 1] & others:
+            return True
+        k = s[h + 2] - 1
+        if k < 0:
+            return False
+        w = m.powers[k]
+        return w.holder != p and not w.consent >> p & 1
+
+    graph = ctx.graph(forbid=1 << p)
+    return safety(
+        ctx,
+        graph,
+        bad,
+        f"while {m.agreement.party(e.protects).name} complies, fighting resumes lawfully by another's act",
+    )

@@ -1,0 +1,34 @@
+"""reciprocity(A, B): whenever A has fulfilled a release round, B's matching round exists
+and was not discharged."""
+
+from __future__ import annotations
+
+from detente.checker.context import Context, Outcome, safety
+from detente.checker.model import DISCHARGED, FULFILLED
+from detente.language.model import Expectation
+
+
+def check(ctx: Context, e: Expectation) -> Outcome:
+    assert e.parties is not None
+    m = ctx.model
+    a, b = (m.pidx[x] for x in e.parties)
+    pairs: list[tuple[int, int]] = []  # (A's side, B's matching side or -1)
+    for k, side in enumerate(m.sides):
+        if side.debtor != a or side.creditor != b:
+            continue
+        match = m.side_of.get((side.clause, side.round, not side.counter), -1)
+        if match >= 0 and m.sides[match].debtor != b:
+            match = -1
+        pairs.append((k, match))
+
+    def bad(s: tuple[int, ...]) -> bool:
+        return any(
+            s[m.o_rs + k] == FULFILLED and (j < 0 or s[m.o_rs + j] == DISCHARGED) for k, j in pairs
+        )
+
+    return safety(
+        ctx,
+        ctx.graph(),
+        bad,
+        f"{m.agreement.party(e.parties[0]).name} releases a round and {m.agreement.party(e.parties[1]).name}'s matching release is not due",
+    )

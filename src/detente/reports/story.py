@@ -1,0 +1,303 @@
+"""A counterexample told as a story for a mediator: numbered, dated steps in plain
+sentences that cite clause numbers and their words, and say who acted and who complied.
+
+The steps are recovered by replaying the run through the model (the same successor
+relation the checker explored), so every sentence is a step the semantics allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Sequence
+from itertools import pairwise
+
+from detente.checker.model import Event, Model, State
+from detente.checker.result import StoryStep
+from detente.language.model import Agreement, PowerAction
+
+
+def clause_words(agreement: Agreement, clause_id: str, limit: int = 160) -> str:
+    """A clause's words, shortened at a word boundary, for quoting in a story."""
+    try:
+        # detente.reports.sentences is written by another engineer; use it once it lands.
+        sentences = importlib.import_module("detente.reports.sentences")
+        text = str(sentences.describe(agreement.clause(clause_id), agreement))
+    except Exception:
+        text = " ".join(agreement.clause(clause_id).text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(dict.fromkeys(items))
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class Teller:
+    """Turns runs of one model into story steps."""
+
+    def __init__(self, model: Model, *, forbid: int = 0, powers: bool = True) -> None:
+        self.m = model
+        self.a = model.agreement
+        self.forbid = forbid
+        self.powers = powers
+        eif = self.a.dates.entry_into_force
+        self.eif: dt.date | None = eif.date if eif is not None else None
+
+    # ---------------------------------------------------------------- names
+
+    def party(self, i: int) -> str:
+        return self.a.parties[i].name
+
+    def phase(self, q: int) -> str:
+        return self.a.phases[q].name
+
+    def cite(self, clause: str) -> str:
+        return f"clause {clause} (“{clause_words(self.a, clause)}”)"
+
+    def day_text(self, day: int | None, after: int | None) -> str:
+        if day is None:
+            return f"Later (some day after day {after})" if after else "Later"
+        if self.eif is None:
+            return f"Day {day}"
+        date = self.eif + dt.timedelta(days=day - 1)
+        return (
+            f"Day {day} (if entry into force was {self.eif.day} {self.eif:%b %Y}: "
+            f"{date.day} {date:%b %Y})"
+        )
+
+    # ---------------------------------------------------------------- replay
+
+    def events(self, s: State, t: State) -> tuple[Event, ...]:
+        """The events of one step from ``s`` to ``t`` (the first way the model gets there)."""
+        for evs, u in self.m.steps(s, forbid=self.forbid, powers=self.powers):
+            if u == t:
+                return evs
+        raise ValueError("not a step of the model")
+
+    def tell(self, path: Sequence[State], loop: Sequence[State] | None = None) -> list[StoryStep]:
+        """The story of ``path`` (states from the initial one) and, for a lasso, of the
+        loop that starts and ends at the path's last state."""
+        starts: dict[int, int | None] = {0: 1}
+        clock: dict[str, int | None] = {"today": 0, "known": 0}
+        steps: list[StoryStep] = []
+        for s, t in pairwise(path):
+            steps.append(self._step(s, t, starts, clock))
+        if loop:
+            first = True
+            for s, t in pairwise(loop):
+                step = self._step(s, t, starts, clock)
+                if first:
+                    step = StoryStep(
+                        step.day,
+                        "From then on, this can repeat forever: " + step.text,
+                        step.clauses,
+                        loop=True,
+                    )
+                    first = False
+                else:
+                    step = StoryStep(step.day, step.text, step.clauses, loop=True)
+                steps.append(step)
+        return steps
+
+    def _step(
+        self,
+        s: State,
+        t: State,
+        starts: dict[int, int | None],
+        clock: dict[str, int | None],
+    ) -> StoryStep:
+        evs = self.events(s, t)
+        sentences: list[str] = []
+        clauses: list[str] = []
+        complied: dict[int, list[str]] = {}
+        previous = clock["today"]
+        for e in evs:
+            kind = e[0]
+            if kind == "later":
+                if clock["today"] is not None:
+                    clock["known"] = clock["today"]
+                clock["today"] = None
+            elif kind == "point":
+                q, d = int(str(e[1])), int(str(e[2]))
+                start = starts.get(q)
+                if start is None and q not in starts:
+                    start = None if previous is None else previous + 1
+                    starts[q] = start
+                clock["today"] = None if start is None else start + d - 1
+                if clock["today"] is not None:
+                    clock["known"] = clock["today"]
+            elif kind == "start":
+                j = int(str(e[1]))
+                starts[j] = clock["today"]
+                sentences.append(f"{self.phase(j)} begins.")
+            else:
+                self._sentence(e, sentences, clauses, complied)
+        for who, what in complied.items():
+            if what:
+                sentences.append(f"{self.party(who)} complies with {_join(what)}.")
+        if not sentences:
+            sentences.append("Nothing changes: the talks neither agree nor fail.")
+        text = f"{self.day_text(clock['today'], clock['known'])}: " + " ".join(sentences)
+        return StoryStep(clock["today"], text, list(dict.fromkeys(clauses)))
+
+    def _sentence(
+        self,
+        e: Event,
+        out: list[str],
+        clauses: list[str],
+        complied: dict[int, list[str]],
+    ) -> None:
+        m, a = self.m, self.a
+        kind = e[0]
+        if kind == "expire":
+            q, how = int(str(e[1])), str(e[2])
+            ph = a.phases[q]
+            said = ph.at_expiry.clause
+            if said:
+                clauses.append(said)
+            if how == "continuing":
+                n = ph.at_expiry.negotiation or ""
+                via = f" as {self.cite(said)} says" if said else ""
+                out.append(
+                    f"The {ph.duration_days} days of {self.phase(q)} run out; it continues{via}, "
+                    f"because the talks of clause {n} have neither agreed nor failed."
+                )
+                clauses.append(n)
+            elif how == "cut_short":
+                out.append(f"{self.phase(q)}'s days run out and it is cut short: its talks failed.")
+            elif how == "unspecified":
+                out.append(
+                    f"{self.phase(q)}'s days run out, and the text says nothing about what happens next."
+                )
+            else:
+                out.append(f"{self.phase(q)} ends.")
+        elif kind == "over":
+            q, how = int(str(e[1])), str(e[2])
+            out.append(
+                f"With the talks agreed, {self.phase(q)} is over."
+                if how == "done"
+                else f"With the talks failed, {self.phase(q)} is cut short."
+            )
+        elif kind in ("fulfil", "fulfil?"):
+            who, clause = int(str(e[1])), str(e[2])
+            if kind == "fulfil":
+                complied.setdefault(who, []).append(f"clause {clause}")
+            clauses.append(clause)
+        elif kind == "violate":
+            who, clause = int(str(e[1])), str(e[2])
+            out.append(
+                f"{self.party(who)} does not do what {self.cite(clause)} requires: a violation."
+            )
+            clauses.append(clause)
+        elif kind == "commit":
+            who, act, cl = int(str(e[1])), str(e[2]), tuple(str(c) for c in e[3])  # type: ignore[attr-defined]
+            out.append(
+                f"{self.party(who)} does what {_join([self.cite(c) for c in cl])} forbids "
+                f"({act.replace('_', ' ')}): a violation."
+            )
+            clauses.extend(cl)
+        elif kind in ("release", "withhold"):
+            k = int(str(e[1]))
+            side = m.sides[k]
+            what = _join([f"{q} {cat.replace('_', ' ')}" for _, cat, q in side.items])
+            rnd = f"round {side.round + 1} of clause {side.clause}"
+            if kind == "release":
+                complied.setdefault(side.debtor, []).append(
+                    f"clause {side.clause} (it releases {what}, {rnd})"
+                )
+            else:
+                out.append(
+                    f"{self.party(side.debtor)} does not release {what} due in {rnd} "
+                    f"(“{clause_words(a, side.clause)}”): a violation."
+                )
+            clauses.append(side.clause)
+        elif kind == "open":
+            k = int(str(e[1]))
+            neg = m.negotiations[k]
+            out.append(f"The talks of clause {neg.clause} open.")
+            clauses.append(neg.clause)
+        elif kind == "refuse_open":
+            k, mask = int(str(e[1])), int(str(e[2]))
+            neg = m.negotiations[k]
+            names = [self.party(i) for i in range(len(m.parties)) if mask >> i & 1]
+            out.append(
+                f"{_join(names)} refuse{'s' if len(names) == 1 else ''} to open the talks that "
+                f"{self.cite(neg.clause)} requires: a violation."
+            )
+            clauses.append(neg.clause)
+        elif kind == "agree":
+            k = int(str(e[1]))
+            neg = m.negotiations[k]
+            out.append(
+                f"{_join([self.party(i) for i in neg.between])} reach agreement in the talks of "
+                f"clause {neg.clause}."
+            )
+            clauses.append(neg.clause)
+        elif kind == "stall":
+            k = int(str(e[1]))
+            out.append(f"The talks of clause {m.negotiations[k].clause} neither agree nor fail.")
+        elif kind == "hostilities":
+            who, cl = int(str(e[1])), tuple(str(c) for c in e[2])  # type: ignore[attr-defined]
+            if cl:
+                out.append(
+                    f"{self.party(who)} resumes hostilities, which "
+                    f"{_join([self.cite(c) for c in cl])} forbid{'s' if len(cl) == 1 else ''}: "
+                    "a violation."
+                )
+                clauses.extend(cl)
+            else:
+                out.append(
+                    f"{self.party(who)} resumes hostilities; no clause forbids it any more, "
+                    "so this is lawful."
+                )
+        elif kind == "exercise":
+            k = int(str(e[1]))
+            w = m.powers[k]
+            holder = self.party(w.holder)
+            allows = f"as {self.cite(w.clause)} allows"
+            if w.action == PowerAction.resume_hostilities:
+                out.append(f"{holder} resumes fighting, {allows}.")
+            elif w.action == PowerAction.declare_failed:
+                out.append(
+                    f"{holder} declares the talks of clause {m.negotiations[w.target].clause} "
+                    f"failed, {allows}."
+                )
+            elif w.action == PowerAction.end_agreement:
+                out.append(f"{holder} ends the agreement, {allows}.")
+            elif w.action == PowerAction.suspend_clause:
+                out.append(f"{holder} suspends clause {m.suspendable[w.target]}, {allows}.")
+            else:
+                out.append(f"{holder} extends {self.phase(w.target)} by {w.days} days, {allows}.")
+            if w.consent:
+                who_consents = [self.party(i) for i in range(len(m.parties)) if w.consent >> i & 1]
+                out.append(f"{_join(who_consents)} consent{'s' if len(who_consents) == 1 else ''}.")
+            clauses.append(w.clause)
+        elif kind == "terminate":
+            out.append("The agreement is terminated; every open obligation is discharged.")
+        elif kind == "complete":
+            out.append("The agreement is complete: every exchange round has been carried out.")
+        elif kind == "extend":
+            k = int(str(e[1]))
+            x = m.extensions[k]
+            out.append(
+                f"{self.party(x.releasing)} releases {x.units} more, so {self.phase(x.phase)} "
+                f"lasts {x.days} more day{'s' if x.days != 1 else ''}, as {self.cite(x.clause)} provides."
+            )
+            clauses.append(x.clause)
+
+
+def tell(
+    model: Model,
+    path: Sequence[State],
+    loop: Sequence[State] | None = None,
+    *,
+    forbid: int = 0,
+    powers: bool = True,
+) -> list[StoryStep]:
+    """The numbered, dated steps of a run (and of its loop, for a lasso)."""
+    return Teller(model, forbid=forbid, powers=powers).tell(path, loop)
