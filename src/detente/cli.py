@@ -111,6 +111,13 @@ from detente.export.command import export as _export  # noqa: E402
 
 app.command("export")(_export)
 
+# `detente serve`, `users` and `ledger` live with the web application (src/detente/web/cli.py).
+from detente.web.cli import ledger_app, serve, users_app  # noqa: E402
+
+app.command("serve")(serve)
+app.add_typer(users_app, name="users")
+app.add_typer(ledger_app, name="ledger")
+
 
 def _load_or_exit(path: Path, loader):  # type: ignore[no-untyped-def]
     try:

@@ -1,0 +1,106 @@
+"""The application: one FastAPI app serving the API (/api), the dashboard and its CSS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from detente.web import accounts
+from detente.web.db import open_database, writing
+from detente.web.service import Service
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+#: Pages carry no script; the monitor's chart page (plotly, inlined) is the one exception.
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-src 'self'; frame-ancestors 'self'; base-uri 'none'"
+)
+
+
+def create_app(database_url: str | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """The application on a database (migrated first): a URL, or an engine already open."""
+    engine = engine if engine is not None else open_database(database_url)
+    with writing(engine) as conn:
+        key = accounts.secret_key(conn)
+
+    app = FastAPI(
+        title="Détente monitoring cell",
+        version="0.1.0",
+        description=(
+            "A shared, append-only ledger of what happened against what an agreement made due. "
+            "Authenticate with `Authorization: Bearer TOKEN` (tokens from `detente users token`)."
+        ),
+    )
+    app.state.engine = engine
+    app.state.service = Service(engine)
+    app.state.limiter = accounts.LoginLimiter()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=key,
+        session_cookie="detente_session",
+        same_site="strict",
+        https_only=False,
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if not request.url.path.startswith(("/api", "/docs", "/redoc", "/openapi.json")):
+            response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not request.url.path.startswith("/api"):
+            if exc.status_code == 401:
+                return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+            from detente.web.pages import error_page
+
+            return error_page(request, exc.status_code, str(exc.detail))
+        detail = exc.detail
+        body: dict[str, Any]
+        if isinstance(detail, dict):
+            body = {
+                "detail": str(detail.get("message", "")),
+                "problems": detail.get("problems", []),
+            }
+        else:
+            body = {"detail": str(detail), "problems": []}
+        return JSONResponse(
+            body, status_code=exc.status_code, headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for err in exc.errors():
+            loc = [str(p) for p in err.get("loc", ()) if p not in ("body",)]
+            problems.append({"field": ".".join(loc) or None, "message": str(err.get("msg", ""))})
+        return JSONResponse(
+            {"detail": "the request has problems", "problems": problems}, status_code=422
+        )
+
+    from detente.web.api import router as api_router
+    from detente.web.pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/api/health", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

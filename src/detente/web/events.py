@@ -1,0 +1,143 @@
+"""The shape of one event as the API and the forms take it: the event-log columns.
+
+This checks types only (a date is a date, a quantity a count). Whether the actor,
+action, category and clause exist in the agreement is the monitor's event validation
+(:mod:`detente.web.monitoring` calls it).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+
+COLUMNS = (
+    "date",
+    "time",
+    "actor",
+    "action",
+    "quantity",
+    "category",
+    "clause",
+    "location",
+    "source",
+    "reported_by",
+    "verification",
+    "date_precision",
+    "notes",
+    "id",
+)
+
+
+def _blank_is_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _or(default: str) -> Any:
+    """Blank or missing means the column's default."""
+    return lambda value: default if value is None or _blank_is_none(value) is None else value
+
+
+Opt = Annotated[
+    Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)] | None,
+    BeforeValidator(_blank_is_none),
+]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True)]
+
+
+class EventIn(BaseModel):
+    """One event: what happened, when, who did it, and who says so."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    date: dt.date
+    time: Annotated[
+        Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] | None,
+        BeforeValidator(_blank_is_none),
+    ] = Field(default=None, description="HH:MM, local time, when known.")
+    actor: Name = Field(description="The party that acted (a party id of the agreement).")
+    action: Name = Field(description="An action of the agreement's vocabulary, e.g. release.")
+    quantity: Annotated[
+        int | None, BeforeValidator(_blank_is_none), Field(ge=0, le=1_000_000_000)
+    ] = None
+    category: Opt = None
+    clause: Opt = None
+    location: Opt = None
+    source: Annotated[str, StringConstraints(min_length=1, max_length=4000)] = Field(
+        description="Where this comes from: a URL or a document reference."
+    )
+    reported_by: Opt = None
+    verification: Annotated[
+        Literal["reported", "confirmed", "disputed"], BeforeValidator(_or("reported"))
+    ] = "reported"
+    date_precision: Annotated[
+        Literal["day", "week", "month", "year"], BeforeValidator(_or("day"))
+    ] = "day"
+    notes: Annotated[
+        Annotated[str, StringConstraints(max_length=20_000)] | None, BeforeValidator(_blank_is_none)
+    ] = None
+    id: Annotated[
+        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,79}$")] | None,
+        BeforeValidator(_blank_is_none),
+    ] = Field(default=None, description="A stable id; given by the server when left out.")
+
+    def columns(self) -> dict[str, Any]:
+        """The event as the ledger stores it: every column, dates as ISO text."""
+        data = self.model_dump(mode="json")
+        return {c: data.get(c) for c in COLUMNS}
+
+
+def parse_event(data: Any) -> EventIn:
+    return EventIn.model_validate(data)
+
+
+def error_messages(exc: ValidationError) -> list[dict[str, Any]]:
+    """Pydantic's errors as ``{field, message}`` in plain words."""
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "event"
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = f"{loc} is not an event-log column"
+        elif err["type"] == "missing":
+            message = f"{loc} is required"
+        out.append({"field": loc, "message": message})
+    return out
+
+
+def read_rows(body: bytes, content_type: str) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, row) for each event in a CSV or JSON Lines body."""
+    text = body.decode("utf-8-sig")
+    if "csv" in content_type:
+        reader = csv.DictReader(io.StringIO(text))
+        unknown = [h for h in (reader.fieldnames or []) if h not in COLUMNS]
+        if unknown:
+            raise ValueError(f"line 1: unknown column(s): {', '.join(unknown)}")
+        if reader.fieldnames is None or "date" not in reader.fieldnames:
+            raise ValueError("line 1: the header row must name the event-log columns")
+        return [(reader.line_num, dict(row)) for row in reader]
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            raise ValueError(f"line {number}: not JSON: {exc}") from None
+        if not isinstance(value, dict):
+            raise ValueError(f"line {number}: each line is one JSON object")
+        rows.append((number, value))
+    return rows

@@ -1,0 +1,88 @@
+"""The bridge to the monitor: the web application never reads the norms itself.
+
+Event validation against the spec and the status of an agreement both come from
+:mod:`detente.monitor`; this module hands it the ledger's current events (corrections
+applied, verification as the ledger says) and caches answers by the chain's head.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from detente.language.loader import load_text
+from detente.language.model import Agreement
+from detente.web.ledger import EventState
+
+_lock = threading.Lock()
+_agreements: OrderedDict[str, Agreement] = OrderedDict()
+_reports: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+CACHE_SIZE = 64
+
+
+class MonitorUnavailable(Exception):
+    pass
+
+
+def agreement_of(spec_sha: str, spec: str) -> Agreement:
+    """The parsed agreement, parsed once per spec text."""
+    with _lock:
+        hit = _agreements.get(spec_sha)
+        if hit is not None:
+            _agreements.move_to_end(spec_sha)
+            return hit
+    agreement = load_text(spec, "agreement.yaml")
+    with _lock:
+        _agreements[spec_sha] = agreement
+        while len(_agreements) > CACHE_SIZE:
+            _agreements.popitem(last=False)
+    return agreement
+
+
+def _monitor() -> Any:
+    try:
+        monitor_module = importlib.import_module("detente.monitor")
+    except ImportError as exc:
+        raise MonitorUnavailable("the monitor is not installed in this build") from exc
+    return monitor_module
+
+
+def log_row(state: EventState) -> dict[str, Any]:
+    """An event as a row of the event log, with the ledger's verification status."""
+    row = dict(state.columns)
+    row["id"] = state.id
+    row["verification"] = state.status
+    return row
+
+
+def event_problems(agreement: Agreement, columns: dict[str, Any]) -> list[str]:
+    """What the monitor finds wrong with one event against the agreement (plain sentences)."""
+    try:
+        monitor_module = _monitor()
+    except MonitorUnavailable:
+        return []
+    validate = getattr(monitor_module, "validate_event", None)
+    if validate is None:
+        return []
+    return [str(p) for p in validate(agreement, columns)]
+
+
+def status(agreement: Agreement, head_hash: str, events: list[EventState], as_of: dt.date) -> Any:
+    """The monitor's report as of ``as_of``; cached by the chain's head and the date."""
+    key = (agreement.id, head_hash, as_of.isoformat())
+    with _lock:
+        hit = _reports.get(key)
+        if hit is not None:
+            _reports.move_to_end(key)
+            return hit
+    monitor_module = _monitor()
+    rows = [log_row(e) for e in events]
+    report = monitor_module.monitor(agreement, monitor_module.events_from_rows(rows), as_of=as_of)
+    with _lock:
+        _reports[key] = report
+        while len(_reports) > CACHE_SIZE:
+            _reports.popitem(last=False)
+    return report

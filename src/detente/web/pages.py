@@ -1,0 +1,493 @@
+"""The dashboard: server-rendered pages that read without JavaScript.
+
+Sign-in is a session cookie (signed, SameSite=Strict); every form carries a CSRF token
+bound to the session. Jinja2 autoescaping is on for every template, so whatever a user
+typed is shown as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import jinja2
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from detente.web import accounts
+from detente.web.accounts import User
+from detente.web.db import reading
+from detente.web.events import COLUMNS, error_messages, parse_event
+from detente.web.service import Service, ServiceError
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+env.filters["label"] = lambda s: str(s).replace("_", " ")
+env.globals["is_url"] = lambda s: isinstance(s, str) and s.startswith(("https://", "http://"))
+
+router = APIRouter(include_in_schema=False)
+
+#: The monitor's pages (inline plotly) and the rendered agreement (inline CSS and SVG).
+DOCUMENT_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+)
+REPORT_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    "img-src data: blob:; frame-ancestors 'self'"
+)
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def check_csrf(request: Request, form: Any) -> None:
+    sent = form.get("csrf")
+    expected = request.session.get("csrf")
+    if (
+        not isinstance(sent, str)
+        or not isinstance(expected, str)
+        or not secrets.compare_digest(sent, expected)
+    ):
+        raise HTTPException(
+            403, "the form expired or did not come from this site; reload and try again"
+        )
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("user", getattr(request.state, "user", None))
+    html = env.get_template(template).render(request=request, csrf=csrf_token(request), **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    return page(
+        request, "error.html", status=status, status_code=status, message=message, user=None
+    )
+
+
+def session_user(request: Request) -> User:
+    uid = request.session.get("uid")
+    user = None
+    if isinstance(uid, int):
+        with reading(request.app.state.engine) as conn:
+            user = accounts.user_by_id(conn, uid)
+    if user is None:
+        raise HTTPException(401, "sign in")
+    request.state.user = user
+    return user
+
+
+def service(request: Request) -> Service:
+    svc: Service = request.app.state.service
+    return svc
+
+
+UserDep = Annotated[User, Depends(session_user)]
+ServiceDep = Annotated[Service, Depends(service)]
+
+
+def fail(exc: ServiceError) -> HTTPException:
+    return HTTPException(exc.status, exc.message)
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+# --------------------------------------------------------------------------- signing in
+
+
+def _safe_next(target: str | None) -> str:
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or urlsplit(target).netloc
+    ):
+        return "/"
+    return target
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    return page(request, "login.html", user=None, next=_safe_next(next), message=None)
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    name = str(form.get("name", ""))
+    password = str(form.get("password", ""))
+    target = _safe_next(str(form.get("next", "/")))
+    address = request.client.host if request.client else "?"
+    limiter: accounts.LoginLimiter = request.app.state.limiter
+    if limiter.blocked(name, address):
+        return page(
+            request,
+            "login.html",
+            status=429,
+            user=None,
+            next=target,
+            message="Too many failed attempts for this name from your address; wait 15 minutes.",
+        )
+    from starlette.concurrency import run_in_threadpool
+
+    def check() -> User | None:
+        with reading(request.app.state.engine) as conn:
+            return accounts.check_password(conn, name, password)
+
+    user = await run_in_threadpool(check)
+    if user is None:
+        limiter.failed(name, address)
+        return page(
+            request,
+            "login.html",
+            status=401,
+            user=None,
+            next=target,
+            message="Wrong name or password.",
+        )
+    limiter.succeeded(name, address)
+    request.session.clear()
+    request.session["uid"] = user.id
+    request.session["csrf"] = secrets.token_urlsafe(32)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+# --------------------------------------------------------------------------- agreements
+
+
+@router.get("/")
+def home(request: Request, user: UserDep, svc: ServiceDep) -> Response:
+    return page(request, "home.html", agreements=svc.agreements_of(user), problems=[], spec="")
+
+
+@router.post("/agreements")
+async def upload(request: Request, user: UserDep, svc: ServiceDep) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    spec = form.get("spec")
+    upload_file = form.get("file")
+    text = ""
+    if upload_file is not None and not isinstance(upload_file, str):
+        data = await upload_file.read()
+        text = data.decode("utf-8", errors="replace")
+    if not text.strip() and isinstance(spec, str):
+        text = spec
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        agreement_id = await run_in_threadpool(svc.upload, user, text)
+    except ServiceError as exc:
+        if exc.status != 422:
+            raise fail(exc) from None
+        return page(
+            request,
+            "home.html",
+            status=422,
+            agreements=svc.agreements_of(user),
+            problems=exc.details or [{"line": None, "column": None, "message": exc.message}],
+            spec=text,
+        )
+    return RedirectResponse(f"/agreements/{agreement_id}", status_code=303)
+
+
+def _status_view(report: Any) -> dict[str, Any]:
+    from detente.reports.monitor_html import (
+        OBLIGATION_COLUMNS,
+        VIOLATION_COLUMNS,
+        report_json,
+        table,
+    )
+
+    data = report_json(report)
+    return {
+        "data": data,
+        "phase": data.get("phase"),
+        "obligations": table(data.get("obligations"), OBLIGATION_COLUMNS),
+        "ledger": table(data.get("ledger")),
+        "violations": table(data.get("violations"), VIOLATION_COLUMNS),
+        "deadlines": table(data.get("next_deadlines")),
+        "disputed": table(data.get("disputed")),
+    }
+
+
+@router.get("/agreements/{agreement_id}")
+def agreement_page(
+    request: Request, agreement_id: str, user: UserDep, svc: ServiceDep, as_of: str | None = None
+) -> Response:
+    day = _date(as_of) or dt.date.today()
+    try:
+        row = svc.agreement(user, agreement_id)
+        model = svc.model(row)
+    except ServiceError as exc:
+        raise fail(exc) from None
+    status: dict[str, Any] | None = None
+    status_error = None
+    try:
+        _, _, report = svc.status(user, agreement_id, day)
+        status = _status_view(report)
+    except ServiceError as exc:
+        status_error = exc.message
+    from detente.reports.render import phase_views
+
+    return page(
+        request,
+        "agreement.html",
+        row=row,
+        agreement=model,
+        phases=phase_views(model),
+        as_of=day.isoformat(),
+        monitor=status,
+        status_error=status_error,
+    )
+
+
+@router.get("/agreements/{agreement_id}/document")
+def agreement_document(agreement_id: str, user: UserDep, svc: ServiceDep) -> Response:
+    """The agreement as the self-contained HTML document ``detente render`` writes."""
+    from detente.reports.render import render
+
+    try:
+        model = svc.model(svc.agreement(user, agreement_id))
+    except ServiceError as exc:
+        raise fail(exc) from None
+    return HTMLResponse(render(model, "html"), headers={"Content-Security-Policy": DOCUMENT_POLICY})
+
+
+@router.get("/agreements/{agreement_id}/report")
+def monitor_report(
+    agreement_id: str, user: UserDep, svc: ServiceDep, as_of: str | None = None
+) -> Response:
+    """The monitor's report with its charts (the one page that runs a script: plotly, inlined)."""
+    from detente.reports.monitor_html import render_monitor_html
+    from detente.web.monitoring import log_row
+
+    try:
+        _, model, report = svc.status(user, agreement_id, _date(as_of))
+        events = [log_row(e) for e in svc.history(user, agreement_id).current]
+    except ServiceError as exc:
+        raise fail(exc) from None
+    html = render_monitor_html(report, model, events)
+    return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_POLICY})
+
+
+# --------------------------------------------------------------------------- events
+
+
+@router.get("/agreements/{agreement_id}/events")
+def events_page(request: Request, agreement_id: str, user: UserDep, svc: ServiceDep) -> Response:
+    try:
+        row = svc.agreement(user, agreement_id)
+        hist = svc.history(user, agreement_id)
+    except ServiceError as exc:
+        raise fail(exc) from None
+    return page(request, "events.html", row=row, events=list(hist.events.values()))
+
+
+@router.get("/agreements/{agreement_id}/review")
+def review_page(request: Request, agreement_id: str, user: UserDep, svc: ServiceDep) -> Response:
+    try:
+        row = svc.agreement(user, agreement_id)
+        hist = svc.history(user, agreement_id)
+    except ServiceError as exc:
+        raise fail(exc) from None
+    return page(request, "review.html", row=row, events=hist.review_queue)
+
+
+def _event_form(
+    request: Request,
+    row: Any,
+    values: dict[str, Any],
+    problems: list[dict[str, Any]],
+    status: int = 200,
+    *,
+    action: str,
+    reason: str | None = None,
+    heading: str = "Record an event",
+) -> Response:
+    return page(
+        request,
+        "event_form.html",
+        status=status,
+        row=row,
+        columns=COLUMNS,
+        values=values,
+        problems=problems,
+        action=action,
+        reason=reason,
+        heading=heading,
+    )
+
+
+@router.get("/agreements/{agreement_id}/events/new")
+def new_event(request: Request, agreement_id: str, user: UserDep, svc: ServiceDep) -> Response:
+    try:
+        row = svc.agreement(user, agreement_id)
+    except ServiceError as exc:
+        raise fail(exc) from None
+    if not user.can_record:
+        raise HTTPException(403, "viewers cannot record in the ledger")
+    return _event_form(
+        request,
+        row,
+        {"date": dt.date.today().isoformat()},
+        [],
+        action=f"/agreements/{agreement_id}/events",
+    )
+
+
+def _form_values(form: Any) -> dict[str, Any]:
+    return {c: str(form.get(c, "")) for c in COLUMNS}
+
+
+@router.post("/agreements/{agreement_id}/events")
+async def post_event(
+    request: Request, agreement_id: str, user: UserDep, svc: ServiceDep
+) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    values = _form_values(form)
+    try:
+        row = svc.agreement(user, agreement_id)
+        if not user.can_record:
+            raise ServiceError(403, "viewers cannot record in the ledger")
+    except ServiceError as exc:
+        raise fail(exc) from None
+    action = f"/agreements/{agreement_id}/events"
+    try:
+        event = parse_event(values)
+    except ValidationError as exc:
+        return _event_form(request, row, values, error_messages(exc), 422, action=action)
+    try:
+        state = svc.record(user, agreement_id, event)
+    except ServiceError as exc:
+        if exc.status in (409, 422):
+            problems = exc.details or [{"field": "id", "message": exc.message}]
+            return _event_form(request, row, values, problems, exc.status, action=action)
+        raise fail(exc) from None
+    return RedirectResponse(f"/agreements/{agreement_id}/events/{state.id}", status_code=303)
+
+
+@router.get("/agreements/{agreement_id}/events/{event_id}")
+def event_page(
+    request: Request, agreement_id: str, event_id: str, user: UserDep, svc: ServiceDep
+) -> Response:
+    try:
+        row = svc.agreement(user, agreement_id)
+        hist = svc.history(user, agreement_id)
+    except ServiceError as exc:
+        raise fail(exc) from None
+    if event_id not in hist.events:
+        raise HTTPException(404, f"no event {event_id!r} in this agreement")
+    versions = hist.chain(event_id)
+    current = versions[-1]
+    values = {
+        c: "" if current.columns.get(c) is None else str(current.columns.get(c)) for c in COLUMNS
+    }
+    values["id"] = ""
+    return page(
+        request,
+        "event.html",
+        row=row,
+        event=hist.events[event_id],
+        versions=versions,
+        current=current,
+        columns=COLUMNS,
+        values=values,
+    )
+
+
+@router.post("/agreements/{agreement_id}/events/{event_id}/correct")
+async def correct_event(
+    request: Request, agreement_id: str, event_id: str, user: UserDep, svc: ServiceDep
+) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    values = _form_values(form)
+    reason = str(form.get("reason", "")).strip()
+    try:
+        row = svc.agreement(user, agreement_id)
+        if not user.can_record:
+            raise ServiceError(403, "viewers cannot record in the ledger")
+    except ServiceError as exc:
+        raise fail(exc) from None
+    action = f"/agreements/{agreement_id}/events/{event_id}/correct"
+    heading = f"Correct event {event_id}"
+    problems: list[dict[str, Any]] = []
+    if not reason:
+        problems.append({"field": "reason", "message": "say why the event is corrected"})
+    try:
+        event = parse_event(values)
+    except ValidationError as exc:
+        problems += error_messages(exc)
+    if problems:
+        return _event_form(
+            request, row, values, problems, 422, action=action, reason=reason, heading=heading
+        )
+    try:
+        state = svc.correct(user, agreement_id, event_id, event, reason)
+    except ServiceError as exc:
+        if exc.status in (409, 422):
+            problems = exc.details or [{"field": None, "message": exc.message}]
+            return _event_form(
+                request,
+                row,
+                values,
+                problems,
+                exc.status,
+                action=action,
+                reason=reason,
+                heading=heading,
+            )
+        raise fail(exc) from None
+    return RedirectResponse(f"/agreements/{agreement_id}/events/{state.id}", status_code=303)
+
+
+@router.post("/agreements/{agreement_id}/events/{event_id}/verify")
+async def verify_event(
+    request: Request, agreement_id: str, event_id: str, user: UserDep, svc: ServiceDep
+) -> Response:
+    form = await request.form()
+    check_csrf(request, form)
+    status = str(form.get("status", ""))
+    reason = str(form.get("reason", "")).strip()
+    evidence = [line.strip() for line in str(form.get("evidence", "")).splitlines() if line.strip()]
+    if status not in ("confirmed", "disputed") or not reason or not evidence:
+        raise HTTPException(
+            422, "a verification needs confirmed or disputed, a reason and evidence"
+        )
+    try:
+        svc.verify_event(user, agreement_id, event_id, status, reason, evidence)
+    except ServiceError as exc:
+        raise fail(exc) from None
+    return RedirectResponse(f"/agreements/{agreement_id}/events/{event_id}", status_code=303)

@@ -1,0 +1,334 @@
+"""What a user may do, and doing it: the one place the API and the pages both call.
+
+Access, in this order: not signed in → 401; an agreement you do not belong to (or
+that does not exist) → 404, so its existence is not revealed; a role that may not
+do this → 403. Admins manage users' memberships of every agreement, and read or
+record only where they are members, like everybody else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from detente.errors import SpecError
+from detente.language.loader import load_text
+from detente.language.model import Agreement
+from detente.web import accounts, ledger, monitoring
+from detente.web.accounts import User
+from detente.web.db import reading, writing
+from detente.web.events import EventIn
+from detente.web.tables import agreements, memberships
+
+MAX_SPEC_BYTES = 2 * 1024 * 1024
+
+
+class ServiceError(Exception):
+    """A refusal, with the HTTP status that says why and, for 422, the details."""
+
+    def __init__(self, status: int, message: str, details: list[dict[str, Any]] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.details = details or []
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    id: str
+    title: str
+    uploaded_by: str
+    uploaded_at: str
+    entries: int
+    head_hash: str
+    spec: str
+
+    @property
+    def spec_sha(self) -> str:
+        return ledger.spec_digest(self.spec)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "uploaded_by": self.uploaded_by,
+            "uploaded_at": self.uploaded_at,
+            "entries": self.entries,
+            "head_hash": self.head_hash,
+        }
+
+
+def _row(r: Any) -> AgreementRow:
+    return AgreementRow(
+        r.id, r.title, r.uploaded_by, r.uploaded_at, r.head_position + 1, r.head_hash, r.spec
+    )
+
+
+class Service:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # ---- agreements
+
+    def agreements_of(self, user: User) -> list[AgreementRow]:
+        with reading(self.engine) as conn:
+            rows = conn.execute(
+                select(agreements)
+                .join(memberships, memberships.c.agreement_id == agreements.c.id)
+                .where(memberships.c.user_id == user.id)
+                .order_by(agreements.c.uploaded_at.desc())
+            )
+            return [_row(r) for r in rows]
+
+    def agreement(self, user: User, agreement_id: str) -> AgreementRow:
+        with reading(self.engine) as conn:
+            row = conn.execute(
+                select(agreements)
+                .join(memberships, memberships.c.agreement_id == agreements.c.id)
+                .where(agreements.c.id == agreement_id, memberships.c.user_id == user.id)
+            ).first()
+        if row is None:
+            raise ServiceError(404, f"no agreement {agreement_id!r} that you belong to")
+        return _row(row)
+
+    def model(self, row: AgreementRow) -> Agreement:
+        return monitoring.agreement_of(row.spec_sha, row.spec)
+
+    def upload(self, user: User, text: str) -> str:
+        if not user.can_record:
+            raise ServiceError(403, "viewers cannot upload agreements")
+        if len(text.encode()) > MAX_SPEC_BYTES:
+            raise ServiceError(413, "a spec is at most 2 MiB")
+        try:
+            model = load_text(text, "upload")
+        except SpecError as exc:
+            details = [
+                {"line": p.line, "column": p.column, "message": p.message} for p in exc.problems
+            ]
+            raise ServiceError(422, "the spec has problems", details) from None
+        if model.extends:
+            raise ServiceError(422, "upload an agreement, not a draft that extends a file")
+        with writing(self.engine) as conn:
+            exists = conn.execute(
+                select(agreements.c.id).where(agreements.c.id == model.id)
+            ).first()
+            if exists is not None:
+                raise ServiceError(409, f"an agreement with id {model.id!r} is already here")
+            ledger.create_agreement(conn, model.id, model.title, text, user.name)
+            accounts.add_member(conn, model.id, user)
+            ledger.append(
+                conn, model.id, "membership", {"user": user.name, "change": "added"}, user.name
+            )
+        return model.id
+
+    # ---- events
+
+    def _writable(self, user: User, agreement_id: str) -> tuple[AgreementRow, Agreement]:
+        row = self.agreement(user, agreement_id)
+        if not user.can_record:
+            raise ServiceError(403, "viewers cannot record in the ledger")
+        return row, self.model(row)
+
+    def _check(self, model: Agreement, event: EventIn, line: int | None = None) -> dict[str, Any]:
+        columns = event.columns()
+        problems = monitoring.event_problems(model, columns)
+        if problems:
+            raise ServiceError(
+                422,
+                "the event does not fit the agreement",
+                [{"line": line, "field": None, "message": p} for p in problems],
+            )
+        return columns
+
+    def record(self, user: User, agreement_id: str, event: EventIn) -> ledger.EventState:
+        _, model = self._writable(user, agreement_id)
+        columns = self._check(model, event)
+        with writing(self.engine) as conn:
+            if event.id is not None and ledger.event_id_taken(conn, agreement_id, event.id):
+                raise ServiceError(409, f"event {event.id!r} is already recorded")
+            entry = ledger.append(
+                conn, agreement_id, "event", {"event": columns}, user.name, event.id, new_event=True
+            )
+        return self._state(entry)
+
+    def import_events(
+        self, user: User, agreement_id: str, rows: list[tuple[int, EventIn]]
+    ) -> list[str]:
+        """Record every row, or none of them when any row is wrong."""
+        _, model = self._writable(user, agreement_id)
+        problems: list[dict[str, Any]] = []
+        checked = []
+        for line, event in rows:
+            try:
+                checked.append((event, self._check(model, event, line)))
+            except ServiceError as exc:
+                problems.extend(exc.details)
+        if problems:
+            raise ServiceError(
+                422, "some rows do not fit the agreement; nothing was recorded", problems
+            )
+        ids = [e.id for e, _ in checked if e.id is not None]
+        if len(ids) != len(set(ids)):
+            raise ServiceError(409, "the same event id appears twice in the file")
+        out = []
+        with writing(self.engine) as conn:
+            for event, columns in checked:
+                if event.id is not None and ledger.event_id_taken(conn, agreement_id, event.id):
+                    raise ServiceError(409, f"event {event.id!r} is already recorded")
+                entry = ledger.append(
+                    conn,
+                    agreement_id,
+                    "event",
+                    {"event": columns},
+                    user.name,
+                    event.id,
+                    new_event=True,
+                )
+                assert entry.event_id is not None
+                out.append(entry.event_id)
+        return out
+
+    def correct(
+        self, user: User, agreement_id: str, event_id: str, event: EventIn, reason: str
+    ) -> ledger.EventState:
+        _, model = self._writable(user, agreement_id)
+        columns = self._check(model, event)
+        with writing(self.engine) as conn:
+            found = ledger.history(conn, agreement_id).events.get(event_id)
+            if found is None:
+                raise ServiceError(404, f"no event {event_id!r} in this agreement")
+            if found.superseded_by is not None:
+                raise ServiceError(
+                    409,
+                    f"event {event_id!r} was already corrected by {found.superseded_by!r}; correct that one",
+                )
+            if event.id is not None and ledger.event_id_taken(conn, agreement_id, event.id):
+                raise ServiceError(409, f"event {event.id!r} is already recorded")
+            entry = ledger.append(
+                conn,
+                agreement_id,
+                "correction",
+                {"event": columns, "supersedes": event_id, "reason": reason},
+                user.name,
+                event.id,
+                new_event=True,
+            )
+        state = self._state(entry)
+        state.supersedes, state.reason = event_id, reason
+        return state
+
+    def verify_event(
+        self,
+        user: User,
+        agreement_id: str,
+        event_id: str,
+        status: str,
+        reason: str,
+        evidence: list[str],
+    ) -> ledger.Verification:
+        self._writable(user, agreement_id)
+        with writing(self.engine) as conn:
+            found = ledger.history(conn, agreement_id).events.get(event_id)
+            if found is None:
+                raise ServiceError(404, f"no event {event_id!r} in this agreement")
+            if found.superseded_by is not None:
+                raise ServiceError(
+                    409,
+                    f"event {event_id!r} was corrected by {found.superseded_by!r}; verify that one",
+                )
+            entry = ledger.append(
+                conn,
+                agreement_id,
+                "verification",
+                {"status": status, "reason": reason, "evidence": evidence},
+                user.name,
+                event_id,
+            )
+        return ledger.Verification(
+            status, reason, evidence, entry.recorded_by, entry.recorded_at, entry.position
+        )
+
+    @staticmethod
+    def _state(entry: ledger.Entry) -> ledger.EventState:
+        assert entry.event_id is not None
+        return ledger.EventState(
+            id=entry.event_id,
+            columns=dict(entry.payload["event"]),
+            position=entry.position,
+            recorded_by=entry.recorded_by,
+            recorded_at=entry.recorded_at,
+            hash=entry.hash,
+        )
+
+    def history(self, user: User, agreement_id: str) -> ledger.History:
+        self.agreement(user, agreement_id)
+        with reading(self.engine) as conn:
+            return ledger.history(conn, agreement_id)
+
+    def status(
+        self, user: User, agreement_id: str, as_of: dt.date | None
+    ) -> tuple[AgreementRow, Agreement, Any]:
+        row = self.agreement(user, agreement_id)
+        model = self.model(row)
+        with reading(self.engine) as conn:
+            hist = ledger.history(conn, agreement_id)
+        day = as_of or dt.date.today()
+        try:
+            report = monitoring.status(model, row.head_hash, hist.current, day)
+        except monitoring.MonitorUnavailable as exc:
+            raise ServiceError(503, str(exc)) from None
+        return row, model, report
+
+    # ---- ledger integrity
+
+    def verify_ledger(
+        self, user: User, agreement_id: str | None = None
+    ) -> tuple[int, ledger.Break | None]:
+        if agreement_id is not None:
+            self.agreement(user, agreement_id)
+        elif not user.is_admin:
+            raise ServiceError(403, "only admins verify the whole ledger")
+        with reading(self.engine) as conn:
+            return ledger.verify_all(conn, [agreement_id] if agreement_id else None)
+
+    # ---- membership
+
+    def members(self, user: User, agreement_id: str) -> list[User]:
+        self._admin_on(user, agreement_id)
+        with reading(self.engine) as conn:
+            return accounts.members(conn, agreement_id)
+
+    def _admin_on(self, user: User, agreement_id: str) -> None:
+        with reading(self.engine) as conn:
+            exists = conn.execute(
+                select(agreements.c.id).where(agreements.c.id == agreement_id)
+            ).first()
+            member = accounts.is_member(conn, user, agreement_id)
+        if exists is None or (not user.is_admin and not member):
+            raise ServiceError(404, f"no agreement {agreement_id!r} that you belong to")
+        if not user.is_admin:
+            raise ServiceError(403, "only admins manage memberships")
+
+    def set_member(self, user: User, agreement_id: str, name: str, member: bool) -> bool:
+        self._admin_on(user, agreement_id)
+        with writing(self.engine) as conn:
+            target = accounts.get_user(conn, name)
+            if target is None:
+                raise ServiceError(404, f"no user {name!r}")
+            changed = (
+                accounts.add_member(conn, agreement_id, target)
+                if member
+                else accounts.remove_member(conn, agreement_id, target)
+            )
+            if changed:
+                ledger.append(
+                    conn,
+                    agreement_id,
+                    "membership",
+                    {"user": name, "change": "added" if member else "removed"},
+                    user.name,
+                )
+        return changed

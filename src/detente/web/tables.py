@@ -1,0 +1,83 @@
+"""The tables. The ledger table is append-only: the application only inserts into it, and
+triggers (created by the first migration) refuse UPDATE and DELETE on both databases."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    # SHA-256 of the token: a stolen database gives no usable token.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", String(40), nullable=False),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("spec", Text, nullable=False),
+    Column("uploaded_by", String(64), nullable=False),
+    Column("uploaded_at", String(40), nullable=False),
+    # The chain's head, so that removing the newest entries is noticed too.
+    Column("head_position", Integer, nullable=False),
+    Column("head_hash", String(64), nullable=False),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("agreement_id", String(80), ForeignKey("agreements.id"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+)
+
+ledger = Table(
+    "ledger_entries",
+    metadata,
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("agreement_id", String(80), ForeignKey("agreements.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("event_id", String(80), nullable=True),
+    Column("payload", Text, nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", String(40), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("agreement_id", "position", name="uq_ledger_position"),
+)
