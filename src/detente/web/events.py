@@ -71,7 +71,7 @@ class EventIn(BaseModel):
     actor: Name = Field(description="The party that acted (a party id of the agreement).")
     action: Name = Field(description="An action of the agreement's vocabulary, e.g. release.")
     quantity: Annotated[
-        int | None, BeforeValidator(_blank_is_none), Field(ge=0, le=1_000_000_000)
+        Annotated[int, Field(ge=0, le=1_000_000_000)] | None, BeforeValidator(_blank_is_none)
     ] = None
     category: Opt = None
     clause: Opt = None
