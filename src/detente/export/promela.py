@@ -129,6 +129,22 @@ class _Exporter:
             and c.power.target is not None
         }
         self.sides: list[_Side] = []
+        #: clauses whose outcome some formula or condition reads, or that count in a stock
+        self.referenced: set[str] = set()
+        texts = [x.formula for x in agreement.expectations if x.formula]
+        texts += [
+            c.power.available.condition
+            for c in self.powers
+            if c.power is not None and c.power.available.condition
+        ]
+        for text in texts:
+            for atom in ex.atoms(ex.parse(text)):
+                self.referenced.update(atom.args)
+        for c in self.obligations:
+            o = c.obligation
+            assert o is not None
+            if o.action == "release" and o.category is not None:
+                self.referenced.add(c.id)
         #: observer bits: (variable, predicate, sticky) — long state predicates are
         #: evaluated in the model, because Spin's ltl parser has a length limit
         self.observers: list[tuple[str, str, bool]] = []
@@ -221,7 +237,7 @@ class _Exporter:
         f = self.ob_from(o)
         base = f"agr == IN_FORCE && {self.started(f.phase)} && {self.started(o.window.by.phase)} && day >= {self.when(f)}"
         if o.recurrence is not None:
-            return f"({base} && (({v} == UNDEC) || ({v} == FUL)) && day <= {self.when(self.ob_until(o))})"
+            return f"({base} && {v} != DISCH && day <= {self.when(self.ob_until(o))})"
         return f"({base} && {v} == UNDEC)"
 
     def side_in_effect(self, s: _Side) -> str:
@@ -383,6 +399,9 @@ class _Exporter:
         )
         self.emit("bit begun;            /* the first step is day 1 itself */")
         self.emit("bit hostile;          /* hostilities going on */")
+        self.emit(
+            "bit bump;             /* a negotiation agreed or failed: the next day is a time point */"
+        )
         self.emit(
             "bit gap;              /* an unspecified expiry, or an `ends` expiry that started nothing */"
         )
@@ -561,6 +580,9 @@ class _Exporter:
         e("      skip")
         e("    :: begun ->")
         e("      prev = day; nxt = NONE_DAY;")
+        e(
+            "      if :: bump -> nxt = day + 1; bump = 0 :: else -> skip fi   /* the day after an agreement */"
+        )
         cands: list[tuple[str, str, str]] = []
         for ph in self.a.phases:
             if ph.duration_days is not None:
@@ -633,7 +655,7 @@ class _Exporter:
                 o.recurrence.every_days,
             )
             e(
-                f"      if :: agr == IN_FORCE && ({v} == UNDEC || {v} == FUL) && {self.started(self.ob_from(o).phase)} && {self.started(self.ob_until(o).phase)} ->   /* clause {c.id} every {k} days */"
+                f"      if :: agr == IN_FORCE && {v} != DISCH && {self.started(self.ob_from(o).phase)} && {self.started(self.ob_until(o).phase)} ->   /* clause {c.id} every {k} days */"
             )
             e(f"           lo = day + 1; if :: {f} > lo -> lo = {f} :: else -> skip fi;")
             e(f"           hi = nxt - 1; if :: {u} < hi -> hi = {u} :: else -> skip fi;")
@@ -695,9 +717,10 @@ class _Exporter:
                 conds.append(f"ph_{ph.starts.after} == DONE")
             if ph.starts.upon_agreement is not None:
                 conds.append(f"ng_{self.cid[ph.starts.upon_agreement]} == AGREED")
-                if ph.starts.after is None and i > 0:
-                    before = self.a.phases[i - 1].id
-                    conds.append(f"(ph_{before} == DONE || ph_{before} == CUT_SHORT)")
+            # phases run one after another: every earlier phase is over
+            for before in self.a.phases[:i]:
+                if before.id != ph.starts.after:
+                    conds.append(f"(ph_{before.id} == DONE || ph_{before.id} == CUT_SHORT)")
             e(
                 f"    if :: {' && '.join(conds)} -> ph_{ph.id} = ACTIVE; st_{ph.id} = day; started_any = 1"
             )
@@ -741,17 +764,23 @@ class _Exporter:
                 fw, uw = self.ob_from(o), self.ob_until(o)
                 f, u, k = self.when(fw), self.when(uw), o.recurrence.every_days
                 due = (
-                    f"agr == IN_FORCE && ({v} == UNDEC || {v} == FUL) && {self.started(fw.phase)} && {self.started(uw.phase)}"
+                    f"agr == IN_FORCE && {v} != DISCH && {self.started(fw.phase)} && {self.started(uw.phase)}"
                     f" && (prev + 1 > {f} -> prev + 1 : {f}) <= (day < {u} -> day : {u})"
                     f" && {f} + (((day < {u} -> day : {u}) - {f}) / {k}) * {k} >= (prev + 1 > {f} -> prev + 1 : {f})"
                 )
+            kept = c.id in self.referenced
+            if o.recurrence is None:
+                # an outcome nothing reads is kept only as "decided" (FUL); the violation
+                # itself is in `viol`, so no claim can tell the difference
+                fulfil, violate = f"{v} = FUL", (f"{v} = VIO" if kept else f"{v} = FUL")
+            else:
+                fulfil = f"if :: {v} == UNDEC -> {v} = FUL :: else -> skip fi" if kept else "skip"
+                violate = f"{v} = VIO" if kept else "skip"
             e(
                 f"    /* clause {c.id}: {o.debtor} {o.action}{' ' + o.object if o.object else ''} by {o.window.by} */"
             )
             e(f"    if :: {due} ->")
-            e(
-                f"         if :: {can} -> {v} = FUL :: true -> {v} = VIO; viol = viol | {b}{grant} fi"
-            )
+            e(f"         if :: {can} -> {fulfil} :: true -> {violate}; viol = viol | {b}{grant} fi")
             e("       :: else -> skip fi;")
         # exchange rounds
         for s in self.sides:
@@ -775,7 +804,9 @@ class _Exporter:
             assert g is not None
             v = f"ng_{self.cid[c.id]}"
             e(f"    /* clause {c.id}: negotiation between {', '.join(g.between)} */")
-            e(f"    if :: {v} == OPEN && agr == IN_FORCE -> if :: {v} = AGREED :: true -> skip fi")
+            e(
+                f"    if :: {v} == OPEN && agr == IN_FORCE -> if :: {v} = AGREED; bump = 1 :: true -> skip fi"
+            )
             if g.starts_by is not None:
                 e(
                     f"       :: {v} == NOT_STARTED && agr == IN_FORCE && {self.started(g.starts_by.phase)} && {self.when(g.starts_by)} <= day ->"
@@ -878,24 +909,17 @@ class _Exporter:
                 )
             elif pw.action == PowerAction.declare_failed and pw.target is not None:
                 n = f"ng_{self.cid[pw.target]}"
+                # a phase continuing while n is open is cut short from the next day (step 1)
                 body.append(
-                    f"if :: {n} == NOT_STARTED || {n} == OPEN -> {n} = FAILED :: else -> skip fi"
+                    f"if :: {n} == NOT_STARTED || {n} == OPEN -> {n} = FAILED; bump = 1 :: else -> skip fi"
                 )
-                for ph in self.a.phases:
-                    if (
-                        ph.at_expiry.rule == "continues_while"
-                        and ph.at_expiry.negotiation == pw.target
-                    ):
-                        body.append(
-                            f"if :: ph_{ph.id} == CONTINUING -> ph_{ph.id} = CUT_SHORT :: else -> skip fi"
-                        )
             elif pw.action == PowerAction.suspend_clause and pw.target is not None:
                 target = self.a.clause(pw.target)
                 tv = self.cid[target.id]
                 if target.obligation is not None:
                     open_ = f"ob_{tv} == UNDEC"
                     if target.obligation.recurrence is not None:
-                        open_ += f" || ob_{tv} == FUL"
+                        open_ = f"ob_{tv} != DISCH"
                     body.append(f"if :: {open_} -> ob_{tv} = DISCH :: else -> skip fi")
                 elif target.exchange is not None:
                     for s in self.sides:

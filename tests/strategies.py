@@ -1,0 +1,268 @@
+"""Hypothesis strategies: small valid agreements, for cross-checking the checker with Spin.
+
+Every generated agreement passes the loader's semantic checks (the test loads
+it back through the loader to be sure). They stay small — 1 to 3 phases, a
+handful of norms — so that both model checkers answer in well under a second.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from detente.language.model import Agreement
+
+PARTIES = ("a", "b")
+SOURCE = "gen"
+FORMULAS = (
+    "G not hostilities",
+    "F completed",
+    "G (hostilities -> terminated)",
+    "G F in_force",
+    "F G ceasefire",
+    "not hostilities U completed",
+)
+
+
+@st.composite
+def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
+    """The ``agreement:`` mapping of a small valid spec."""
+    n_phases = draw(st.integers(1, 3))
+    has_mediator = draw(st.booleans())
+    parties: list[dict[str, Any]] = [
+        {"id": "a", "name": "Side A"},
+        {"id": "b", "name": "Side B"},
+    ]
+    if has_mediator:
+        parties.append({"id": "m", "name": "Mediator", "role": "mediator"})
+    stocks = [
+        {"id": "h", "holder": "a", "name": "hostages", "count": draw(st.integers(0, 6))},
+        {
+            "id": "p",
+            "holder": "b",
+            "name": "prisoners",
+            "count": draw(st.one_of(st.none(), st.integers(0, 40))),
+        },
+    ]
+    clauses: list[dict[str, Any]] = []
+
+    def clause(cid: str, **norm: Any) -> None:
+        clauses.append({"id": cid, "text": f"Generated clause {cid}.", "source": SOURCE, **norm})
+
+    # negotiations first: phases refer to them
+    n_negotiations = draw(st.integers(0, 2 if n_phases > 1 else 1))
+    negotiations = [f"n{i + 1}" for i in range(n_negotiations)]
+    durations: list[int | None] = []
+    phases: list[dict[str, Any]] = []
+    for i in range(n_phases):
+        last = i == n_phases - 1
+        duration = (
+            draw(st.one_of(st.none(), st.integers(2, 6))) if last else draw(st.integers(2, 6))
+        )
+        durations.append(duration)
+        phase: dict[str, Any] = {"id": f"p{i + 1}", "name": f"Phase {i + 1}"}
+        if i == 0:
+            phase["starts"] = "entry_into_force"
+        else:
+            starts: dict[str, Any] = {}
+            how = draw(st.sampled_from(["after", "agreement", "both"]))
+            if how != "agreement" or not negotiations:
+                starts["after"] = f"p{i}"
+            if how != "after" and negotiations:
+                starts["upon_agreement"] = draw(st.sampled_from(negotiations))
+            phase["starts"] = starts
+        if duration is not None:
+            phase["duration_days"] = duration
+            rules = ["ends", "unspecified"] + (["continues_while"] if negotiations else [])
+            rule = draw(st.sampled_from(rules))
+            if rule == "continues_while":
+                phase["at_expiry"] = {
+                    "rule": rule,
+                    "negotiation": draw(st.sampled_from(negotiations)),
+                }
+            else:
+                phase["at_expiry"] = rule
+        phases.append(phase)
+    phase_ids = [p["id"] for p in phases]
+
+    def when(draw_phase: str | None = None) -> dict[str, Any]:
+        ph = draw_phase or draw(st.sampled_from(phase_ids))
+        d = durations[phase_ids.index(ph)]
+        if d is None:
+            return {"phase": ph, "day": draw(st.integers(1, 3))}
+        kind = draw(st.sampled_from(["day", "day", "end", "start"]))
+        if kind == "day":
+            return {"phase": ph, "day": draw(st.integers(1, d))}
+        return {"phase": ph, "at": kind}
+
+    for i, n in enumerate(negotiations):
+        neg: dict[str, Any] = {"between": ["a", "b"], "scope": "open"}
+        if has_mediator and draw(st.booleans()):
+            neg["mediators"] = ["m"]
+        if draw(st.booleans()):
+            neg["starts_by"] = when("p1")
+        clause(n, phase="p1", negotiation=neg)
+        del i
+
+    # the ceasefire
+    if draw(st.integers(0, 4)) > 0:
+        during = draw(st.lists(st.sampled_from(phase_ids), unique=True, max_size=n_phases))
+        who = draw(st.sampled_from([["a", "b"], ["a"], ["b"]]))
+        clause("cf", prohibition={"parties": who, "act": "hostilities", "during": during})
+    if draw(st.integers(0, 5)) == 0:
+        clause(
+            "nf",
+            prohibition={"parties": [draw(st.sampled_from(PARTIES))], "act": "raids"},
+        )
+
+    # an exchange in a phase with days
+    timed = [p for p, d in zip(phase_ids, durations, strict=True) if d is not None]
+    if timed and draw(st.integers(0, 3)) > 0:
+        ph = draw(st.sampled_from(timed))
+        d = durations[phase_ids.index(ph)]
+        assert d is not None
+        days = draw(st.lists(st.integers(1, d), min_size=1, max_size=2, unique=True))
+        rounds: list[dict[str, Any]] = []
+        for day in sorted(days):
+            rnd: dict[str, Any] = {"day": day, "release": {"h": draw(st.integers(1, 3))}}
+            if draw(st.integers(0, 3)) == 0:
+                rnd["counter_release"] = {"p": draw(st.integers(0, 15))}
+            rounds.append(rnd)
+        exchange: dict[str, Any] = {
+            "phase": ph,
+            "releasing": "a",
+            "counterpart": "b",
+            "rounds": rounds,
+        }
+        if draw(st.integers(0, 3)) > 0:
+            exchange["ratios"] = [
+                {"category": "h", "counter_category": "p", "per_unit": draw(st.integers(1, 5))}
+            ]
+        clause("x", phase=ph, exchange=exchange)
+
+    # powers
+    n_powers = draw(st.integers(0, 2))
+    power_ids = [f"w{i + 1}" for i in range(n_powers)]
+    # obligations (may grant a power on violation)
+    n_obligations = draw(st.integers(0, 2))
+    obligation_ids = [f"o{i + 1}" for i in range(n_obligations)]
+    for oid in obligation_ids:
+        action = draw(st.sampled_from(["withdraw", "aid", "release", "raids"]))
+        ob: dict[str, Any] = {
+            "debtor": draw(st.sampled_from(PARTIES)),
+            "creditor": draw(st.sampled_from(PARTIES)),
+            "action": action if action != "raids" else "raids",
+            "window": {"by": when()},
+        }
+        if action == "release":
+            ob["debtor"] = "a"
+            ob["category"] = "h"
+            ob["quantity"] = draw(st.integers(1, 3))
+        elif draw(st.integers(0, 4)) == 0:
+            by = ob["window"]["by"]
+            if by.get("at") != "start":
+                ob["recurrence"] = {"every_days": draw(st.integers(1, 2))}
+        if power_ids and draw(st.integers(0, 3)) == 0:
+            ob["on_violation"] = {"grants": draw(st.sampled_from(power_ids))}
+        clause(oid, obligation=ob)
+
+    for pid in power_ids:
+        action = draw(
+            st.sampled_from(
+                ["end_agreement", "resume_hostilities", "suspend_clause", "extend_phase"]
+                + (["declare_failed"] if negotiations else [])
+            )
+        )
+        pw: dict[str, Any] = {"holder": draw(st.sampled_from(PARTIES)), "action": action}
+        if action == "declare_failed":
+            pw["target"] = draw(st.sampled_from(negotiations))
+        elif action == "suspend_clause":
+            targets = [c["id"] for c in clauses if "obligation" in c or "exchange" in c]
+            if not targets:
+                pw["action"] = "end_agreement"
+            else:
+                pw["target"] = draw(st.sampled_from(targets))
+        elif action == "extend_phase":
+            pw["target"] = draw(st.sampled_from(phase_ids))
+            pw["days"] = draw(st.integers(1, 3))
+        available: dict[str, Any] = {}
+        if draw(st.booleans()):
+            available["during"] = draw(
+                st.lists(st.sampled_from(phase_ids), unique=True, min_size=1, max_size=2)
+            )
+        if draw(st.integers(0, 2)) == 0:
+            available["after"] = when()
+        if draw(st.integers(0, 3)) == 0:
+            conds = ["hostilities", "not in_force"] + [f"violated({o})" for o in obligation_ids]
+            conds += [f"agreed({n})" for n in negotiations] + [f"active({p})" for p in phase_ids]
+            available["if"] = draw(st.sampled_from(conds))
+        if available:
+            pw["available"] = available
+        if draw(st.integers(0, 3)) == 0:
+            pw["requires_consent"] = [draw(st.sampled_from(PARTIES))]
+        clause(pid, power=pw)
+
+    if timed and draw(st.integers(0, 4)) == 0:
+        clause(
+            "ext",
+            extension={
+                "phase": draw(st.sampled_from(timed)),
+                "releasing": "a",
+                "category": "h",
+                "units": draw(st.integers(1, 2)),
+                "days": 1,
+                "max_days": draw(st.integers(1, 2)),
+            },
+        )
+
+    expectations: list[dict[str, Any]] = []
+    for template in draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "no_unilateral_exit",
+                    "no_indefinite_truce",
+                    "no_lapse",
+                    "completes_if_all_comply",
+                    "reciprocity",
+                    "consistent",
+                    "totals_add_up",
+                ]
+            ),
+            unique=True,
+            min_size=1,
+            max_size=4,
+        )
+    ):
+        if template in ("no_unilateral_exit", "no_indefinite_truce"):
+            for party in draw(st.lists(st.sampled_from(PARTIES), unique=True, min_size=1)):
+                expectations.append({"template": template, "protects": party})
+        elif template == "reciprocity":
+            expectations.append({"template": template, "parties": ["a", "b"]})
+        else:
+            expectations.append({"template": template})
+    if draw(st.integers(0, 2)) == 0:
+        formula = draw(st.sampled_from(FORMULAS))
+        custom: dict[str, Any] = {"name": "custom", "formula": formula}
+        if draw(st.booleans()):
+            custom["protects"] = draw(st.sampled_from(PARTIES))
+        expectations.append(custom)
+
+    return {
+        "id": "generated",
+        "title": "A generated agreement",
+        "status": "draft",
+        "parties": parties,
+        "sources": [{"id": SOURCE, "document": "Generated by Hypothesis"}],
+        "stocks": stocks,
+        "actions": [{"id": "raids", "description": "raids"}],
+        "phases": phases,
+        "clauses": clauses,
+        "expectations": expectations,
+    }
+
+
+def agreements() -> st.SearchStrategy[Agreement]:
+    """Small valid agreements, as typed models."""
+    return agreement_data().map(Agreement.model_validate)

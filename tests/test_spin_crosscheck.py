@@ -1,0 +1,144 @@
+"""Cross-check: every verdict of Détente's checker must equal the real Spin's on the Promela export.
+
+The export is a second, independent reading of docs/semantics.md (it never
+reads the checker's state graph). Spin runs as the issue says: ``spin -a``,
+one gcc build per model, ``pan -a -N claim`` per claim; a claim holds when pan
+reports ``errors: 0`` with the whole state space searched.
+
+Runs on every bundled example (drafts too) and on 200 small agreements that
+Hypothesis generates (derandomized, no example database: the same 200 on every
+run). The generated models are compiled with ``-O0``: the verdicts are the
+same as with ``-O2`` and the compile is five times faster on a tiny model.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import detente
+from detente.export import spin
+from detente.export.promela import claims, to_promela
+from detente.language.model import Agreement
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from strategies import agreement_data
+
+pytestmark = [
+    pytest.mark.spin,
+    pytest.mark.skipif(
+        not spin.available(), reason="needs spin and gcc (Debian: apt install spin gcc)"
+    ),
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*/*.yaml"))
+DETENTE = shutil.which("detente", path=str(Path(sys.executable).parent)) or "detente"
+
+
+def _checker_available() -> bool:
+    """Whether ``detente check`` exists yet (the checker lands in parallel with this test)."""
+    proc = subprocess.run(
+        [DETENTE, "check", "--help"], capture_output=True, text=True, check=False, timeout=60
+    )
+    return proc.returncode == 0 and "--json" in proc.stdout
+
+
+CHECKER = _checker_available()
+
+
+def checker_verdicts(path: Path) -> dict[str, str]:
+    """``detente check --json PATH``: claim name -> holds / violated / unknown."""
+    proc = subprocess.run(
+        [DETENTE, "check", "--json", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    report: dict[str, Any] = json.loads(proc.stdout)
+    return {e["claim"]: e["verdict"] for e in report["expectations"] if e.get("claim") is not None}
+
+
+def spin_verdicts(agreement: Agreement, workdir: Path, *, optimise: bool) -> dict[str, str]:
+    cflags = ("-O2" if optimise else "-O0", "-DNFAIR=3")
+    names = list(claims(agreement))
+    if not names:
+        return {}
+    pan = spin.build(to_promela(agreement), workdir, cflags=cflags)
+    out: dict[str, str] = {}
+    for name in names:
+        result = spin.verify(pan, name)
+        out[name] = {True: "holds", False: "violated", None: "unknown"}[result.holds]
+    return out
+
+
+def disagreements(ours: dict[str, str], theirs: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Claims where both answered and the answers differ: (checker, spin)."""
+    return {
+        name: (theirs[name], verdict)
+        for name, verdict in ours.items()
+        if name in theirs and "unknown" not in (verdict, theirs[name]) and verdict != theirs[name]
+    }
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_spin_agrees_with_the_checker_on_every_example(path: Path, tmp_path: Path) -> None:
+    agreement = detente.load(path)
+    verdicts = spin_verdicts(agreement, tmp_path, optimise=True)
+    assert set(verdicts) == {e["claim"] for e in _claim_list(agreement)}
+    if not CHECKER:
+        pytest.xfail("`detente check --json` has not landed yet: Spin ran, nothing to compare")
+    theirs = checker_verdicts(path)
+    assert set(theirs) == set(verdicts)
+    assert disagreements(verdicts, theirs) == {}, f"{path}: checker vs spin"
+
+
+def _claim_list(agreement: Agreement) -> list[dict[str, str]]:
+    return [{"claim": name} for name in claims(agreement)]
+
+
+def test_spin_agrees_with_the_checker_on_200_generated_agreements() -> None:
+    found: list[tuple[str, dict[str, tuple[str, str]]]] = []
+    checked = 0
+
+    @settings(
+        max_examples=200,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(agreement_data())
+    def one(data: dict[str, Any]) -> None:
+        nonlocal checked
+        text = json.dumps({"agreement": data}, indent=1)
+        with tempfile.TemporaryDirectory() as tmp:
+            spec = Path(tmp) / "generated.yaml"
+            spec.write_text(text, encoding="utf-8")
+            agreement = detente.load(spec)  # the generator only makes valid specs
+            ours = spin_verdicts(agreement, Path(tmp) / "spin", optimise=False)
+            checked += 1
+            if CHECKER:
+                differ = disagreements(ours, checker_verdicts(spec))
+                if differ:
+                    found.append((text, differ))
+
+    one()
+    assert checked >= 200
+    if not CHECKER:
+        pytest.xfail(
+            "`detente check --json` has not landed yet: Spin ran 200 models, nothing to compare"
+        )
+    assert not found, "checker vs spin disagree (checker, spin):\n" + "\n\n".join(
+        f"{differ}\n{text}" for text, differ in found[:3]
+    )
