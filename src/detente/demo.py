@@ -1,0 +1,100 @@
+"""``make demo``: Détente's main job on the bundled real agreements.
+
+1. The July 2024 drafts of the Gaza framework side by side: how the two wordings
+   of the disputed paragraphs fare on each side's expectations, and the story
+   each side feared.
+2. The three real agreements, as a reader sees them.
+3. The January 2025 agreement's implementation, as of its last day.
+
+Each step runs the same command a user would type, in-process.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.rule import Rule
+
+from detente.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+FRAMEWORK = EXAMPLES / "gaza-framework-2024"
+JAN_2025 = EXAMPLES / "jan-2025-ceasefire"
+NOV_2023 = EXAMPLES / "nov-2023-truce"
+
+STEPS: tuple[tuple[str, list[str]], ...] = (
+    (
+        "The July 2024 drafts: the two wordings of paragraphs 8 and 14, side by side",
+        [
+            "compare",
+            str(FRAMEWORK / "base.yaml"),
+            str(FRAMEWORK / "july-2024-hamas-wording.yaml"),
+            str(FRAMEWORK / "july-2024-israel-wording.yaml"),
+        ],
+    ),
+    (
+        "Israel's wording, checked: the future Hamas feared",
+        ["check", str(FRAMEWORK / "july-2024-israel-wording.yaml")],
+    ),
+    (
+        "Hamas's wording, checked: the future Israel feared",
+        ["check", str(FRAMEWORK / "july-2024-hamas-wording.yaml")],
+    ),
+    ("The November 2023 truce", ["show", str(NOV_2023 / "agreement.yaml")]),
+    ("The 2024 framework (base text)", ["show", str(FRAMEWORK / "base.yaml")]),
+    ("The January 2025 agreement", ["show", str(JAN_2025 / "agreement.yaml")]),
+    (
+        "The January 2025 agreement's implementation, as of 18 March 2025",
+        [
+            "monitor",
+            str(JAN_2025 / "agreement.yaml"),
+            str(JAN_2025 / "events.csv"),
+            "--as-of",
+            "2025-03-18",
+        ],
+    ),
+)
+
+
+def run(argv: list[str]) -> int:
+    """Run one ``detente`` command in-process and return its exit code."""
+    try:
+        app(argv, standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
+def main() -> int:
+    console = Console()
+    failures = 0
+    for title, argv in STEPS:
+        console.print()
+        console.print(Rule(f"[bold]{title}[/bold]"))
+        console.print(f"[dim]$ detente {' '.join(_short(a) for a in argv)}[/dim]")
+        code = run(argv)
+        # `check` exits 1 when an expectation is violated: that is the finding, not a failure.
+        if code not in (0, 1) or (code == 1 and argv[0] not in ("check", "compare")):
+            failures += 1
+            console.print(f"[red]detente {argv[0]} exited with {code}[/red]")
+    return 1 if failures else 0
+
+
+def _short(arg: str) -> str:
+    try:
+        return str(Path(arg).relative_to(ROOT))
+    except ValueError:
+        return arg
+
+
+if __name__ == "__main__":
+    sys.exit(main())
