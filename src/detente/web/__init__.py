@@ -1,9 +1,6 @@
 """The monitoring cell's web application: accounts, the append-only ledger, the dashboard, the API.
 
-``create_app(database_url)`` builds the FastAPI application; ``detente serve`` runs it.
-The ledger (see :mod:`detente.web.ledger`) is the one place events are written.
+``detente.web.app.create_app(database_url)`` builds the FastAPI application;
+``detente serve`` runs it. The ledger (:mod:`detente.web.ledger`) is the one place
+events are written. Nothing is imported here, so that other commands start fast.
 """
-
-from detente.web.app import create_app
-
-__all__ = ["create_app"]

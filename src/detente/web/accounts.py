@@ -6,6 +6,7 @@ so a fast hash is enough and the lookup stays cheap on every API call).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import threading
@@ -22,8 +23,12 @@ from detente.web.ledger import now
 from detente.web.tables import api_tokens, memberships, settings, users
 
 _hasher = PasswordHasher()
-#: Verified against when the user does not exist, so timing does not reveal names.
-_DUMMY_HASH = _hasher.hash("not a password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so timing does not reveal names."""
+    return _hasher.hash("not a password")
 
 
 class Role(StrEnum):
@@ -78,7 +83,7 @@ def get_user(conn: Connection, name: str) -> User | None:
 def check_password(conn: Connection, name: str, password: str) -> User | None:
     row = conn.execute(select(users).where(users.c.name == name)).first()
     try:
-        _hasher.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
+        _hasher.verify(row.password_hash if row is not None else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return _user(row) if row is not None else None
