@@ -6,21 +6,26 @@ The public Python API; the CLI and the web application are thin clients of it::
     agreement = detente.load("examples/jan-2025-ceasefire/agreement.yaml")
 """
 
+from detente.checker import CheckResult, ExpectationResult, StoryStep, check
 from detente.errors import DetenteError, Problem, SpecError, UnreadableError
 from detente.language.loader import load, load_located, load_text
 from detente.language.model import Agreement, Clause, Expectation, Party, Phase, Stock
 
 __all__ = [
     "Agreement",
+    "CheckResult",
     "Clause",
     "DetenteError",
     "Expectation",
+    "ExpectationResult",
     "Party",
     "Phase",
     "Problem",
     "SpecError",
     "Stock",
+    "StoryStep",
     "UnreadableError",
+    "check",
     "load",
     "load_located",
     "load_text",

@@ -111,6 +111,13 @@ from detente.export.command import export as _export  # noqa: E402
 
 app.command("export")(_export)
 
+# `detente check` and `detente compare` live with the checker (src/detente/checker/command.py).
+from detente.checker.command import check_command as _check  # noqa: E402
+from detente.checker.command import compare_command as _compare  # noqa: E402
+
+app.command("check")(_check)
+app.command("compare")(_compare)
+
 # `detente serve`, `users` and `ledger` live with the web application (src/detente/web/cli.py).
 from detente.web.cli import ledger_app, serve, users_app  # noqa: E402
 

@@ -142,7 +142,21 @@ class Teller:
                 sentences.append(f"{self.party(who)} complies with {_join(what)}.")
         if not sentences:
             sentences.append("Nothing changes: the talks neither agree nor fail.")
-        text = f"{self.day_text(clock['today'], clock['known'])}: " + " ".join(sentences)
+        header = self.day_text(clock["today"], clock["known"])
+        span = max(
+            (
+                int(str(e[4])) - int(str(e[3]))
+                for e in evs
+                if e[0] in ("fulfil", "violate") and len(e) == 5
+            ),
+            default=0,
+        )
+        if span and clock["today"] is not None:
+            header = (
+                f"Days {clock['today']}–{clock['today'] + span}"
+                + header[len(f"Day {clock['today']}") :]
+            )
+        text = f"{header}: " + " ".join(sentences)
         return StoryStep(clock["today"], text, list(dict.fromkeys(clauses)))
 
     def _sentence(
