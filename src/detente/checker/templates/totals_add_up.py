@@ -1,11 +1,14 @@
 """totals_add_up (static): rounds sum to the stated totals, and ratios x units give the
 stated counter totals and counter_release counts.
 
-No reusable static totals check had landed in ``detente.language`` when this was
-written, so the arithmetic is here.
+The arithmetic is ``detente.language.totals`` (shared with ``detente validate``) when
+that module is present; the fallback below is the same arithmetic, kept for a tree
+where it has not landed.
 """
 
 from __future__ import annotations
+
+import importlib
 
 from detente.checker.context import Context, Outcome
 from detente.language.model import Expectation
@@ -13,6 +16,16 @@ from detente.language.model import Expectation
 
 def problems(ctx: Context) -> list[tuple[str, list[str]]]:
     """Every sum that does not add up, as (sentence, [clause])."""
+    a = ctx.agreement
+    try:
+        totals = importlib.import_module("detente.language.totals")
+    except ImportError:
+        return _own_problems(ctx)
+    findings = totals.totals_findings(a)
+    return [(str(f.message[0].upper() + f.message[1:] + "."), [str(f.clause)]) for f in findings]
+
+
+def _own_problems(ctx: Context) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = []
     a = ctx.agreement
     for c in a.clauses:
