@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import product
+from itertools import pairwise, product
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -121,9 +121,9 @@ def test_tableau_agrees_with_brute_force(
     else:
         prefix, loop = found
         assert loop[0] == loop[-1] == prefix[-1]
-        for a, b in zip(prefix, prefix[1:], strict=False):
+        for a, b in pairwise(prefix):
             assert b in edges[a]
-        for a, b in zip(loop, loop[1:], strict=False):
+        for a, b in pairwise(loop):
             assert b in edges[a]
         word = [vals[s] for s in prefix[:-1] + loop[:-1]]
         assert not evaluate(f, word, len(prefix) - 1), ex.render(f)
