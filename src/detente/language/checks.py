@@ -35,6 +35,17 @@ def names(agreement: Agreement) -> dict[str, set[str]]:
     }
 
 
+def _known(loaded: Loaded, key: str) -> set[str]:
+    """Ids declared under ``key``: in the model, and in the file even where an entry
+    failed its shape check (so one bad phase does not make every reference to it unknown).
+    """
+    declared = {str(item.id) for item in getattr(loaded.agreement, key)}
+    raw = loaded.data.get(key) if isinstance(loaded.data, dict) else None
+    if isinstance(raw, list):
+        declared |= {str(i["id"]) for i in raw if isinstance(i, dict) and "id" in i}
+    return declared
+
+
 # --------------------------------------------------------------------------- uniqueness
 
 
@@ -69,19 +80,20 @@ def _party_ref(
     a = loaded.agreement
     found = next((p for p in a.parties if p.id == party), None)
     if found is None:
-        yield _p(loaded, loc, f"no party {party!r} in this agreement")
+        if party not in _known(loaded, "parties"):
+            yield _p(loaded, loc, f"no party {party!r} in this agreement")
     elif roles and found.role not in roles:
         wanted = " or ".join(r.value for r in roles)
         yield _p(loaded, loc, f"{party!r} is a {found.role.value}, but this must be a {wanted}")
 
 
 def _phase_ref(loaded: Loaded, loc: tuple[str | int, ...], phase: str) -> Iterator[Problem]:
-    if phase not in {p.id for p in loaded.agreement.phases}:
+    if phase not in _known(loaded, "phases"):
         yield _p(loaded, loc, f"no phase {phase!r} in this agreement")
 
 
 def _stock_ref(loaded: Loaded, loc: tuple[str | int, ...], stock: str) -> Iterator[Problem]:
-    if stock not in {s.id for s in loaded.agreement.stocks}:
+    if stock not in _known(loaded, "stocks"):
         yield _p(loaded, loc, f"no stock {stock!r} in this agreement (declare it under `stocks`)")
 
 
@@ -91,7 +103,8 @@ def _clause_ref(
     a = loaded.agreement
     found = next((c for c in a.clauses if c.id == clause), None)
     if found is None:
-        yield _p(loaded, loc, f"no clause {clause!r} in this agreement")
+        if clause not in _known(loaded, "clauses"):
+            yield _p(loaded, loc, f"no clause {clause!r} in this agreement")
     elif kind is not None and found.kind != kind:
         yield _p(loaded, loc, f"clause {clause!r} is a {found.kind}, not a {kind}")
 
@@ -101,7 +114,8 @@ def _when_ref(loaded: Loaded, loc: tuple[str | int, ...], when: When | None) -> 
         return
     a = loaded.agreement
     if when.phase not in {p.id for p in a.phases}:
-        yield _p(loaded, (*loc, "phase"), f"no phase {when.phase!r} in this agreement")
+        if when.phase not in _known(loaded, "phases"):
+            yield _p(loaded, (*loc, "phase"), f"no phase {when.phase!r} in this agreement")
         return
     phase = a.phase(when.phase)
     if when.day is not None and phase.duration_days is not None and when.day > phase.duration_days:
@@ -240,6 +254,10 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
         yield from _stock_ref(loaded, (*n, "category"), e.category)
 
 
+#: Norms a power can suspend: the ones that bind someone to do or not do something.
+SUSPENDABLE = ("obligation", "prohibition", "exchange")
+
+
 def _power_target(
     loaded: Loaded,
     n: tuple[str | int, ...],
@@ -260,10 +278,19 @@ def _power_target(
         yield _p(loaded, n, f"{action.value} needs a `target`: the {kind} it acts on")
     elif kind == "phase":
         yield from _phase_ref(loaded, (*n, "target"), target)
+    elif kind == "negotiation":
+        yield from _clause_ref(loaded, (*n, "target"), target, "negotiation")
     else:
-        yield from _clause_ref(
-            loaded, (*n, "target"), target, "negotiation" if kind == "negotiation" else None
-        )
+        found = next((c for c in loaded.agreement.clauses if c.id == target), None)
+        if found is None:
+            yield from _clause_ref(loaded, (*n, "target"), target)
+        elif found.kind not in SUSPENDABLE:
+            yield _p(
+                loaded,
+                (*n, "target"),
+                f"clause {target!r} is a {found.kind}: suspend_clause suspends an obligation, "
+                "a prohibition or an exchange",
+            )
     if action == PowerAction.extend_phase and days is None:
         yield _p(loaded, n, "extend_phase needs `days`: by how many days")
 
@@ -304,7 +331,7 @@ def phase_order(loaded: Loaded) -> Iterator[Problem]:
     """Exactly one phase starts on entry into force, and phases start after earlier ones."""
     a = loaded.agreement
     first = [i for i, p in enumerate(a.phases) if p.starts.entry_into_force]
-    if len(first) != 1:
+    if len(first) != 1 and not (loaded.partial and len(first) == 0):
         yield _p(
             loaded,
             ("phases",),
@@ -320,11 +347,195 @@ def phase_order(loaded: Loaded) -> Iterator[Problem]:
             )
 
 
+# --------------------------------------------------------------------------- time
+
+
+def _position(a: Agreement, when: When) -> tuple[int, float] | None:
+    """Where a time falls: (phase index, day inside it); None if it cannot be placed."""
+    index = {p.id: i for i, p in enumerate(a.phases)}
+    if when.phase not in index:
+        return None
+    phase = a.phases[index[when.phase]]
+    if when.day is not None:
+        return (index[when.phase], when.day)
+    if when.at == "start":
+        return (index[when.phase], 1)
+    if phase.duration_days is None:
+        return None
+    return (index[when.phase], phase.duration_days)
+
+
+def windows(loaded: Loaded) -> Iterator[Problem]:
+    """An obligation's window opens no later than its deadline."""
+    a = loaded.agreement
+    for i, c in enumerate(a.clauses):
+        o = c.obligation
+        if o is None or o.window.from_ is None:
+            continue
+        start, end = _position(a, o.window.from_), _position(a, o.window.by)
+        if start is not None and end is not None and start > end:
+            yield _p(
+                loaded,
+                ("clauses", i, "obligation", "window", "from"),
+                f"the window opens at {o.window.from_}, after its deadline {o.window.by}",
+            )
+        if o.recurrence is not None and o.recurrence.until is not None:
+            until = _position(a, o.recurrence.until)
+            if start is not None and until is not None and until < start:
+                yield _p(
+                    loaded,
+                    ("clauses", i, "obligation", "recurrence", "until"),
+                    f"the recurrence stops at {o.recurrence.until}, before the window opens "
+                    f"at {o.window.from_}",
+                )
+
+
+def round_days(loaded: Loaded) -> Iterator[Problem]:
+    """Every exchange round falls on a day of the exchange's phase."""
+    a = loaded.agreement
+    phases = {p.id: p for p in a.phases}
+    for i, c in enumerate(a.clauses):
+        x = c.exchange
+        if x is None or x.phase not in phases:
+            continue
+        length = phases[x.phase].duration_days
+        for j, rnd in enumerate(x.rounds):
+            if length is not None and rnd.day > length:
+                yield _p(
+                    loaded,
+                    ("clauses", i, "exchange", "rounds", j, "day"),
+                    f"round {j + 1} falls on day {rnd.day}, outside {x.phase!r}, "
+                    f"which lasts {length} days",
+                )
+
+
+# --------------------------------------------------------------------------- exchanges
+
+
+def releases_within_stock(loaded: Loaded) -> Iterator[Problem]:
+    """Rounds never release, in all, more of a stock than its holder has (when counted)."""
+    from detente.language.totals import counter_release
+
+    a = loaded.agreement
+    stocks = {s.id: s for s in a.stocks}
+    released: dict[str, int] = {}
+    reported: set[str] = set()
+
+    def take(stock: str, n: int, loc: tuple[str | int, ...], who: str) -> Iterator[Problem]:
+        s = stocks.get(stock)
+        if s is None or s.count is None:
+            return
+        released[stock] = released.get(stock, 0) + n
+        if released[stock] > s.count and stock not in reported:
+            reported.add(stock)
+            yield _p(
+                loaded,
+                loc,
+                f"by this round {who} has released {released[stock]:,} {stock}, "
+                f"but {s.holder} holds only {s.count:,}",
+            )
+
+    for i, c in enumerate(a.clauses):
+        x = c.exchange
+        if x is None:
+            continue
+        n = ("clauses", i, "exchange", "rounds")
+        for j, rnd in enumerate(x.rounds):
+            for stock, count in rnd.release.items():
+                yield from take(stock, count, (*n, j, "release", stock), x.releasing)
+            stated = rnd.counter_release is not None
+            for stock, count in counter_release(x, rnd).items():
+                at = (*n, j, "counter_release", stock) if stated else (*n, j)
+                yield from take(stock, count, at, x.counterpart)
+    for i, c in enumerate(a.clauses):
+        x = c.exchange
+        if x is None:
+            continue
+        for who, part in ((x.releasing, "releasing"), (x.counterpart, "counterpart")):
+            cats = (
+                [s for r in x.rounds for s in r.release]
+                if part == "releasing"
+                else [s for r in x.rounds for s in counter_release(x, r)]
+            )
+            for stock in dict.fromkeys(cats):
+                s = stocks.get(stock)
+                if s is not None and s.holder != who:
+                    yield _p(
+                        loaded,
+                        ("clauses", i, "exchange", part),
+                        f"{who} releases {stock}, but {stock} is held by {s.holder}",
+                    )
+
+
+def totals_add_up(loaded: Loaded) -> Iterator[Problem]:
+    """Rounds sum to the stated totals, and ratios give the stated counts (static)."""
+    from detente.language.totals import exchange_findings
+
+    for i, c in enumerate(loaded.agreement.clauses):
+        if c.exchange is None:
+            continue
+        n: tuple[str | int, ...] = ("clauses", i, "exchange")
+        for f in exchange_findings(c.id, c.exchange):
+            if f.round is not None:
+                loc: tuple[str | int, ...] = (*n, "rounds", f.round - 1, f.part)
+            else:
+                loc = (*n, f.part)
+            yield _p(loaded, (*loc, f.category) if f.category else loc, f.message)
+
+
+# --------------------------------------------------------------------------- negotiations
+
+
+def negotiation_phases(loaded: Loaded) -> Iterator[Problem]:
+    """A negotiation's `on_agreed` phase starts upon it, and a phase that continues while a
+    negotiation is open can see it open.
+    """
+    a = loaded.agreement
+    phases = {p.id: (i, p) for i, p in enumerate(a.phases)}
+    for i, c in enumerate(a.clauses):
+        g = c.negotiation
+        if g is None or g.on_agreed is None or g.on_agreed not in phases:
+            continue
+        _, phase = phases[g.on_agreed]
+        if phase.starts.upon_agreement != c.id:
+            how = (
+                f"starts upon the agreement of {phase.starts.upon_agreement!r}"
+                if phase.starts.upon_agreement
+                else "does not start upon an agreement"
+            )
+            yield _p(
+                loaded,
+                ("clauses", i, "negotiation", "on_agreed"),
+                f"agreeing here starts {g.on_agreed!r}, but that phase {how}; "
+                f'give it `starts: {{upon_agreement: "{c.id}"}}`',
+            )
+    for i, ph in enumerate(a.phases):
+        n = ph.at_expiry.negotiation
+        if n is None:
+            continue
+        neg = next((c for c in a.clauses if c.id == n and c.negotiation is not None), None)
+        if neg is None or neg.negotiation is None:
+            continue
+        target = neg.negotiation.on_agreed
+        if target in phases and phases[target][0] <= i:
+            yield _p(
+                loaded,
+                ("phases", i, "at_expiry", "negotiation"),
+                f"{ph.id!r} continues while negotiation {n!r} is open, but that negotiation "
+                f"is agreed before {ph.id!r} starts (its agreement starts {target!r})",
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     unique_ids,
     references,
     source_refs,
     phase_order,
+    windows,
+    round_days,
+    releases_within_stock,
+    totals_add_up,
+    negotiation_phases,
 )
 
 

@@ -14,10 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from detente.errors import Problem, SpecError, UnreadableError
-from detente.language.model import Agreement, Draft
+from detente.language.model import (
+    Action,
+    Agreement,
+    Clause,
+    Draft,
+    Expectation,
+    Party,
+    Phase,
+    Source,
+    Status,
+    Stock,
+)
 from detente.language.yaml_reader import Locations, decode, read_yaml
 
 #: Largest spec file read, in bytes.
@@ -106,6 +117,9 @@ class Loaded:
     data: dict[str, Any]
     origins: Origins
     path: str
+    #: True when the file failed its shape check and only the entries that passed it
+    #: are here (so semantic checks still report what they can).
+    partial: bool = False
 
     def where(self, loc: Iterable[str | int]) -> tuple[str, int | None, int | None]:
         """File, line, column of a value, by its path inside the agreement mapping."""
@@ -145,13 +159,40 @@ def _finish(
         raise SpecError(problems or [Problem(shown, None, None, "the file holds no agreement")])
     agreement, shape_problems = _validate(data, origins, Agreement)
     problems = [*problems, *shape_problems]
+    partial = agreement is None
     if agreement is None:
-        raise SpecError(problems)
-    loaded = Loaded(agreement, data, origins, shown)
+        agreement = _partial_agreement(data)
+    loaded = Loaded(agreement, data, origins, shown, partial)
     problems.extend(check_agreement(loaded))
     if any(p.severity == "error" for p in problems):
         raise SpecError(problems)
     return loaded
+
+
+#: The lists of an agreement whose entries are checked one by one when the whole fails.
+_ENTRIES: dict[str, type[BaseModel]] = {
+    "parties": Party,
+    "sources": Source,
+    "stocks": Stock,
+    "actions": Action,
+    "phases": Phase,
+    "clauses": Clause,
+    "expectations": Expectation,
+}
+
+
+def _partial_agreement(data: dict[str, Any]) -> Agreement:
+    """An agreement of the entries that pass their shape check on their own."""
+    fields: dict[str, Any] = {"id": "invalid", "title": "invalid", "status": Status.draft}
+    for key, model in _ENTRIES.items():
+        kept = []
+        for item in _list(data.get(key)):
+            try:
+                kept.append(model.model_validate(item))
+            except (ValidationError, ValueError, TypeError):
+                continue
+        fields[key] = kept
+    return Agreement.model_construct(**fields)
 
 
 def read_file(path: Path, shown: str) -> bytes:
@@ -339,13 +380,17 @@ def _validate(
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        problems = []
+        problems: list[Problem] = []
+        seen: set[tuple[Any, ...]] = set()
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
             # Pydantic puts the union member or validator name in the path; drop non-keys.
             loc = _strip_model_names(data, loc)
+            if loc in seen:  # one sentence per value, even when several union members fail
+                continue
+            seen.add(loc)
             path, line, col = origins.locate(data if root is None else root, loc)
-            problems.append(Problem(path, line, col, _sentence(err, loc)))
+            problems.append(Problem(path, line, col, _sentence(err, loc, data)))
         return None, problems
 
 
@@ -365,20 +410,137 @@ def _strip_model_names(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _sentence(err: Any, loc: tuple[Any, ...]) -> str:
-    kind = err["type"]
-    field_name = ".".join(str(p) for p in loc) or "the file"
-    last = str(loc[-1]) if loc else "value"
-    if kind == "missing":
-        return f"{field_name}: this is required but missing"
-    if kind == "extra_forbidden":
-        return f"{field_name}: unknown key {last!r}"
-    message = str(err["msg"])
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    elif message.startswith("Assertion failed, "):
-        message = message[len("Assertion failed, ") :]
+#: What each list holds, to name an entry ("clause '6'", "party 'b'").
+_SINGULAR = {
+    "parties": "party",
+    "sources": "source",
+    "stocks": "stock",
+    "actions": "action",
+    "phases": "phase",
+    "clauses": "clause",
+    "expectations": "expectation",
+    "rounds": "round",
+    "ratios": "ratio",
+    "replace": "replaced clause",
+    "add": "added clause",
+    "remove": "removed clause",
+}
+
+#: How to write a value of each structured kind, for "must be ..." sentences.
+_SHAPES = {
+    "When": "a time such as `phase1 day 16`, `phase1 end` or {phase: phase1, day: 16}",
+    "PhaseStart": "`entry_into_force`, or a mapping such as {after: phase1}",
+    "Expiry": "`ends`, `unspecified`, or {rule: continues_while, negotiation: ...}",
+    "Scope": "`open`, or {topics: [...]}",
+    "DateFact": "a date written YYYY-MM-DD, or a mapping with `date:`",
+}
+
+
+def _where_words(loc: tuple[Any, ...], data: Any) -> tuple[str, str | None]:
+    """``("clauses", 4, "prohibition", "parties")`` -> ("clause '6', prohibition", "parties")."""
+    words: list[str] = []
+    current: Any = data
+    steps = list(loc)
+    last: str | None = None
+    if steps and isinstance(steps[-1], str):
+        last = steps.pop()
+    for i, step in enumerate(steps):
+        nxt = _child(current, step)
+        if isinstance(step, int):
+            parent = str(steps[i - 1]) if i > 0 else ""
+            noun = _SINGULAR.get(parent, "entry")
+            ident = nxt.get("id") if isinstance(nxt, dict) else None
+            if words and words[-1] == parent:
+                words.pop()
+            if isinstance(ident, str | int) and not isinstance(ident, bool):
+                words.append(f"{noun} {str(ident)!r}")
+            else:
+                words.append(f"{noun} {step + 1}" if parent else f"entry {step + 1}")
+        elif step != "agreement" or i > 0:
+            words.append(str(step))
+        current = nxt if nxt is not _MISSING else None
+    return ", ".join(words), last
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _sentence(err: Any, loc: tuple[Any, ...], data: Any = None) -> str:
+    """A pydantic error as a sentence an analyst reads: where, then what is wrong."""
+    kind = str(err["type"])
+    ctx = err.get("ctx") or {}
     inp = err.get("input")
-    if kind in ("string_pattern_mismatch",) and isinstance(inp, str):
-        message = f"{inp[:60]!r} is not a valid {last}: {message.lower()}"
-    return f"{field_name}: {message[0].lower() + message[1:] if message else message}"
+    owner, key = _where_words(loc, data)
+    subject = f"`{key}`" if key else "this value"
+    prefix = f"{owner}: " if owner else ""
+    if kind == "missing":
+        return f"{prefix}{subject} is required but missing"
+    if kind == "extra_forbidden":
+        return f"{prefix}unknown key `{key}` (check its spelling and where it is indented)"
+    if kind in ("literal_error", "enum"):
+        return f"{prefix}{subject} must be one of {ctx.get('expected', '')}, not {_show(inp)}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{prefix}{subject} must be a whole number, not {_show(inp)}"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{prefix}{subject} must be true or false, not {_show(inp)}"
+    if kind in ("string_type",):
+        return f"{prefix}{subject} must be text, not {_show(inp)}"
+    if kind in ("list_type",):
+        return f"{prefix}{subject} must be a list (one `- item` a line, or [a, b])"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        shape = _SHAPES.get(str(ctx.get("class_name", "")), "a mapping of keys to values")
+        return f"{prefix}{subject} must be {shape}, not {_show(inp)}"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"{prefix}{subject} must be a date written YYYY-MM-DD, not {_show(inp)}"
+    if kind in ("greater_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("gt"))
+        word = "at least" if kind == "greater_than_equal" else "more than"
+        return f"{prefix}{subject} must be {word} {bound}, not {_show(inp)}"
+    if kind in ("less_than_equal", "less_than"):
+        bound = ctx.get("le", ctx.get("lt"))
+        word = "at most" if kind == "less_than_equal" else "less than"
+        return f"{prefix}{subject} must be {word} {bound:,}, not {_show(inp)}"
+    if kind == "too_short":
+        least = ctx.get("min_length", 1)
+        if isinstance(inp, str):
+            return f"{prefix}{subject} must not be empty"
+        entries = "entry" if least == 1 else "entries"
+        return f"{prefix}{subject} needs at least {least} {entries}"
+    if kind == "too_long":
+        return f"{prefix}{subject} has more than {ctx.get('max_length')} entries"
+    if kind == "string_too_short":
+        return f"{prefix}{subject} must not be empty"
+    if kind == "string_too_long":
+        return f"{prefix}{subject} is longer than {ctx.get('max_length'):,} characters"
+    if kind == "string_pattern_mismatch":
+        return f"{prefix}{_show(inp)} is not a valid {key or 'value'}: {_pattern_hint(key)}"
+    if kind in ("float_parsing", "float_type"):
+        return f"{prefix}{subject} must be a number, not {_show(inp)}"
+    message = str(err["msg"])
+    for lead in ("Value error, ", "Assertion failed, "):
+        if message.startswith(lead):
+            message = message[len(lead) :]
+    if message:
+        message = message[0].lower() + message[1:]
+    if kind == "value_error" and key is None:
+        return f"{prefix}{message}" if prefix else message
+    return f"{prefix}{subject}: {message}"
+
+
+def _pattern_hint(key: str | None) -> str:
+    if key == "url":
+        return "write a full address starting with http:// or https://"
+    if key in ("time",):
+        return "write the time as HH:MM"
+    if key == "utc_offset":
+        return "write the offset as +HH:MM or -HH:MM"
+    if key == "id" or key is None:
+        return (
+            "write lower-case letters, digits and underscores, starting with a letter "
+            '(clause ids: the paragraph number, e.g. "1.3")'
+        )
+    if key == "pax_codes":
+        return "write letters only"
+    return "use lower-case letters, digits and underscores, starting with a letter"

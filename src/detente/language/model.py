@@ -20,9 +20,36 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+# --------------------------------------------------------------------------- JSON Schema
+# Several constructs have a short form that a before-validator expands (``starts:
+# entry_into_force``); the published schema must accept it too, so editors do not flag it.
+
+
+def _with_short_form(
+    core_schema: CoreSchema, handler: GetJsonSchemaHandler, short: dict[str, Any]
+) -> JsonSchemaValue:
+    """The model's own schema, or ``short``: written in place of its definition."""
+    reference = handler(core_schema)
+    full = handler.resolve_ref_schema(reference)
+    long_form = dict(full)
+    title = long_form.pop("title", None)
+    description = long_form.pop("description", None)
+    full.clear()
+    if title is not None:
+        full["title"] = title
+    if description is not None:
+        full["description"] = description
+    full["anyOf"] = [short, long_form]
+    return reference
+
 
 # --------------------------------------------------------------------------- names
 
@@ -38,6 +65,16 @@ def _clause_number(value: Any) -> Any:
     return value
 
 
+_CLAUSE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
+#: A clause id in the schema: text, or a whole number (``id: 8`` reads as "8").
+_CLAUSE_ID_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "pattern": _CLAUSE_ID_PATTERN, "maxLength": 32},
+        {"type": "integer", "minimum": 0},
+    ],
+    "description": 'A clause number as the text has it, e.g. "1.3" or "14".',
+}
+
 Ident = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
@@ -46,8 +83,9 @@ Ident = Annotated[
 ClauseId = Annotated[
     str,
     BeforeValidator(_clause_number),
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$", max_length=32),
+    StringConstraints(pattern=_CLAUSE_ID_PATTERN, max_length=32),
     Field(description='A clause number as the text has it, e.g. "1.3" or "14".'),
+    WithJsonSchema(_CLAUSE_ID_SCHEMA),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
@@ -58,6 +96,7 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+_SOURCE_REF_SCHEMA: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": 2000}
 SourceRefs = Annotated[
     list[Annotated[str, StringConstraints(min_length=1, max_length=2000)]],
     BeforeValidator(_one_or_many),
@@ -67,6 +106,18 @@ SourceRefs = Annotated[
             "Where a fact comes from: the id of an entry in `sources`, a URL, or a document "
             "reference (e.g. 'S/RES/2735 (2024), para 3')."
         ),
+    ),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                _SOURCE_REF_SCHEMA,
+                {"type": "array", "items": _SOURCE_REF_SCHEMA, "minItems": 1},
+            ],
+            "description": (
+                "Where a fact comes from: the id of an entry in `sources`, a URL, or a "
+                "document reference (e.g. 'S/RES/2735 (2024), para 3'); one, or a list."
+            ),
+        }
     ),
 ]
 
@@ -106,6 +157,17 @@ class When(_Model):
 
     def __str__(self) -> str:
         return f"{self.phase} day {self.day}" if self.day is not None else f"{self.phase} {self.at}"
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        short = {
+            "type": "string",
+            "pattern": r"^\s*[a-z][a-z0-9_]*\s+(day\s+[0-9]{1,6}|start|end)\s*$",
+            "description": "'PHASE day N', 'PHASE start' or 'PHASE end', e.g. 'phase1 day 16'.",
+        }
+        return _with_short_form(core_schema, handler, short)
 
 
 # --------------------------------------------------------------------------- who and what
@@ -202,6 +264,12 @@ class DateFact(_Model):
     def _bare_date(cls, value: Any) -> Any:
         return {"date": value} if isinstance(value, dt.date | str) else value
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return _with_short_form(core_schema, handler, {"type": "string", "format": "date"})
+
 
 class Dates(_Model):
     announced: DateFact | None = None
@@ -229,6 +297,12 @@ class PhaseStart(_Model):
             return {"entry_into_force": True}
         return value
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return _with_short_form(core_schema, handler, {"const": "entry_into_force"})
+
     @model_validator(mode="after")
     def _one_way(self) -> PhaseStart:
         if self.entry_into_force and (self.after or self.upon_agreement):
@@ -254,6 +328,12 @@ class Expiry(_Model):
     @classmethod
     def _from_text(cls, value: Any) -> Any:
         return {"rule": value} if isinstance(value, str) else value
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return _with_short_form(core_schema, handler, {"enum": ["ends", "unspecified"]})
 
     @model_validator(mode="after")
     def _negotiation_named(self) -> Expiry:
@@ -366,7 +446,9 @@ class Availability(_Model):
 class Power(_Model):
     holder: Ident
     action: PowerAction
-    target: Annotated[str, BeforeValidator(_clause_number)] | None = Field(
+    target: (
+        Annotated[str, BeforeValidator(_clause_number), WithJsonSchema(_CLAUSE_ID_SCHEMA)] | None
+    ) = Field(
         default=None,
         description="The negotiation (declare_failed), clause (suspend_clause) or phase "
         "(extend_phase) it acts on.",
@@ -386,6 +468,12 @@ class Scope(_Model):
         if value == "open":
             return {"open": True}
         return value
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return _with_short_form(core_schema, handler, {"const": "open"})
 
     @model_validator(mode="after")
     def _open_or_listed(self) -> Scope:
