@@ -65,4 +65,4 @@ def _story(ctx: Context, o: Outcome) -> list[StoryStep]:
     g = o.graph
     path = [g.states[j] for j in o.path]
     loop = [g.states[j] for j in o.loop] if o.loop else None
-    return tell(ctx.model, path, loop, forbid=g.forbid, powers=g.powers)
+    return tell(g.model, path, loop, forbid=g.forbid, powers=g.powers)

@@ -47,19 +47,26 @@ class Context:
         from detente.checker.model import Model
 
         self.agreement = agreement
-        self.model = Model(agreement, observed_clauses(agreement))
+        observed = observed_clauses(agreement)
+        self.model = Model(agreement, observed)
+        self.folded: Model | None = None
+        if self.model.sides:
+            self.folded = Model(agreement, observed, abstract_rounds=True)
         self.max_states = max_states
         self.progress = progress
-        self._graphs: dict[tuple[int, bool], Graph] = {}
+        self._graphs: dict[tuple[int, bool, bool], Graph] = {}
 
-    def graph(self, *, forbid: int = 0, powers: bool = True) -> Graph:
+    def graph(self, *, forbid: int = 0, powers: bool = True, rounds: bool = True) -> Graph:
         """The states reachable when the parties in ``forbid`` never violate anything
-        (and, with ``powers=False``, nobody exercises a power)."""
-        key = (forbid, powers)
+        (and, with ``powers=False``, nobody exercises a power).
+
+        With ``rounds=False`` the caller does not look at single exchange rounds or
+        stock counts, and the rounds are folded into one slot when that is sound.
+        """
+        model = self.model if rounds or self.folded is None else self.folded
+        key = (forbid, powers, model is self.folded)
         if key not in self._graphs:
-            g = Graph(
-                self.model, forbid, powers, max_states=self.max_states, progress=self.progress
-            )
+            g = Graph(model, forbid, powers, max_states=self.max_states, progress=self.progress)
             self._graphs[key] = g.explore()
         return self._graphs[key]
 

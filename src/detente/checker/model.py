@@ -126,8 +126,18 @@ class Point:
 class Model:
     """The compiled agreement: tables, the initial state and the successor relation."""
 
-    def __init__(self, agreement: Agreement, observed: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        agreement: Agreement,
+        observed: set[str] | None = None,
+        *,
+        abstract_rounds: bool = False,
+    ) -> None:
         self.agreement = a = agreement
+        #: Rounds folded into one slot (some side not released / discharged): sound for
+        #: properties that do not look at single rounds or stock counts, when the rounds
+        #: never need more than is held (see :attr:`stocks_suffice`).
+        self.abstract = abstract_rounds
         self.observed = set(observed or ())
         self.parties = [p.id for p in a.parties]
         self.pidx = {p: i for i, p in enumerate(self.parties)}
@@ -239,6 +249,9 @@ class Model:
         self.prohibitions = [c for c in a.clauses if c.prohibition is not None]
         self.acts = sorted({c.prohibition.act for c in self.prohibitions if c.prohibition})
         self._compile_points()
+        #: Whether stock counts are kept (always, unless rounds are folded and can never
+        #: need more than is held).
+        self.count_stocks = not self.abstract or not self.stocks_suffice
         self._layout()
 
     # ------------------------------------------------------------------ tables
@@ -375,8 +388,41 @@ class Model:
                 if d in self.point_of[q]:
                     self.pts[q][self.point_of[q][d]].starts_by.append(k)
 
+    @property
+    def stocks_suffice(self) -> bool:
+        """Whether no release can ever need more than its holder still holds."""
+        need: dict[int, int] = {}
+        for side in self.sides:
+            for stock, _, q in side.items:
+                if stock >= 0:
+                    need[stock] = need.get(stock, 0) + q
+        for pts in self.pts:
+            for pt in pts:
+                for duty in pt.duties:
+                    if duty.stock >= 0:
+                        need[duty.stock] = need.get(duty.stock, 0) + duty.quantity * len(duty.keys)
+        if any(e.stock >= 0 for e in self.extensions):
+            return False
+        return all(self.counts[k] is None or n <= (self.counts[k] or 0) for k, n in need.items())
+
+    def sides_passed(self, t: list[int] | State, clause: str | None = None) -> bool:
+        """Whether every round side (of ``clause``) has reached its day."""
+        cur, clk = t[1], t[2]
+        for side in self.sides:
+            if clause is not None and side.clause != clause:
+                continue
+            st = t[self.o_ph + side.phase]
+            if st in (DONE, CUT_SHORT):
+                continue
+            if st == PENDING or side.phase != cur or clk == 0:
+                return False
+            if clk <= len(self.pts[cur]) and self.pts[cur][clk - 1].day < side.day:
+                return False
+        return True
+
     def _layout(self) -> None:
-        np_, nn, ns = len(self.phases), len(self.negotiations), len(self.sides)
+        np_, nn = len(self.phases), len(self.negotiations)
+        ns = (1 if self.sides else 0) if self.abstract else len(self.sides)
         self.o_ph = 3
         self.o_ng = self.o_ph + np_
         self.o_rs = self.o_ng + nn
@@ -491,6 +537,8 @@ class Model:
         return s[self.o_rs + side]
 
     def all_rounds_fulfilled(self, s: State) -> bool:
+        if self.abstract:
+            return not self.sides or (s[self.o_rs] == 0 and self.sides_passed(s))
         return all(s[self.o_rs + i] == FULFILLED for i in range(len(self.sides)))
 
     # ------------------------------------------------------------------ atoms
@@ -756,12 +804,13 @@ class Model:
                 if past and st[self.o_ph + q] in LIVE:
                     comps.append(self._opening_options(k, forbid, due=False))
         # prohibited acts other than hostilities, folded per party unless observed
+        key = self._key(tuple(st))
         for party in self.fighters:
             bit = 1 << party
             for act in self.acts:
                 if act == "hostilities":
                     continue
-                cl = self.forbidding(tuple(st), party, act)
+                cl = self._forbidding(key, party, act)
                 if not cl:
                     continue
                 if any(c in self.tidx for c in cl):
@@ -813,7 +862,7 @@ class Model:
     def _side_options(self, st: list[int], k: int, forbid: int) -> list[Any_]:
         side = self.sides[k]
         opts: list[Any_] = []
-        ok = all(
+        ok = not self.count_stocks or all(
             stock < 0 or (h := self.held(tuple(st), stock)) is None or h >= q
             for stock, _, q in side.items
         )
@@ -850,8 +899,10 @@ class Model:
         if t[0] == IN_FORCE:
             last = len(self.phases) - 1
             ls = t[self.o_ph + last]
-            if (ls == DONE or (ls == ACTIVE and self.durations[last] is None)) and all(
-                t[self.o_rs + i] == FULFILLED for i in range(len(self.sides))
+            if (ls == DONE or (ls == ACTIVE and self.durations[last] is None)) and (
+                (not self.sides or (t[self.o_rs] == 0 and self.sides_passed(t)))
+                if self.abstract
+                else all(t[self.o_rs + i] == FULFILLED for i in range(len(self.sides)))
             ):
                 t[0] = COMPLETED
                 t[self.o_gap] = 0
@@ -960,7 +1011,11 @@ def _release(m: Model, k: int) -> Any_:
     side = m.sides[k]
 
     def opt(t: list[int], evs: list[Event], post: Post) -> None:
-        t[m.o_rs + k] = FULFILLED
+        if not m.abstract:
+            t[m.o_rs + k] = FULFILLED
+        if not m.count_stocks:
+            evs.append(("release", k))
+            return
         for stock, _, q in side.items:
             if stock >= 0:
                 t[m.o_st + stock] += q
@@ -973,7 +1028,11 @@ def _withhold(m: Model, k: int) -> Any_:
     side = m.sides[k]
 
     def opt(t: list[int], evs: list[Event], post: Post) -> None:
-        t[m.o_rs + k] = VIOLATED
+        if m.abstract:
+            if t[m.o_rs] == CREATED:
+                t[m.o_rs] = VIOLATED
+        else:
+            t[m.o_rs + k] = VIOLATED
         _violate(m, t, side.debtor)
         evs.append(("withhold", k))
 
@@ -1031,9 +1090,13 @@ def _exercise(m: Model, k: int) -> Any_:
             if w.action == PowerAction.end_agreement:
                 if t[0] != TERMINATED:
                     t[0] = TERMINATED
-                    for i in range(len(m.sides)):
-                        if t[m.o_rs + i] == CREATED:
-                            t[m.o_rs + i] = DISCHARGED
+                    if m.abstract:
+                        if m.sides and t[m.o_rs] == CREATED:
+                            t[m.o_rs] = DISCHARGED
+                    else:
+                        for i in range(len(m.sides)):
+                            if t[m.o_rs + i] == CREATED:
+                                t[m.o_rs + i] = DISCHARGED
                     evs.append(("terminate", k))
             elif w.action == PowerAction.declare_failed:
                 if t[m.o_ng + w.target] != AGREED:
@@ -1041,9 +1104,13 @@ def _exercise(m: Model, k: int) -> Any_:
             elif w.action == PowerAction.suspend_clause:
                 t[m.o_sus] |= 1 << w.target
                 clause = m.suspendable[w.target] if w.target < len(m.suspendable) else ""
-                for i, side in enumerate(m.sides):
-                    if side.clause == clause and t[m.o_rs + i] == CREATED:
-                        t[m.o_rs + i] = DISCHARGED
+                if m.abstract:
+                    if t[m.o_rs] == CREATED and not m.sides_passed(t, clause):
+                        t[m.o_rs] = DISCHARGED
+                else:
+                    for i, side in enumerate(m.sides):
+                        if side.clause == clause and t[m.o_rs + i] == CREATED:
+                            t[m.o_rs + i] = DISCHARGED
             elif w.action == PowerAction.extend_phase:
                 if t[m.o_ph + w.target] in (PENDING, ACTIVE):
                     t[m.o_ex + w.target] += w.days

@@ -11,14 +11,14 @@ from detente.language.model import Expectation
 
 
 def check(ctx: Context, e: Expectation) -> Outcome:
-    m = ctx.model
-    everyone = (1 << len(m.parties)) - 1
+    everyone = (1 << len(ctx.model.parties)) - 1
+    graph = ctx.graph(forbid=everyone, powers=False, rounds=False)
+    m = graph.model
     ng = range(m.o_ng, m.o_ng + len(m.negotiations))
 
     def stuck(s: tuple[int, ...]) -> bool:
         return s[0] != COMPLETED and not any(s[i] == OPEN for i in ng)
 
-    graph = ctx.graph(forbid=everyone, powers=False)
     return lasso(
         ctx,
         graph,

@@ -9,8 +9,8 @@ from detente.language.model import Expectation
 
 
 def check(ctx: Context, e: Expectation) -> Outcome:
-    m = ctx.model
-    graph = ctx.graph()
+    graph = ctx.graph(rounds=False)
+    m = graph.model
     states, parent = graph.states, graph.parent
 
     def bad(j: int) -> bool:

@@ -13,8 +13,9 @@ ENDING = (PowerAction.end_agreement, PowerAction.resume_hostilities, PowerAction
 
 def check(ctx: Context, e: Expectation) -> Outcome:
     assert e.protects is not None
-    m = ctx.model
-    p = m.pidx[e.protects]
+    p = ctx.model.pidx[e.protects]
+    graph = ctx.graph(forbid=1 << p, rounds=False)
+    m = graph.model
     last = m.o_ph + len(m.phases) - 1
     ceasefire_clauses = {
         c.id for c in m.prohibitions if c.prohibition and c.prohibition.act == "hostilities"
@@ -37,7 +38,6 @@ def check(ctx: Context, e: Expectation) -> Outcome:
             and not any(ends_it(k) for k in m.available_powers(s))
         )
 
-    graph = ctx.graph(forbid=1 << p)
     return lasso(
         ctx,
         graph,

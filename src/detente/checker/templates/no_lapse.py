@@ -9,14 +9,15 @@ from detente.language.model import Expectation
 
 
 def check(ctx: Context, e: Expectation) -> Outcome:
-    m = ctx.model
+    graph = ctx.graph(rounds=False)
+    m = graph.model
 
     def bad(s: tuple[int, ...]) -> bool:
         return s[0] == IN_FORCE and bool(s[m.o_gap]) and not m.ceasefire(s)
 
     return safety(
         ctx,
-        ctx.graph(),
+        graph,
         bad,
         "the agreement is still in force but no ceasefire binds anyone, and the text says nothing about what happens",
     )

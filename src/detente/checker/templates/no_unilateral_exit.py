@@ -9,8 +9,9 @@ from detente.language.model import Expectation
 
 def check(ctx: Context, e: Expectation) -> Outcome:
     assert e.protects is not None
-    m = ctx.model
-    p = m.pidx[e.protects]
+    p = ctx.model.pidx[e.protects]
+    graph = ctx.graph(forbid=1 << p, rounds=False)
+    m = graph.model
     others = ~(1 << p)
     h = m.o_h
 
@@ -25,7 +26,6 @@ def check(ctx: Context, e: Expectation) -> Outcome:
         w = m.powers[k]
         return w.holder != p and not w.consent >> p & 1
 
-    graph = ctx.graph(forbid=1 << p)
     return safety(
         ctx,
         graph,

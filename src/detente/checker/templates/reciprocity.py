@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from detente.checker.context import Context, Outcome, safety
 from detente.checker.model import DISCHARGED, FULFILLED
-from detente.language.model import Expectation
+from detente.language.model import Expectation, PowerAction
 
 
 def check(ctx: Context, e: Expectation) -> Outcome:
@@ -20,6 +20,14 @@ def check(ctx: Context, e: Expectation) -> Outcome:
         if match >= 0 and m.sides[match].debtor != b:
             match = -1
         pairs.append((k, match))
+
+    discharging = any(
+        w.action in (PowerAction.end_agreement, PowerAction.suspend_clause) for w in m.powers
+    )
+    if not discharging and all(j >= 0 for _, j in pairs):
+        # Only ending the agreement or suspending a clause discharges a round, and no power
+        # here does either: every matching round stays due, so this holds in every run.
+        return Outcome("holds")
 
     def bad(s: tuple[int, ...]) -> bool:
         return any(
