@@ -10,14 +10,17 @@ from detente.checker import CheckResult, ExpectationResult, StoryStep, check
 from detente.errors import DetenteError, Problem, SpecError, UnreadableError
 from detente.language.loader import load, load_located, load_text
 from detente.language.model import Agreement, Clause, Expectation, Party, Phase, Stock
+from detente.monitor import Event, MonitorReport, iter_events, monitor
 
 __all__ = [
     "Agreement",
     "CheckResult",
     "Clause",
     "DetenteError",
+    "Event",
     "Expectation",
     "ExpectationResult",
+    "MonitorReport",
     "Party",
     "Phase",
     "Problem",
@@ -26,7 +29,9 @@ __all__ = [
     "StoryStep",
     "UnreadableError",
     "check",
+    "iter_events",
     "load",
     "load_located",
     "load_text",
+    "monitor",
 ]

@@ -118,6 +118,11 @@ from detente.checker.command import compare_command as _compare  # noqa: E402
 app.command("check")(_check)
 app.command("compare")(_compare)
 
+# `detente monitor` lives with the monitor (src/detente/monitor/cli.py).
+from detente.monitor.cli import monitor_command as _monitor  # noqa: E402
+
+app.command("monitor")(_monitor)
+
 # `detente serve`, `users` and `ledger` live with the web application (src/detente/web/cli.py).
 from detente.web.cli import ledger_app, serve, users_app  # noqa: E402
 

@@ -1,0 +1,547 @@
+"""The event log: CSV or JSON Lines, one event a row, validated against the agreement.
+
+Columns (``docs/monitoring.md``): ``date, time, actor, action, quantity, category,
+clause, location, source, reported_by, verification, date_precision, notes, id``.
+Reading streams: :func:`iter_events` yields each valid event as it reads it and,
+once the file is read, raises :class:`SpecError` with every problem found, each
+as ``PATH:LINE[:COL]: error: sentence``. Nothing here keeps the whole log.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from detente.errors import Problem, SpecError, UnreadableError
+from detente.language.model import Agreement
+
+COLUMNS = (
+    "date",
+    "time",
+    "actor",
+    "action",
+    "quantity",
+    "category",
+    "clause",
+    "location",
+    "source",
+    "reported_by",
+    "verification",
+    "date_precision",
+    "notes",
+    "id",
+)
+REQUIRED = ("date", "actor", "action", "source")
+VERIFICATIONS = ("reported", "confirmed", "disputed")
+PRECISIONS = ("day", "week", "month")
+#: Largest quantity an event may carry (the model's own bound on counts).
+MAX_QUANTITY = 1_000_000_000
+MAX_TEXT = 20_000
+#: Problems reported before the rest are counted in one closing line.
+MAX_PROBLEMS = 1000
+
+Verification = Literal["reported", "confirmed", "disputed"]
+Precision = Literal["day", "week", "month"]
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{2}:\d{2}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened, on whose word, and how sure the date is."""
+
+    id: str
+    date: dt.date
+    actor: str
+    action: str
+    source: str
+    time: str | None = None
+    quantity: int | None = None
+    category: str | None = None
+    clause: str | None = None
+    location: str | None = None
+    reported_by: str | None = None
+    verification: Verification = "reported"
+    date_precision: Precision = "day"
+    notes: str | None = None
+    line: int | None = None
+
+    @property
+    def earliest(self) -> dt.date:
+        """The first day the event may have happened on, given its date's precision."""
+        if self.date_precision == "week":
+            return self.date - dt.timedelta(days=self.date.weekday())
+        if self.date_precision == "month":
+            return self.date.replace(day=1)
+        return self.date
+
+    @property
+    def latest(self) -> dt.date:
+        """The last day it may have happened on: what lateness is measured with."""
+        if self.date_precision == "week":
+            return self.date + dt.timedelta(days=6 - self.date.weekday())
+        if self.date_precision == "month":
+            last = calendar.monthrange(self.date.year, self.date.month)[1]
+            return self.date.replace(day=last)
+        return self.date
+
+    @property
+    def disputed(self) -> bool:
+        return self.verification == "disputed"
+
+    def to_row(self) -> dict[str, Any]:
+        """The event as a row of the log (JSON-ready)."""
+        return {
+            "date": self.date.isoformat(),
+            "time": self.time,
+            "actor": self.actor,
+            "action": self.action,
+            "quantity": self.quantity,
+            "category": self.category,
+            "clause": self.clause,
+            "location": self.location,
+            "source": self.source,
+            "reported_by": self.reported_by,
+            "verification": self.verification,
+            "date_precision": self.date_precision,
+            "notes": self.notes,
+            "id": self.id,
+        }
+
+
+# --------------------------------------------------------------------------- one row
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    raise TypeError
+
+
+def check_columns(
+    columns: Mapping[str, Any], agreement: Agreement | None
+) -> tuple[Event | None, list[tuple[str | None, str]]]:
+    """One row as an event, or the problems with it: (column or None, sentence)."""
+    problems: list[tuple[str | None, str]] = []
+
+    def bad(column: str | None, sentence: str) -> None:
+        problems.append((column, sentence))
+
+    unknown = [k for k in columns if k not in COLUMNS]
+    for k in unknown:
+        bad(k, f"unknown column `{_show(k)}`; the columns are {', '.join(COLUMNS)}")
+
+    values: dict[str, str | None] = {}
+    for name in COLUMNS:
+        raw = columns.get(name)
+        if name == "quantity" and isinstance(raw, int) and not isinstance(raw, bool):
+            values[name] = str(raw)
+            continue
+        if name == "quantity" and raw is not None and not isinstance(raw, str):
+            bad(name, f"`quantity` must be a whole number, not {_kind(raw)}")
+            values[name] = None
+            continue
+        try:
+            values[name] = _text(raw)
+        except TypeError:
+            bad(name, f"`{name}` must be text, not {type(raw).__name__}")
+            values[name] = None
+            continue
+        v = values[name]
+        if v is not None and len(v) > MAX_TEXT:
+            bad(name, f"`{name}` is longer than {MAX_TEXT} characters")
+            values[name] = None
+
+    for name in REQUIRED:
+        if values[name] is None and not any(c == name for c, _ in problems):
+            why = " (a URL or a document reference)" if name == "source" else ""
+            bad(name, f"`{name}` is required{why}")
+
+    date: dt.date | None = None
+    if (raw_date := values["date"]) is not None:
+        if not _DATE.match(raw_date):
+            bad("date", f"`date` must be an ISO 8601 date YYYY-MM-DD, not {_show(raw_date)}")
+        else:
+            try:
+                date = dt.date.fromisoformat(raw_date)
+            except ValueError:
+                bad("date", f"{_show(raw_date)} is not a day of the calendar")
+
+    if (raw_time := values["time"]) is not None:
+        ok = bool(_TIME.match(raw_time))
+        if ok:
+            h, m = int(raw_time[:2]), int(raw_time[3:])
+            ok = h < 24 and m < 60
+        if not ok:
+            bad("time", f"`time` must be HH:MM on a 24-hour clock, not {_show(raw_time)}")
+
+    quantity: int | None = None
+    if (raw_q := values["quantity"]) is not None:
+        if not re.fullmatch(r"-?\d{1,30}", raw_q):
+            bad("quantity", f"`quantity` must be a whole number, not {_show(raw_q)}")
+        else:
+            q = int(raw_q)
+            if q < 0:
+                bad("quantity", f"`quantity` cannot be negative ({q})")
+            elif q > MAX_QUANTITY:
+                bad("quantity", f"`quantity` {q} is more than {MAX_QUANTITY:,}; check the figure")
+            else:
+                quantity = q
+
+    verification = values["verification"] or "reported"
+    if verification not in VERIFICATIONS:
+        bad(
+            "verification",
+            f"`verification` must be one of {', '.join(VERIFICATIONS)}, not {_show(verification)}",
+        )
+    precision = values["date_precision"] or "day"
+    if precision not in PRECISIONS:
+        bad(
+            "date_precision",
+            f"`date_precision` must be one of {', '.join(PRECISIONS)}, not {_show(precision)}",
+        )
+    event_id = values["id"]
+    if event_id is not None and not _ID.match(event_id):
+        bad(
+            "id",
+            f"`id` must be letters, digits, '.', '_', ':' or '-' (at most 128), not {_show(event_id)}",
+        )
+
+    actor, action = values["actor"], values["action"]
+    category, clause = values["category"], values["clause"]
+    if agreement is not None:
+        parties = {p.id for p in agreement.parties}
+        if actor is not None and actor not in parties:
+            bad(
+                "actor",
+                f"actor {_show(actor)} is not a party of the agreement ({', '.join(sorted(parties))})",
+            )
+        if action is not None and action not in agreement.action_ids:
+            bad(
+                "action",
+                f"action {_show(action)} is neither a built-in action nor one the spec declares "
+                f"({', '.join(sorted(agreement.action_ids))})",
+            )
+        stocks = {s.id: s for s in agreement.stocks}
+        if category is not None and category not in stocks:
+            bad(
+                "category",
+                f"category {_show(category)} is not a stock of the agreement ({', '.join(sorted(stocks)) or 'none'})",
+            )
+        clauses = {c.id: c for c in agreement.clauses}
+        if clause is not None and clause not in clauses:
+            bad("clause", f"clause {_show(clause)} is not a clause of the agreement")
+        if action == "exercise":
+            if clause is None:
+                bad("clause", "an `exercise` event names the power it exercises in `clause`")
+            elif clause in clauses and clauses[clause].power is None:
+                bad("clause", f"clause {clause} is not a power, so it cannot be exercised")
+        if (
+            action == "release"
+            and category in stocks
+            and actor in parties
+            and stocks[category].holder != actor
+        ):
+            bad(
+                "category",
+                f"{actor} does not hold {category} (its holder is {stocks[category].holder})",
+            )
+    if action == "release":
+        if category is None and all(c != "category" for c, _ in problems):
+            bad("category", "a release names the stock released in `category`")
+        if values["quantity"] is None and all(c != "quantity" for c, _ in problems):
+            bad("quantity", "a release gives how many were released in `quantity`")
+
+    if problems or date is None or actor is None or action is None or values["source"] is None:
+        return None, problems
+    if event_id is None:
+        event_id = "ev-" + _row_hash(values)
+    return (
+        Event(
+            id=event_id,
+            date=date,
+            actor=actor,
+            action=action,
+            source=values["source"],
+            time=values["time"],
+            quantity=quantity,
+            category=category,
+            clause=clause,
+            location=values["location"],
+            reported_by=values["reported_by"],
+            verification=verification,  # type: ignore[arg-type]
+            date_precision=precision,  # type: ignore[arg-type]
+            notes=values["notes"],
+        ),
+        [],
+    )
+
+
+def _row_hash(values: Mapping[str, str | None]) -> str:
+    """A stable id for a row without one: the same row always gets the same id."""
+    canon = json.dumps([values.get(c) for c in COLUMNS if c != "id"], ensure_ascii=False)
+    return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
+
+
+def _show(value: str) -> str:
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    return repr(shown)
+
+
+def validate_event(agreement: Agreement, columns: Mapping[str, Any]) -> list[str]:
+    """What is wrong with one event against the agreement, as plain sentences (empty: fine)."""
+    _, problems = check_columns(columns, agreement)
+    return [sentence for _, sentence in problems]
+
+
+def events_from_rows(
+    rows: Iterable[Mapping[str, Any]], agreement: Agreement | None = None, *, path: str = "<rows>"
+) -> Iterator[Event]:
+    """Events from rows already held as mappings (the web ledger's), numbered from 1."""
+    collector = _Collector(path)
+    for n, row in enumerate(rows, 1):
+        event = collector.row(row, agreement, n, {})
+        if event is not None:
+            yield event
+    collector.finish()
+
+
+# --------------------------------------------------------------------------- files
+
+
+class _Collector:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.more = 0
+
+    def add(self, line: int | None, message: str, column: int | None = None) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(self.path, line, column, message))
+        else:
+            self.more += 1
+
+    def row(
+        self,
+        columns: Mapping[str, Any],
+        agreement: Agreement | None,
+        line: int,
+        where: Mapping[str, int],
+    ) -> Event | None:
+        event, problems = check_columns(columns, agreement)
+        for column, sentence in problems:
+            self.add(line, sentence, where.get(column) if column else None)
+        if event is None:
+            return None
+        return _with_line(event, line)
+
+    def finish(self) -> None:
+        if self.more:
+            self.problems.append(
+                Problem(self.path, None, None, f"{self.more} more problems not shown")
+            )
+        if self.problems:
+            raise SpecError(self.problems)
+
+
+def _with_line(event: Event, line: int) -> Event:
+    return Event(
+        event.id,
+        event.date,
+        event.actor,
+        event.action,
+        event.source,
+        event.time,
+        event.quantity,
+        event.category,
+        event.clause,
+        event.location,
+        event.reported_by,
+        event.verification,
+        event.date_precision,
+        event.notes,
+        line,
+    )
+
+
+def log_format(path: str | os.PathLike[str]) -> Literal["csv", "jsonl"]:
+    """``jsonl`` for .jsonl/.ndjson/.json files, ``csv`` otherwise."""
+    suffix = Path(path).suffix.lower()
+    return "jsonl" if suffix in (".jsonl", ".ndjson", ".json") else "csv"
+
+
+def iter_events(
+    path: str | os.PathLike[str], agreement: Agreement | None = None
+) -> Iterator[Event]:
+    """Stream the valid events of a CSV or JSON Lines log; raise SpecError at the end if
+    any row had problems (every problem, located), UnreadableError if the file cannot be read."""
+    shown = str(path)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+    except FileNotFoundError:
+        raise UnreadableError(shown, "no such file") from None
+    except IsADirectoryError:
+        raise UnreadableError(shown, "it is a directory") from None
+    except OSError as exc:
+        raise UnreadableError(shown, exc.strerror or str(exc)) from None
+    collector = _Collector(shown)
+    try:
+        lines = _decoded_lines(handle, collector)
+        if log_format(path) == "jsonl":
+            yield from _jsonl(lines, agreement, collector)
+        else:
+            yield from _csv(lines, agreement, collector)
+    except OSError as exc:
+        raise UnreadableError(shown, exc.strerror or str(exc)) from None
+    finally:
+        handle.close()
+    collector.finish()
+
+
+def read_events(path: str | os.PathLike[str], agreement: Agreement | None = None) -> list[Event]:
+    """Every event of a log, in a list (for small logs and notebooks; replay streams)."""
+    return list(iter_events(path, agreement))
+
+
+def _decoded_lines(handle: Any, collector: _Collector) -> Iterator[str]:
+    for n, raw in enumerate(handle, 1):
+        if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            collector.add(n, f"not UTF-8 text (byte {exc.start + 1} of the line)", exc.start + 1)
+            yield raw.decode("utf-8", errors="replace")
+
+
+def _csv(
+    lines: Iterator[str], agreement: Agreement | None, collector: _Collector
+) -> Iterator[Event]:
+    # Physical line numbers: csv.reader counts the lines it has consumed.
+    reader = csv.reader(_no_nul(lines, collector), strict=True)
+    header: list[str] | None = None
+    where: dict[str, int] = {}
+    consumed = 0
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            collector.add(reader.line_num or start, f"not valid CSV: {exc}")
+            if reader.line_num == consumed:
+                break
+            consumed = reader.line_num
+            continue
+        consumed = reader.line_num
+        if not row or all(not c.strip() for c in row):
+            continue
+        if header is None:
+            header = [c.strip() for c in row]
+            where = {}
+            for i, name in enumerate(header):
+                col = _column_of(row, i)
+                if name not in COLUMNS:
+                    collector.add(
+                        start,
+                        f"unknown column {_show(name)}; the columns are {', '.join(COLUMNS)}",
+                        col,
+                    )
+                elif name in where:
+                    collector.add(start, f"column `{name}` appears twice", col)
+                else:
+                    where[name] = col
+            for name in REQUIRED:
+                if name not in where:
+                    collector.add(start, f"the header has no `{name}` column, which is required")
+            if any(name not in COLUMNS for name in header) or any(n not in where for n in REQUIRED):
+                # Without a usable header every row would repeat the same complaint.
+                for _ in reader:
+                    pass
+                return
+            continue
+        if len(row) != len(header):
+            collector.add(start, f"this row has {len(row)} fields; the header has {len(header)}")
+            continue
+        columns = {name: value for name, value in zip(header, row, strict=True)}
+        event = collector.row(columns, agreement, start, where)
+        if event is not None:
+            yield event
+    if header is None:
+        collector.add(1, "the log is empty: the first line must name the columns")
+
+
+def _column_of(row: list[str], index: int) -> int:
+    """The 1-based character column where field ``index`` starts (exact for unquoted fields)."""
+    return 1 + sum(len(f) + 1 for f in row[:index])
+
+
+def _no_nul(lines: Iterator[str], collector: _Collector) -> Iterator[str]:
+    for n, line in enumerate(lines, 1):
+        if "\x00" in line:
+            collector.add(n, "the line holds a NUL character", line.index("\x00") + 1)
+            line = line.replace("\x00", "")
+        yield line
+
+
+def _jsonl(
+    lines: Iterator[str], agreement: Agreement | None, collector: _Collector
+) -> Iterator[Event]:
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            collector.add(n, f"not valid JSON: {exc.msg}", exc.colno)
+            continue
+        except RecursionError:
+            collector.add(n, "not valid JSON: nested too deeply")
+            continue
+        if not isinstance(value, dict):
+            collector.add(n, "each line must be one JSON object (an event), not " + _kind(value))
+            continue
+        event = collector.row(value, agreement, n, {})
+        if event is not None:
+            yield event
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a string"
+
+
+def write_events(events: Iterable[Event], path: str | os.PathLike[str]) -> None:
+    """Write events as a log in the format the path's suffix names."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        if log_format(path) == "jsonl":
+            for e in events:
+                f.write(json.dumps(e.to_row(), ensure_ascii=False) + "\n")
+        else:
+            writer = csv.writer(f)
+            writer.writerow(COLUMNS)
+            for e in events:
+                row = e.to_row()
+                writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])

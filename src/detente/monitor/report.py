@@ -1,0 +1,144 @@
+"""The monitor's answer as of one date, and its JSON shape (``docs/monitoring.md``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ObligationStatus:
+    """One obligation instance (an exchange round's side, a day's aid, a start-by duty)."""
+
+    id: str
+    clause: str
+    kind: str
+    debtor: str
+    creditor: str
+    action: str
+    category: str | None
+    quantity: int | None
+    round: int | None
+    ratio: int | None
+    opens: dt.date | None
+    due: dt.date | None
+    due_day: int | None
+    #: fulfilled, late, violated, due, pending (its phase has not started) or discharged.
+    status: str
+    delivered: int
+    fulfilled_on: dt.date | None
+    late_days: int | None
+    due_in_days: int | None
+
+    def describe(self) -> str:
+        """The status in words: 'fulfilled on time', 'late by 2 days', 'due in 3 days'."""
+        if self.status == "fulfilled":
+            return "fulfilled on time"
+        if self.status == "late":
+            return f"late by {self.late_days} day{'s' if self.late_days != 1 else ''}"
+        if self.status == "due":
+            n = self.due_in_days
+            return "due today" if n == 0 else f"due in {n} day{'s' if n != 1 else ''}"
+        if self.status == "pending":
+            return "pending (its phase has not started)"
+        if self.status == "violated" and self.quantity is not None and self.delivered:
+            return f"violated ({self.delivered} of {self.quantity} delivered)"
+        if self.status == "violated":
+            return "violated (no delivery recorded)"
+        return self.status
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "clause": self.clause,
+            "kind": self.kind,
+            "debtor": self.debtor,
+            "creditor": self.creditor,
+            "action": self.action,
+            "category": self.category,
+            "quantity": self.quantity,
+            "round": self.round,
+            "opens": _iso(self.opens),
+            "due": _iso(self.due),
+            "status": self.status,
+            "status_text": self.describe(),
+            "delivered": self.delivered,
+            "fulfilled_on": _iso(self.fulfilled_on),
+            "late_days": self.late_days,
+            "due_in_days": self.due_in_days,
+        }
+
+
+@dataclass
+class MonitorReport:
+    """Each obligation's status, the exchange ledger, totals, violations, powers, the
+    current phase and the next deadlines, as of ``as_of``; ``without_disputed`` is the same
+    report with disputed events left out, ``disputed`` what differs between the two."""
+
+    agreement_id: str
+    title: str
+    entry_into_force: dt.date
+    as_of: dt.date
+    day: int
+    obligations: list[ObligationStatus]
+    ledger: list[dict[str, Any]]
+    totals: dict[str, dict[str, int]]
+    phase: dict[str, Any] | None
+    phases: list[dict[str, Any]]
+    agreement_status: str
+    next_deadlines: list[dict[str, Any]]
+    violations: list[dict[str, Any]]
+    lawful_acts: list[dict[str, Any]]
+    powers: list[dict[str, Any]]
+    events_read: int
+    disputed: list[dict[str, Any]] = field(default_factory=list)
+    disputed_events: list[dict[str, Any]] = field(default_factory=list)
+    without_disputed: MonitorReport | None = None
+
+    def obligation(self, key: str) -> ObligationStatus:
+        return next(o for o in self.obligations if o.id == key)
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON-ready data (dates as ISO 8601 strings)."""
+        data: dict[str, Any] = {
+            "agreement": {"id": self.agreement_id, "title": self.title},
+            "entry_into_force": self.entry_into_force.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            "day": self.day,
+            "agreement_status": self.agreement_status,
+            "phase": self.phase,
+            "phases": self.phases,
+            "obligations": [o.to_json() for o in self.obligations],
+            "ledger": self.ledger,
+            "totals": self.totals,
+            "next_deadlines": self.next_deadlines,
+            "violations": self.violations,
+            "lawful_acts": self.lawful_acts,
+            "powers": self.powers,
+            "disputed": self.disputed,
+            "disputed_events": self.disputed_events,
+            "events_read": self.events_read,
+        }
+        if self.without_disputed is not None:
+            other = self.without_disputed.to_json()
+            data["without_disputed"] = {
+                k: other[k]
+                for k in (
+                    "obligations",
+                    "ledger",
+                    "totals",
+                    "phase",
+                    "violations",
+                    "next_deadlines",
+                )
+            }
+        return data
+
+    def to_json_text(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
