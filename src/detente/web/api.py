@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
@@ -33,6 +35,7 @@ from detente.web.schemas import (
 )
 from detente.web.service import Service, ServiceError
 
+TOKEN_CACHE_SECONDS = 30.0
 bearer = HTTPBearer(auto_error=False, description="A token from `detente users token NAME`.")
 
 AgreementId = Annotated[str, Path(max_length=80, description="The agreement's id (its spec's id).")]
@@ -55,8 +58,18 @@ def api_user(
         raise HTTPException(
             401, "sign in: send Authorization: Bearer TOKEN", {"WWW-Authenticate": "Bearer"}
         )
+    # Tokens are looked up by their hash; a hit is remembered briefly (no query per call).
+    digest = accounts.token_digest(creds.credentials)
+    cache: dict[str, tuple[User, float]] = request.app.state.token_cache
+    hit = cache.get(digest)
+    if hit is not None and hit[1] > time.monotonic():
+        return hit[0]
     with reading(request.app.state.engine) as conn:
         user = accounts.user_for_token(conn, creds.credentials)
+    if user is not None:
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[digest] = (user, time.monotonic() + TOKEN_CACHE_SECONDS)
     if user is None:
         raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
     return user
@@ -143,7 +156,7 @@ def get_agreement(agreement_id: AgreementId, user: UserDep, svc: ServiceDep) -> 
 @router.get(
     "/agreements/{agreement_id}/status",
     response_model=dict[str, Any],
-    responses=errors(401, 404, 422, 503),
+    responses=errors(401, 404, 409, 422, 503),
 )
 def get_status(
     agreement_id: AgreementId, user: UserDep, svc: ServiceDep, as_of: AsOf = None
@@ -163,18 +176,30 @@ def get_status(
     responses=errors(401, 404, 422),
 )
 def list_events(
+    request: Request,
     agreement_id: AgreementId,
     user: UserDep,
     svc: ServiceDep,
     superseded: Annotated[bool, Query(description="Include versions later corrected.")] = False,
-) -> list[EventOut]:
+) -> Response:
     """The recorded events, oldest first, each with its verification status and recorder."""
     try:
         hist = svc.history(user, agreement_id)
     except ServiceError as exc:
         raise refuse(exc) from None
-    shown = hist.events.values() if superseded else hist.current
-    return [EventOut.of(e) for e in shown]
+    # The same head gives the same answer: serialise it once.
+    key = (agreement_id, hist.head_hash, superseded)
+    cache: dict[Any, bytes] = request.app.state.response_cache
+    body = cache.get(key)
+    if body is None:
+        shown = hist.events.values() if superseded else hist.current
+        body = json.dumps(
+            [EventOut.of(e).model_dump(mode="json") for e in shown], separators=(",", ":")
+        ).encode()
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = body
+    return Response(body, media_type="application/json")
 
 
 @router.post(

@@ -43,6 +43,8 @@ def create_app(database_url: str | None = None, *, engine: Engine | None = None)
     app.state.engine = engine
     app.state.service = Service(engine)
     app.state.limiter = accounts.LoginLimiter()
+    app.state.token_cache = {}
+    app.state.response_cache = {}
     app.add_middleware(
         SessionMiddleware,
         secret_key=key,

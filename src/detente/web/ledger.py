@@ -244,9 +244,12 @@ def append(
     )
 
 
-def entries(conn: Connection, agreement_id: str) -> list[Entry]:
+def entries(conn: Connection, agreement_id: str, after: int = -1) -> list[Entry]:
+    """The agreement's entries in chain order, those after position ``after`` only."""
     rows = conn.execute(
-        select(ledger).where(ledger.c.agreement_id == agreement_id).order_by(ledger.c.position)
+        select(ledger)
+        .where(ledger.c.agreement_id == agreement_id, ledger.c.position > after)
+        .order_by(ledger.c.position)
     )
     return [_entry(r) for r in rows]
 
@@ -340,6 +343,10 @@ class History:
 
     events: dict[str, EventState]
     entries: list[Entry]
+
+    @property
+    def head_hash(self) -> str:
+        return self.entries[-1].hash if self.entries else GENESIS_PREV
 
     @property
     def current(self) -> list[EventState]:

@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from detente.errors import SpecError
 from detente.language.loader import load_text
 from detente.language.model import Agreement
 from detente.web.ledger import EventState
@@ -25,6 +26,14 @@ CACHE_SIZE = 64
 
 class MonitorUnavailable(Exception):
     pass
+
+
+class LedgerUnreadable(Exception):
+    """The ledger holds events the monitor cannot read (recorded before a check existed)."""
+
+    def __init__(self, problems: Any) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = list(problems)
 
 
 def agreement_of(spec_sha: str, spec: str) -> Agreement:
@@ -47,6 +56,12 @@ def _monitor() -> Any:
         monitor_module = importlib.import_module("detente.monitor")
     except ImportError as exc:
         raise MonitorUnavailable("the monitor is not installed in this build") from exc
+    if not all(
+        hasattr(monitor_module, n) for n in ("monitor", "events_from_rows", "validate_event")
+    ):
+        raise MonitorUnavailable(
+            "this build's monitor lacks monitor/events_from_rows/validate_event"
+        )
     return monitor_module
 
 
@@ -64,10 +79,7 @@ def event_problems(agreement: Agreement, columns: dict[str, Any]) -> list[str]:
         monitor_module = _monitor()
     except MonitorUnavailable:
         return []
-    validate = getattr(monitor_module, "validate_event", None)
-    if validate is None:
-        return []
-    return [str(p) for p in validate(agreement, columns)]
+    return [str(p) for p in monitor_module.validate_event(agreement, columns)]
 
 
 def status(agreement: Agreement, head_hash: str, events: list[EventState], as_of: dt.date) -> Any:
@@ -80,7 +92,12 @@ def status(agreement: Agreement, head_hash: str, events: list[EventState], as_of
             return hit
     monitor_module = _monitor()
     rows = [log_row(e) for e in events]
-    report = monitor_module.monitor(agreement, monitor_module.events_from_rows(rows), as_of=as_of)
+    try:
+        report = monitor_module.monitor(
+            agreement, monitor_module.events_from_rows(rows, agreement, path="ledger"), as_of=as_of
+        )
+    except SpecError as exc:
+        raise LedgerUnreadable(exc.problems) from None
     with _lock:
         _reports[key] = report
         while len(_reports) > CACHE_SIZE:

@@ -9,6 +9,7 @@ record only where they are members, like everybody else.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from detente.web import accounts, ledger, monitoring
 from detente.web.accounts import User
 from detente.web.db import reading, writing
 from detente.web.events import EventIn
+from detente.web.group_commit import DuplicateEvent, GroupCommit
 from detente.web.tables import agreements, memberships
 
 MAX_SPEC_BYTES = 2 * 1024 * 1024
@@ -70,6 +72,9 @@ def _row(r: Any) -> AgreementRow:
 class Service:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._lock = threading.Lock()
+        self._histories: dict[str, ledger.History] = {}
+        self._group = GroupCommit(engine)
 
     # ---- agreements
 
@@ -146,12 +151,10 @@ class Service:
     def record(self, user: User, agreement_id: str, event: EventIn) -> ledger.EventState:
         _, model = self._writable(user, agreement_id)
         columns = self._check(model, event)
-        with writing(self.engine) as conn:
-            if event.id is not None and ledger.event_id_taken(conn, agreement_id, event.id):
-                raise ServiceError(409, f"event {event.id!r} is already recorded")
-            entry = ledger.append(
-                conn, agreement_id, "event", {"event": columns}, user.name, event.id, new_event=True
-            )
+        try:
+            entry = self._group.record(agreement_id, {"event": columns}, user.name, event.id)
+        except DuplicateEvent as exc:
+            raise ServiceError(409, str(exc)) from None
         return self._state(entry)
 
     def import_events(
@@ -264,22 +267,48 @@ class Service:
         )
 
     def history(self, user: User, agreement_id: str) -> ledger.History:
-        self.agreement(user, agreement_id)
+        return self.history_of(self.agreement(user, agreement_id))
+
+    def history_of(self, row: AgreementRow) -> ledger.History:
+        """The folded ledger at ``row``'s head (or later), read incrementally and shared.
+
+        The result is shared between requests: callers only read it.
+        """
+        with self._lock:
+            cached = self._histories.get(row.id)
+        if cached is not None and cached.head_hash == row.head_hash:
+            return cached
         with reading(self.engine) as conn:
-            return ledger.history(conn, agreement_id)
+            if cached is not None and cached.entries and len(cached.entries) < row.entries:
+                newer = ledger.entries(conn, row.id, after=cached.entries[-1].position)
+                if newer and newer[0].prev_hash == cached.entries[-1].hash:
+                    fresh = ledger.fold([*cached.entries, *newer])
+                else:
+                    fresh = ledger.history(conn, row.id)
+            else:
+                fresh = ledger.history(conn, row.id)
+        with self._lock:
+            known = self._histories.get(row.id)
+            if known is None or len(known.entries) <= len(fresh.entries):
+                self._histories[row.id] = fresh
+        return fresh
 
     def status(
         self, user: User, agreement_id: str, as_of: dt.date | None
     ) -> tuple[AgreementRow, Agreement, Any]:
         row = self.agreement(user, agreement_id)
         model = self.model(row)
-        with reading(self.engine) as conn:
-            hist = ledger.history(conn, agreement_id)
+        hist = self.history_of(row)
         day = as_of or dt.date.today()
         try:
             report = monitoring.status(model, row.head_hash, hist.current, day)
         except monitoring.MonitorUnavailable as exc:
             raise ServiceError(503, str(exc)) from None
+        except monitoring.LedgerUnreadable as exc:
+            details = [{"line": p.line, "field": None, "message": p.message} for p in exc.problems]
+            raise ServiceError(
+                409, "the ledger holds events the monitor cannot read", details
+            ) from None
         return row, model, report
 
     # ---- ledger integrity

@@ -1,0 +1,233 @@
+"""Load on `detente serve`, loopback only, bounded in time (about 2 minutes).
+
+For SQLite and PostgreSQL (a throwaway cluster, fsync on), it measures with wrk:
+events recorded per second (POST /api/agreements/ID/events) and the p50/p99 latency of
+writes and reads (GET /api/agreements/ID/events, and the agreement's dashboard page),
+beside a bare FastAPI endpoint (one POST taking JSON, answering 201) served by the same
+Uvicorn in the same run, as the ceiling. Prints one table.
+
+    .venv/bin/python benchmarks/web_load.py [--seconds 8] [--connections 50]
+
+Goals (issue 6): writes at >= 50% of the ceiling's request rate on PostgreSQL; p99 of
+the agreement page < 100 ms with 50 concurrent clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "web"))
+
+from pgcluster import Cluster, free_port  # noqa: E402
+from server import Server, add_user  # noqa: E402
+
+SPEC = ROOT / "tests" / "web" / "fixtures" / "truce.yaml"
+PASSWORD = "correct horse battery"
+EVENT = {
+    "date": "2025-01-19",
+    "actor": "a",
+    "action": "release",
+    "quantity": 2,
+    "category": "hostages",
+    "clause": "2",
+    "source": "https://example.org/benchmark",
+}
+
+BARE_APP = textwrap.dedent(
+    """
+    import sys
+    import uvicorn
+    from fastapi import FastAPI
+    from pydantic import BaseModel
+
+    class Event(BaseModel):
+        date: str
+        actor: str
+        action: str
+        quantity: int | None = None
+        category: str | None = None
+        clause: str | None = None
+        source: str
+
+    app = FastAPI()
+
+    @app.post("/bare", status_code=201)
+    def bare(event: Event) -> dict[str, str]:
+        return {"id": "x"}
+
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
+    """
+)
+
+
+def lua_post(body: str, headers: dict[str, str]) -> str:
+    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(body)}"]
+    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    return "\n".join(lines) + "\n"
+
+
+def lua_get(headers: dict[str, str]) -> str:
+    return (
+        "\n".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
+        + "\n"
+    )
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, script: str, seconds: int, connections: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    ).stdout
+    Path(f.name).unlink()
+
+    def pct(p: str) -> float:
+        m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        return float(m.group(1)) * UNITS[m.group(2)] if m else float("nan")
+
+    total = re.search(r"(\d+) requests in", out)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    n = int(total.group(1)) if total else 0
+    non2xx = int(bad.group(1)) if bad else 0
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "ok_rps": (n - non2xx) / seconds,
+        "p50": pct("50"),
+        "p99": pct("99"),
+        "non2xx": non2xx,
+        "errors": 1.0 if errors else 0.0,
+    }
+
+
+def session_cookie(base: str, name: str) -> str:
+    with httpx.Client(base_url=base, follow_redirects=False) as client:
+        page = client.get("/login").text
+        token = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert token
+        r = client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token.group(1)})
+        assert r.status_code == 303, r.text
+        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
+def measure(
+    label: str, database: str, home: Path, seconds: int, connections: int
+) -> list[tuple[str, dict[str, float]]]:
+    token = add_user(database, "eli", "editor", PASSWORD)
+    server = Server(database, home / f"{label}.log").start()
+    try:
+        auth = {"Authorization": f"Bearer {token}"}
+        r = httpx.post(server.url + "/api/agreements", content=SPEC.read_bytes(), headers=auth)
+        assert r.status_code == 201, r.text
+        base = server.url + "/api/agreements/truce"
+        results = []
+        post = lua_post(json.dumps(EVENT), {**auth, "Content-Type": "application/json"})
+        results.append(
+            (f"{label}: record event (POST)", wrk(base + "/events", post, seconds, connections))
+        )
+        results.append(
+            (
+                f"{label}: read events (GET API)",
+                wrk(base + "/events", lua_get(auth), seconds, connections),
+            )
+        )
+        cookie = session_cookie(server.url, "eli")
+        page = lua_get({"Cookie": cookie})
+        results.append(
+            (
+                f"{label}: agreement page (HTML)",
+                wrk(server.url + "/agreements/truce", page, seconds, connections),
+            )
+        )
+        verify = httpx.get(base + "/ledger/verify", headers=auth, timeout=120).json()
+        assert verify["intact"], verify
+        return results
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=50)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (apt-get install wrk)")
+    home = Path(tempfile.mkdtemp(prefix="detente-bench-"))
+    rows: list[tuple[str, dict[str, float]]] = []
+
+    port = free_port()
+    bare = subprocess.Popen([sys.executable, "-c", BARE_APP, str(port)])
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/docs", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        post = lua_post(json.dumps(EVENT), {"Content-Type": "application/json"})
+        rows.append(
+            (
+                "ceiling: bare FastAPI POST",
+                wrk(f"http://127.0.0.1:{port}/bare", post, args.seconds, args.connections),
+            )
+        )
+    finally:
+        bare.terminate()
+        bare.wait()
+
+    rows += measure(
+        "sqlite", f"sqlite:///{home / 'detente.db'}", home, args.seconds, args.connections
+    )
+    cluster = Cluster(fsync=True)
+    try:
+        rows += measure("postgresql", cluster.new_database(), home, args.seconds, args.connections)
+    finally:
+        cluster.stop()
+
+    ceiling = rows[0][1]["rps"]
+    print(
+        f"\n{args.connections} concurrent connections, {args.seconds} s each, wrk on loopback, one Uvicorn process\n"
+    )
+    print(f"{'measure':38} {'req/s':>9} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'% ceiling':>9}")
+    for name, r in rows:
+        share = 100 * r["rps"] / ceiling if ceiling else float("nan")
+        print(
+            f"{name:38} {r['rps']:9.0f} {r['ok_rps']:9.0f} {r['p50']:8.1f} {r['p99']:8.1f} {share:8.0f}%"
+        )
+    pg_write = next(r for n, r in rows if n.startswith("postgresql: record"))
+    pg_page = next(r for n, r in rows if n.startswith("postgresql: agreement page"))
+    sq_page = next(r for n, r in rows if n.startswith("sqlite: agreement page"))
+    print()
+    print(
+        f"goal writes >= 50% of ceiling on PostgreSQL: {100 * pg_write['ok_rps'] / ceiling:.0f}% "
+        f"({'met' if pg_write['ok_rps'] >= ceiling / 2 else 'NOT met'})"
+    )
+    for label, page in (("PostgreSQL", pg_page), ("SQLite", sq_page)):
+        print(
+            f"goal agreement page p99 < 100 ms ({label}): {page['p99']:.1f} ms "
+            f"({'met' if page['p99'] < 100 else 'NOT met'})"
+        )
+
+
+if __name__ == "__main__":
+    main()
