@@ -143,7 +143,7 @@ def check_columns(
 
     unknown = [k for k in columns if k not in COLUMNS]
     for k in unknown:
-        bad(k, f"unknown column `{_show(k)}`; the columns are {', '.join(COLUMNS)}")
+        bad(k, f"unknown column {_show(k)}; the columns are {', '.join(COLUMNS)}")
 
     values: dict[str, str | None] = {}
     for name in COLUMNS:
@@ -479,7 +479,8 @@ def _csv(
             collector.add(start, f"this row has {len(row)} fields; the header has {len(header)}")
             continue
         columns = {name: value for name, value in zip(header, row, strict=True)}
-        event = collector.row(columns, agreement, start, where)
+        cols = {name: _column_of(row, i) for i, name in enumerate(header)}
+        event = collector.row(columns, agreement, start, cols)
         if event is not None:
             yield event
     if header is None:

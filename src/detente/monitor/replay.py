@@ -272,7 +272,8 @@ def _evaluate(
     statuses = statuses_on(spans, today)
     live = [p for p in agreement.phases if statuses[p.id] in ("active", "continuing")]
     phase: dict[str, Any] | None = None
-    if live:
+    over = facts.terminated is not None and facts.terminated <= today
+    if live and not over:
         p = live[-1]
         s = spans[p.id]
         assert s.start is not None
@@ -581,7 +582,12 @@ def _differences(
         t = theirs.get(o.id)
         if t is not None and (o.describe() != t.describe() or o.delivered != t.delivered):
             out.append(
-                {"id": o.id, "what": "obligation", "with": o.describe(), "without": t.describe()}
+                {
+                    "id": o.id,
+                    "what": f"{o.id} ({o.debtor})",
+                    "with": o.describe(),
+                    "without": t.describe(),
+                }
             )
     kept = {v["id"] for v in other.violations}
     for v in main.violations:
