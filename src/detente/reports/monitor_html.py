@@ -32,18 +32,54 @@ from detente.reports.render import build_view, template_environment
 #: Colours per series, stable across charts (colour-blind-safe Okabe-Ito).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
 
-#: Columns shown first in each table, in this order; other keys follow.
-OBLIGATION_COLUMNS = ("id", "clause", "debtor", "due", "status", "fulfilled_on", "late_days")
-VIOLATION_COLUMNS = (
+#: Columns shown in each table, in this order (a report's other keys are left out when
+#: any of these is present; a report of another shape shows all its keys).
+OBLIGATION_COLUMNS = (
+    "clause",
+    "debtor",
+    "kind",
+    "category",
+    "due",
+    "status_text",
+    "quantity",
+    "delivered",
+    "fulfilled_on",
+    "late_days",
+)
+LEDGER_COLUMNS = (
+    "clause",
+    "label",
+    "due",
+    "releasing",
+    "release_due",
+    "release_delivered",
+    "counterpart",
+    "counter_due",
+    "counter_delivered",
+    "ratio_agreed",
+    "ratio_achieved",
+    "status",
+    "delivered_on",
+    "late_days",
+)
+EVENT_COLUMNS = (
     "date",
+    "time",
     "actor",
     "action",
+    "quantity",
+    "category",
     "clause",
     "verification",
     "reported_by",
     "source",
     "notes",
+    "why",
+    "status",
 )
+DEADLINE_COLUMNS = ("date", "due", "in_days", "due_in_days", "what", "clause", "debtor", "id")
+DISPUTED_COLUMNS = ("id", "what", "with", "without")
+PHASE_COLUMNS = ("name", "id", "status", "start", "last_day", "ended", "extended_days")
 
 
 # --------------------------------------------------------------------------- reading
@@ -116,14 +152,15 @@ class Table:
     row_classes: list[str]
 
 
-def table(items: Any, preferred: Sequence[str] = ()) -> Table:
-    """Rows of mappings as a table: preferred columns first, then any others seen."""
+def table(items: Any, columns: Sequence[str] = ()) -> Table:
+    """Rows of mappings as a table: the given columns that occur, else every key seen."""
     rows_in = [dict(i) if isinstance(i, Mapping) else {"value": i} for i in _as_list(items)]
-    seen: list[str] = [c for c in preferred if any(c in r for r in rows_in)]
-    for r in rows_in:
-        for k in r:
-            if k not in seen:
-                seen.append(k)
+    seen: list[str] = [c for c in columns if any(r.get(c) not in (None, "") for r in rows_in)]
+    if not seen:
+        for r in rows_in:
+            for k in r:
+                if k not in seen:
+                    seen.append(k)
     classes = []
     for r in rows_in:
         status = str(r.get("status", "")) + " " + str(r.get("verification", ""))
@@ -134,6 +171,46 @@ def table(items: Any, preferred: Sequence[str] = ()) -> Table:
             cls.append("late")
         classes.append(" ".join(cls))
     return Table(seen, [[_text(r.get(c)) for c in seen] for r in rows_in], classes)
+
+
+def grouped_obligations(items: Any) -> list[dict[str, Any]]:
+    """Obligation instances, with runs of a recurring duty in one status shown as one row.
+
+    Forty-two days of "600 aid trucks, violated" read as one line: the clause, the
+    first and last due dates and how many instances.
+    """
+    rows = [dict(i) for i in _as_list(items) if isinstance(i, Mapping)]
+    out: list[dict[str, Any]] = []
+    run: list[dict[str, Any]] = []
+
+    def key(r: Mapping[str, Any]) -> tuple[Any, ...]:
+        if r.get("kind") != "obligation" or r.get("round") is not None:
+            return (id(r),)  # exchange sides and talks stay one row each
+        return (r.get("clause"), r.get("debtor"), r.get("status"), r.get("category"))
+
+    def flush() -> None:
+        if len(run) > 1:
+            first, last = run[0], run[-1]
+            merged = dict(first)
+            merged["due"] = f"{_text(first.get('due'))} to {_text(last.get('due'))} ({len(run)})"
+            merged["id"] = f"{_text(first.get('id'))} … {_text(last.get('id'))}"
+            merged["fulfilled_on"] = None
+            merged["late_days"] = None
+            delivered = [_number(r.get("delivered")) for r in run]
+            merged["delivered"] = (
+                f"{min(delivered):g}–{max(delivered):g}" if any(delivered) else None
+            )
+            out.append(merged)
+        else:
+            out.extend(run)
+        run.clear()
+
+    for r in rows:
+        if run and key(r) != key(run[-1]):
+            flush()
+        run.append(r)
+    flush()
+    return out
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -309,19 +386,42 @@ def timeline_figure(agreement: Agreement, data: Mapping[str, Any], events: list[
     as_of = _date(data.get("as_of")) or dt.date.today()
     fig = go.Figure()
     rows: list[str] = []
-    phase_rows = []
-    current = _phase_id(data.get("phase"))
-    ids = [p.id for p in view.phases]
-    current_index = ids.index(current) if current in ids else len(ids) - 1
-    for i, p in enumerate(view.phases):
-        if p.start_date is None or i > current_index or p.start_date > as_of:
-            continue  # not begun as of the report's date
-        end = p.end_date or as_of
-        if p.id == current:
-            # The current phase may run past its days (continuing while talks go on).
-            end = max(end, as_of)
-        phase_rows.append((p.name, p.start_date, max(end, p.start_date), p))
-    for name, start, end, p in phase_rows:
+    phase_rows: list[tuple[str, dt.date, dt.date, str]] = []
+    actual = [p for p in _as_list(data.get("phases")) if isinstance(p, Mapping)]
+    if actual:
+        # The monitor's spans: where each phase really lay, as of the report's date.
+        for p in actual:
+            begun = _date(p.get("start"))
+            if begun is None or begun > as_of:
+                continue
+            ended = _date(p.get("ended"))
+            if ended is not None:
+                end = ended - dt.timedelta(days=1)
+            elif str(p.get("status")) in ("active", "continuing"):
+                end = as_of
+            else:
+                end = _date(p.get("last_day")) or as_of
+            name = str(p.get("name") or p.get("id"))
+            hover = f"{name}: {_text(p.get('status'))}, from {begun}"
+            if p.get("last_day"):
+                hover += f"; its days ran to {_text(p.get('last_day'))}"
+            if _number(p.get("extended_days")):
+                hover += f" (extended by {_text(p.get('extended_days'))} days)"
+            phase_rows.append((name, begun, max(end, begun), hover))
+    else:
+        current = _phase_id(data.get("phase"))
+        ids = [p.id for p in view.phases]
+        current_index = ids.index(current) if current in ids else len(ids) - 1
+        for i, pv in enumerate(view.phases):
+            if pv.start_date is None or i > current_index or pv.start_date > as_of:
+                continue  # not begun as of the report's date
+            end = pv.end_date or as_of
+            if pv.id == current:
+                # The current phase may run past its days (continuing while talks go on).
+                end = max(end, as_of)
+            hover = f"{pv.name}: {pv.starts}; {pv.duration}; at expiry {pv.at_expiry}"
+            phase_rows.append((pv.name, pv.start_date, max(end, pv.start_date), hover))
+    for name, start, end, hover in phase_rows:
         rows.append(name)
         fig.add_trace(
             go.Bar(
@@ -330,10 +430,8 @@ def timeline_figure(agreement: Agreement, data: Mapping[str, Any], events: list[
                 base=[start.isoformat()],
                 orientation="h",
                 name=html.escape(name),
-                marker={"color": "#8fb3d6" if not p.conditional else "#c9d9ea"},
-                hovertext=[
-                    html.escape(f"{p.name}: {p.starts}; {p.duration}; at expiry {p.at_expiry}")
-                ],
+                marker={"color": "#8fb3d6"},
+                hovertext=[html.escape(hover)],
                 hoverinfo="text",
                 showlegend=False,
             )
@@ -544,6 +642,8 @@ def render_monitor_html(
         if isinstance(cats, Mapping)
         for cat, n in cats.items()
     ]
+    both = data.get("without_disputed")
+    both_ways = both_ways_rows(data, both) if isinstance(both, Mapping) else []
     env = template_environment(html=True)
     return env.get_template("monitor.html.j2").render(
         title=agreement.title,
@@ -551,14 +651,44 @@ def render_monitor_html(
         data=data,
         as_of=_text(data.get("as_of")),
         phase=_text(_phase_name(agreement, data.get("phase"))),
+        phase_status=_text(_get(data.get("phase") or {}, "status")),
+        agreement_status=_text(data.get("agreement_status")).replace("_", " "),
+        entry_into_force=_text(data.get("entry_into_force")),
         plotly_js=Markup(get_plotlyjs()),  # the library, inlined for offline use
         charts=charts,
         timeline=timeline,
         totals=totals_rows,
-        obligations=table(data.get("obligations"), OBLIGATION_COLUMNS),
-        ledger=table(data.get("ledger")),
-        next_deadlines=table(data.get("next_deadlines")),
-        violations=table(data.get("violations"), VIOLATION_COLUMNS),
-        powers=table(data.get("powers")),
-        disputed=table(data.get("disputed")),
+        phases=table(data.get("phases"), PHASE_COLUMNS),
+        obligations=table(grouped_obligations(data.get("obligations")), OBLIGATION_COLUMNS),
+        obligation_count=len(_as_list(data.get("obligations"))),
+        ledger=table(data.get("ledger"), LEDGER_COLUMNS),
+        next_deadlines=table(data.get("next_deadlines"), DEADLINE_COLUMNS),
+        violations=table(data.get("violations"), EVENT_COLUMNS),
+        lawful_acts=table(data.get("lawful_acts"), EVENT_COLUMNS),
+        powers=table(data.get("powers"), EVENT_COLUMNS),
+        disputed=table(data.get("disputed"), DISPUTED_COLUMNS),
+        disputed_events=table(data.get("disputed_events"), EVENT_COLUMNS),
+        both_ways=both_ways,
     )
+
+
+def both_ways_rows(data: Mapping[str, Any], without: Mapping[str, Any]) -> list[list[str]]:
+    """The headline figures with the disputed events and without them, side by side."""
+
+    def violated(d: Mapping[str, Any]) -> int:
+        return sum(1 for o in _as_list(d.get("obligations")) if _get(o, "status") == "violated")
+
+    def totals(d: Mapping[str, Any]) -> str:
+        t = d.get("totals")
+        return _text(t) if isinstance(t, Mapping) else ""
+
+    return [
+        ["Violations (unlawful acts)", str(len(_as_list(data.get("violations")))),
+         str(len(_as_list(without.get("violations"))))],
+        ["Obligations violated", str(violated(data)), str(violated(without))],
+        ["Current phase", _text(_get(data.get("phase") or {}, "name")) + " "
+         + _text(_get(data.get("phase") or {}, "status")),
+         _text(_get(without.get("phase") or {}, "name")) + " "
+         + _text(_get(without.get("phase") or {}, "status"))],
+        ["Released", totals(data), totals(without)],
+    ]  # fmt: skip
