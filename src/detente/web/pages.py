@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -221,23 +222,48 @@ async def upload(request: Request, user: UserDep, svc: ServiceDep) -> Response:
     return RedirectResponse(f"/agreements/{agreement_id}", status_code=303)
 
 
-def _status_view(report: Any) -> dict[str, Any]:
-    from detente.reports.monitor_html import (
-        OBLIGATION_COLUMNS,
-        VIOLATION_COLUMNS,
-        report_json,
-        table,
-    )
+@dataclass(frozen=True)
+class Grid:
+    columns: list[str]
+    rows: list[list[str]]
+    row_classes: list[str]
 
-    data = report_json(report)
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return ", ".join(f"{str(k).replace('_', ' ')} {_cell(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def grid(items: Any, preferred: tuple[str, ...] = ()) -> Grid:
+    """The monitor's list of mappings as a table: preferred columns first, then the rest."""
+    rows = [dict(i) if isinstance(i, dict) else {"value": i} for i in (items or [])]
+    columns = [c for c in preferred if any(c in r for r in rows)]
+    for r in rows:
+        columns += [k for k in r if k not in columns]
+    classes = []
+    for r in rows:
+        said = f"{r.get('status', '')} {r.get('verification', '')}"
+        classes.append(" ".join(c for c in ("disputed", "late", "violated") if c in said))
+    return Grid(columns, [[_cell(r.get(c)) for c in columns] for r in rows], classes)
+
+
+def _status_view(report: Any) -> dict[str, Any]:
+    data: dict[str, Any] = report.to_json() if hasattr(report, "to_json") else dict(report)
     return {
         "data": data,
-        "phase": data.get("phase"),
-        "obligations": table(data.get("obligations"), OBLIGATION_COLUMNS),
-        "ledger": table(data.get("ledger")),
-        "violations": table(data.get("violations"), VIOLATION_COLUMNS),
-        "deadlines": table(data.get("next_deadlines")),
-        "disputed": table(data.get("disputed")),
+        "phase": _cell(data.get("phase")),
+        "obligations": grid(data.get("obligations"), ("id", "clause", "debtor", "due", "status")),
+        "ledger": grid(data.get("ledger"), ("id", "clause", "round", "due", "status")),
+        "violations": grid(data.get("violations"), ("date", "actor", "action", "clause")),
+        "deadlines": grid(data.get("next_deadlines")),
+        "disputed": grid(data.get("disputed")),
     }
 
 
