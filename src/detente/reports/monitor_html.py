@@ -19,7 +19,7 @@ import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -28,6 +28,10 @@ from plotly.offline import get_plotlyjs
 
 from detente.language.model import Agreement
 from detente.reports.render import build_view, template_environment
+
+if TYPE_CHECKING:
+    from detente.monitor.events import Event
+    from detente.monitor.report import MonitorReport
 
 #: Colours per series, stable across charts (colour-blind-safe Okabe-Ito).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
@@ -606,7 +610,9 @@ def _div(fig: go.Figure, div_id: str) -> Markup:
 
 
 def render_monitor_html(
-    report: Any, agreement: Agreement, events: Iterable[Any] | None = None
+    report: MonitorReport | Mapping[str, Any] | str,
+    agreement: Agreement,
+    events: Iterable[Event | Mapping[str, Any]] | None = None,
 ) -> str:
     """The monitoring report as one HTML page that works offline.
 
