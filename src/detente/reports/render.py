@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
 
 import jinja2
 
-from detente.language.model import Agreement, Clause, Exchange, ExchangeRound
+from detente.language.model import Agreement, Exchange, ExchangeRound
+from detente.reports.sentences import describe
 from detente.semantics.schedule import PhaseSpan, phase_spans
 
 T = TypeVar("T")
@@ -117,85 +116,6 @@ class DocumentView:
     sources: list[SourceView]
     horizon_days: int
     generated: str = field(default="")
-
-
-# --------------------------------------------------------------------------- sentences
-
-
-def _norm_sentence() -> Callable[[Clause, Agreement], str]:
-    """The shared sentence writer when it is installed, else a plain fallback."""
-    try:
-        module = importlib.import_module("detente.reports.sentences")
-    except ImportError:
-        return fallback_sentence
-    describe = getattr(module, "describe", None)
-    return describe if callable(describe) else fallback_sentence
-
-
-def fallback_sentence(clause: Clause, agreement: Agreement) -> str:
-    """One plain sentence per norm, used until ``reports.sentences`` is available."""
-    names = {p.id: p.name for p in agreement.parties}
-
-    def who(pid: str) -> str:
-        return names.get(pid, pid)
-
-    if clause.obligation is not None:
-        o = clause.obligation
-        what = o.action.replace("_", " ")
-        if o.quantity is not None:
-            what += f" {o.quantity}"
-        if o.category:
-            what += f" {o.category.replace('_', ' ')}"
-        if o.object:
-            what += f" ({o.object})"
-        every = f", every {o.recurrence.every_days} day(s)" if o.recurrence else ""
-        return f"{who(o.debtor)} must {what} for {who(o.creditor)} by {o.window.by}{every}."
-    if clause.prohibition is not None:
-        p = clause.prohibition
-        during = (
-            f" during {', '.join(p.during)}" if p.during else " while the agreement is in force"
-        )
-        hours = f" ({p.hours})" if p.hours else ""
-        parties = " and ".join(who(x) for x in p.parties)
-        return f"{parties} must not engage in {p.act.replace('_', ' ')}{during}{hours}."
-    if clause.exchange is not None:
-        e = clause.exchange
-        units = sum(sum(r.release.values()) for r in e.rounds)
-        ratios = "; ".join(
-            f"{r.per_unit} {r.counter_category.replace('_', ' ')} per {r.category.replace('_', ' ')}"
-            for r in e.ratios
-        )
-        tail = f", in return {who(e.counterpart)} releases {ratios}" if ratios else ""
-        return (
-            f"{who(e.releasing)} releases {units} in {len(e.rounds)} round(s) "
-            f"during {e.phase}{tail}."
-        )
-    if clause.power is not None:
-        w = clause.power
-        target = f" {w.target}" if w.target else ""
-        when = f" during {', '.join(w.available.during)}" if w.available.during else ""
-        cond = f" if {w.available.condition}" if w.available.condition else ""
-        consent = (
-            f", with the consent of {', '.join(who(x) for x in w.requires_consent)}"
-            if w.requires_consent
-            else ""
-        )
-        return (
-            f"{who(w.holder)} may {w.action.value.replace('_', ' ')}{target}{when}{cond}{consent}."
-        )
-    if clause.negotiation is not None:
-        n = clause.negotiation
-        between = " and ".join(who(x) for x in n.between)
-        by = f", starting by {n.starts_by}" if n.starts_by else ""
-        scope = "any topic" if n.scope.open else "; ".join(n.scope.topics)
-        agreed = f"; agreement starts {n.on_agreed}" if n.on_agreed else ""
-        return f"{between} negotiate ({scope}){by}{agreed}."
-    assert clause.extension is not None
-    x = clause.extension
-    return (
-        f"{x.phase} is extended by {x.days} day(s) for each further {x.units} "
-        f"{x.category.replace('_', ' ')} that {who(x.releasing)} releases."
-    )
 
 
 # --------------------------------------------------------------------------- timeline
@@ -378,7 +298,6 @@ def schedule_views(agreement: Agreement, phases: list[PhaseView]) -> list[Schedu
 
 
 def build_view(agreement: Agreement) -> DocumentView:
-    describe = _norm_sentence()
     sources = {s.id: s for s in agreement.sources}
 
     def source_view(ref: str) -> SourceView:
