@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from detente.errors import Problem, SpecError, UnreadableError
-from detente.language.model import Agreement
+from detente.language.model import Agreement, Clause, Stock
 
 COLUMNS = (
     "date",
@@ -40,6 +40,7 @@ COLUMNS = (
     "notes",
     "id",
 )
+_COLUMN_SET = frozenset(COLUMNS)
 REQUIRED = ("date", "actor", "action", "source")
 VERIFICATIONS = ("reported", "confirmed", "disputed")
 PRECISIONS = ("day", "week", "month")
@@ -141,7 +142,7 @@ def check_columns(
     def bad(column: str | None, sentence: str) -> None:
         problems.append((column, sentence))
 
-    unknown = [k for k in columns if k not in COLUMNS]
+    unknown = [k for k in columns if k not in _COLUMN_SET]
     for k in unknown:
         bad(k, f"unknown column {_show(k)}; the columns are {', '.join(COLUMNS)}")
 
@@ -224,25 +225,24 @@ def check_columns(
     actor, action = values["actor"], values["action"]
     category, clause = values["category"], values["clause"]
     if agreement is not None:
-        parties = {p.id for p in agreement.parties}
+        vocab = vocabulary(agreement)
+        parties, stocks, clauses = vocab.parties, vocab.stocks, vocab.clauses
         if actor is not None and actor not in parties:
             bad(
                 "actor",
                 f"actor {_show(actor)} is not a party of the agreement ({', '.join(sorted(parties))})",
             )
-        if action is not None and action not in agreement.action_ids:
+        if action is not None and action not in vocab.actions:
             bad(
                 "action",
                 f"action {_show(action)} is neither a built-in action nor one the spec declares "
-                f"({', '.join(sorted(agreement.action_ids))})",
+                f"({', '.join(sorted(vocab.actions))})",
             )
-        stocks = {s.id: s for s in agreement.stocks}
         if category is not None and category not in stocks:
             bad(
                 "category",
                 f"category {_show(category)} is not a stock of the agreement ({', '.join(sorted(stocks)) or 'none'})",
             )
-        clauses = {c.id: c for c in agreement.clauses}
         if clause is not None and clause not in clauses:
             bad("clause", f"clause {_show(clause)} is not a clause of the agreement")
         if action == "exercise":
@@ -289,6 +289,34 @@ def check_columns(
         ),
         [],
     )
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    parties: frozenset[str]
+    actions: frozenset[str]
+    stocks: dict[str, Stock]
+    clauses: dict[str, Clause]
+
+
+_VOCABULARIES: dict[int, tuple[Agreement, _Vocabulary]] = {}
+
+
+def vocabulary(agreement: Agreement) -> _Vocabulary:
+    """The agreement's ids an event may use, computed once per agreement, not once per row."""
+    hit = _VOCABULARIES.get(id(agreement))
+    if hit is not None and hit[0] is agreement:
+        return hit[1]
+    vocab = _Vocabulary(
+        frozenset(p.id for p in agreement.parties),
+        frozenset(agreement.action_ids),
+        {s.id: s for s in agreement.stocks},
+        {c.id: c for c in agreement.clauses},
+    )
+    if len(_VOCABULARIES) > 64:
+        _VOCABULARIES.clear()
+    _VOCABULARIES[id(agreement)] = (agreement, vocab)
+    return vocab
 
 
 def _row_hash(values: Mapping[str, str | None]) -> str:
@@ -479,12 +507,29 @@ def _csv(
             collector.add(start, f"this row has {len(row)} fields; the header has {len(header)}")
             continue
         columns = {name: value for name, value in zip(header, row, strict=True)}
-        cols = {name: _column_of(row, i) for i, name in enumerate(header)}
-        event = collector.row(columns, agreement, start, cols)
+        event = collector.row(columns, agreement, start, _RowColumns(header, row))
         if event is not None:
             yield event
     if header is None:
         collector.add(1, "the log is empty: the first line must name the columns")
+
+
+class _RowColumns(Mapping[str, int]):
+    """Where each field of a row starts, worked out only for a row with a problem."""
+
+    def __init__(self, header: list[str], row: list[str]) -> None:
+        self.header, self.fields = header, row
+
+    def __getitem__(self, name: str) -> int:
+        if name not in self.header:
+            raise KeyError(name)
+        return _column_of(self.fields, self.header.index(name))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.header)
+
+    def __len__(self) -> int:
+        return len(self.header)
 
 
 def _column_of(row: list[str], index: int) -> int:
