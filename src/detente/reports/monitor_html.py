@@ -335,18 +335,6 @@ def cumulative_figure(
         )
     for label, colour, visible, due_s, done_s in series:
         shown: bool | str = True if visible else "legendonly"
-        xs, ys = _step([(d, n) for d, _, n in due_s], start)
-        if xs:
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    name=f"{label}: scheduled",
-                    mode="lines+markers",
-                    line={"shape": "hv", "dash": "dash", "color": colour},
-                    visible=shown,
-                )
-            )
         kept = [(r.date, r.quantity) for r in done_s if r.verification != "disputed"]
         xs, ys = _step(kept, start, as_of)
         if xs:
@@ -369,6 +357,21 @@ def cumulative_figure(
                     name=f"{label}: released incl. disputed",
                     mode="lines",
                     line={"shape": "hv", "color": colour, "dash": "dot"},
+                    visible=shown,
+                )
+            )
+        # The schedule last, so that where both agree its dashes show on top.
+        schedule_colour = "#a4412a" if visible else colour
+        xs, ys = _step([(d, n) for d, _, n in due_s], start, as_of)
+        if xs:
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    name=f"{label}: scheduled",
+                    mode="lines+markers",
+                    line={"shape": "hv", "dash": "dash", "color": schedule_colour, "width": 2},
+                    marker={"symbol": "circle-open", "size": 8},
                     visible=shown,
                 )
             )
