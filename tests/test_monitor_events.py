@@ -225,3 +225,14 @@ def test_arbitrary_input_never_gives_a_traceback(
         assert all(
             LOCATED.match(str(p)) or str(p).startswith(f"{log}: error:") for p in exc.problems
         )
+
+
+def test_events_from_rows_for_the_web_ledger(agreement: Agreement) -> None:
+    from detente.monitor import events_from_rows
+
+    rows = [{"date": "2024-01-01", "actor": "a", "action": "release", "quantity": 2,
+             "category": "hostages", "source": "s", "id": "w1", "verification": "confirmed"}]  # fmt: skip
+    [event] = list(events_from_rows(rows, agreement))
+    assert (event.id, event.quantity, event.line) == ("w1", 2, 1)
+    with pytest.raises(SpecError, match=r"<rows>:1: error: actor 'q'"):
+        list(events_from_rows([{**rows[0], "actor": "q"}], agreement))

@@ -181,3 +181,67 @@ def test_real_logs_replay_to_the_public_totals() -> None:
     assert r.totals["israel"] == {"prisoners": 1755}
     assert r.obligation("exchange/r1/counter/prisoners").describe() == "late by 1 day"
     assert [v["date"] for v in r.violations] == ["2025-03-18"]
+
+
+# ----------------------------------------------------------------- any valid log
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ACTIONS = ("release", "aid", "withdraw", "hostilities", "negotiations_start",
+            "negotiations_agree", "exercise", "announce")  # fmt: skip
+
+
+@st.composite
+def _events(draw: st.DrawFn) -> list[Event]:
+    out = []
+    for n in range(draw(st.integers(0, 25))):
+        action = draw(st.sampled_from(_ACTIONS))
+        actor = draw(st.sampled_from(("a", "b", "m")))
+        quantity = category = clause = None
+        if action == "release":
+            actor = draw(st.sampled_from(("a", "b")))
+            category = "hostages" if actor == "a" else "prisoners"
+            quantity = draw(st.integers(0, 40))
+        elif action == "exercise":
+            clause = "5"
+        elif action == "aid":
+            quantity = draw(st.none() | st.integers(0, 20))
+        out.append(
+            Event(
+                id=f"g{n}",
+                date=dt.date(2024, 1, 1) + dt.timedelta(days=draw(st.integers(-3, 30))),
+                actor=actor,
+                action=action,
+                source="s",
+                quantity=quantity,
+                category=category,
+                clause=clause,
+                verification=draw(st.sampled_from(("reported", "confirmed", "disputed"))),
+                date_precision=draw(st.sampled_from(("day", "day", "week", "month"))),
+            )
+        )
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(events=_events(), as_of=st.integers(-5, 40))
+def test_any_valid_log_replays_consistently(events: list[Event], as_of: int) -> None:
+    agreement = load(SPEC)
+    day = dt.date(2024, 1, 1) + dt.timedelta(days=as_of)
+    r = monitor(agreement, iter(events), as_of=day)
+    counted = [e for e in events if e.earliest <= day and e.action == "release"]
+    expected: dict[str, dict[str, int]] = {}
+    for e in counted:
+        assert e.category is not None and e.quantity is not None
+        expected.setdefault(e.actor, {}).setdefault(e.category, 0)
+        expected[e.actor][e.category] += e.quantity
+    assert r.totals == expected
+    for o in r.obligations:
+        assert o.status in ("fulfilled", "late", "violated", "due", "pending", "discharged")
+        assert (o.status == "late") == bool(o.late_days)
+        if o.quantity is not None and o.status in ("fulfilled", "late"):
+            assert o.delivered == o.quantity
+    assert r.without_disputed is not None
+    r.to_json()
