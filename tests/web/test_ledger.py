@@ -284,3 +284,37 @@ def test_a_spec_as_json_is_accepted(cell: Cell) -> None:
     )
     assert r.status_code == 201, r.text
     assert r.json() == {"id": "truce-json"}
+
+
+def test_concurrent_posts_share_commits_and_keep_one_chain(cell: Cell, engine: Engine) -> None:
+    import threading
+
+    from detente.web.accounts import get_user
+    from detente.web.events import parse_event
+    from detente.web.service import ServiceError
+
+    aid = cell.upload()
+    svc = cell.app.state.service
+    with reading(engine) as conn:
+        eli = get_user(conn, "eli")
+    assert eli is not None
+    outcomes: list[str] = []
+
+    def post(n: int) -> None:
+        wanted = "same" if n % 5 == 0 else None  # four threads race for one id
+        try:
+            svc.record(eli, aid, parse_event(event(id=wanted, quantity=n)))
+            outcomes.append("201")
+        except ServiceError as exc:
+            outcomes.append(str(exc.status))
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["201"] * 17 + ["409"] * 3
+    with reading(engine) as conn:
+        assert verify_all(conn) == (19, None)  # upload, membership, 17 events
+    ids = [e["id"] for e in cell.api("GET", f"/api/agreements/{aid}/events", "eli").json()]
+    assert len(ids) == len(set(ids)) == 17

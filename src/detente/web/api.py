@@ -150,7 +150,7 @@ def get_agreement(agreement_id: AgreementId, user: UserDep, svc: ServiceDep) -> 
         row = svc.agreement(user, agreement_id)
     except ServiceError as exc:
         raise refuse(exc) from None
-    return AgreementDetail(**row.as_json(), spec=row.spec)
+    return AgreementDetail(**row.as_json(), spec=svc.spec(row.id))
 
 
 @router.get(

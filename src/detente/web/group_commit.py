@@ -70,31 +70,21 @@ class GroupCommit:
             self._commit(batch)
 
     def _commit(self, batch: list[_Job]) -> None:
-        done: list[tuple[_Job, ledger.Entry | Exception]] = []
+        by_agreement: dict[str, list[_Job]] = {}
+        for job in batch:
+            by_agreement.setdefault(job.agreement_id, []).append(job)
+        done: list[tuple[_Job, ledger.Entry | str]] = []
         try:
             with writing(self.engine) as conn:
-                for job in batch:
-                    if job.event_id is not None and ledger.event_id_taken(
-                        conn, job.agreement_id, job.event_id
-                    ):
-                        done.append((job, DuplicateEvent(job.event_id)))
-                        continue
-                    entry = ledger.append(
-                        conn,
-                        job.agreement_id,
-                        "event",
-                        job.payload,
-                        job.recorded_by,
-                        job.event_id,
-                        new_event=True,
-                    )
-                    done.append((job, entry))
+                for agreement_id, jobs in by_agreement.items():
+                    items = [ledger.NewEvent(j.payload, j.recorded_by, j.event_id) for j in jobs]
+                    done += zip(jobs, ledger.append_events(conn, agreement_id, items), strict=True)
         except Exception as exc:  # nothing of the batch was committed
             for job in batch:
                 job.future.set_exception(exc)
             return
         for job, outcome in done:
-            if isinstance(outcome, Exception):
-                job.future.set_exception(outcome)
+            if isinstance(outcome, str):
+                job.future.set_exception(DuplicateEvent(outcome))
             else:
                 job.future.set_result(outcome)

@@ -244,6 +244,98 @@ def append(
     )
 
 
+@dataclass(frozen=True)
+class NewEvent:
+    payload: dict[str, Any]
+    recorded_by: str
+    event_id: str | None
+
+
+def append_events(conn: Connection, agreement_id: str, items: list[NewEvent]) -> list[Entry | str]:
+    """Append many new events in one go (one head read, one insert, one head update).
+
+    Returns, per item, its entry, or the id it asked for when that id is already taken
+    (that item is not recorded).
+    """
+    query = select(agreements.c.head_position, agreements.c.head_hash).where(
+        agreements.c.id == agreement_id
+    )
+    if conn.dialect.name != "sqlite":
+        query = query.with_for_update()
+    head = conn.execute(query).one()
+    asked = [i.event_id for i in items if i.event_id is not None]
+    start = head.head_position + 1
+    generated = [f"e{start + n}" for n in range(len(items))]
+    taken = set(
+        conn.execute(
+            select(ledger.c.event_id).where(
+                ledger.c.agreement_id == agreement_id,
+                ledger.c.kind.in_(EVENT_KINDS),
+                ledger.c.event_id.in_(asked + generated),
+            )
+        ).scalars()
+    )
+    out: list[Entry | str] = []
+    rows: list[dict[str, Any]] = []
+    position, prev = head.head_position, head.head_hash
+    for item in items:
+        if item.event_id is not None and item.event_id in taken:
+            out.append(item.event_id)
+            continue
+        position += 1
+        event_id = item.event_id or f"e{position}"
+        if item.event_id is None and event_id in taken:
+            event_id = f"e{position}-{secrets.token_hex(3)}"
+        taken.add(event_id)
+        at = now()
+        digest = entry_hash(
+            agreement=agreement_id,
+            position=position,
+            kind="event",
+            event_id=event_id,
+            payload=item.payload,
+            recorded_by=item.recorded_by,
+            recorded_at=at,
+            prev_hash=prev,
+        )
+        rows.append(
+            {
+                "agreement_id": agreement_id,
+                "position": position,
+                "kind": "event",
+                "event_id": event_id,
+                "payload": canonical(item.payload).decode(),
+                "recorded_by": item.recorded_by,
+                "recorded_at": at,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        out.append(
+            Entry(
+                0,
+                agreement_id,
+                position,
+                "event",
+                event_id,
+                item.payload,
+                item.recorded_by,
+                at,
+                prev,
+                digest,
+            )
+        )
+        prev = digest
+    if rows:
+        conn.execute(insert(ledger), rows)
+        conn.execute(
+            update(agreements)
+            .where(agreements.c.id == agreement_id)
+            .values(head_position=position, head_hash=prev)
+        )
+    return out
+
+
 def entries(conn: Connection, agreement_id: str, after: int = -1) -> list[Entry]:
     """The agreement's entries in chain order, those after position ``after`` only."""
     rows = conn.execute(

@@ -14,12 +14,10 @@ from collections import OrderedDict
 from typing import Any
 
 from detente.errors import SpecError
-from detente.language.loader import load_text
 from detente.language.model import Agreement
 from detente.web.ledger import EventState
 
 _lock = threading.Lock()
-_agreements: OrderedDict[str, Agreement] = OrderedDict()
 _reports: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
 CACHE_SIZE = 64
 
@@ -34,21 +32,6 @@ class LedgerUnreadable(Exception):
     def __init__(self, problems: Any) -> None:
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = list(problems)
-
-
-def agreement_of(spec_sha: str, spec: str) -> Agreement:
-    """The parsed agreement, parsed once per spec text."""
-    with _lock:
-        hit = _agreements.get(spec_sha)
-        if hit is not None:
-            _agreements.move_to_end(spec_sha)
-            return hit
-    agreement = load_text(spec, "agreement.yaml")
-    with _lock:
-        _agreements[spec_sha] = agreement
-        while len(_agreements) > CACHE_SIZE:
-            _agreements.popitem(last=False)
-    return agreement
 
 
 def _monitor() -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,8 @@ from detente.web.group_commit import DuplicateEvent, GroupCommit
 from detente.web.tables import agreements, memberships
 
 MAX_SPEC_BYTES = 2 * 1024 * 1024
+#: How long a membership seen before a write is trusted (cleared on changes made here).
+MEMBERSHIP_CACHE_SECONDS = 3.0
 
 
 class ServiceError(Exception):
@@ -46,11 +49,6 @@ class AgreementRow:
     uploaded_at: str
     entries: int
     head_hash: str
-    spec: str
-
-    @property
-    def spec_sha(self) -> str:
-        return ledger.spec_digest(self.spec)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -65,7 +63,7 @@ class AgreementRow:
 
 def _row(r: Any) -> AgreementRow:
     return AgreementRow(
-        r.id, r.title, r.uploaded_by, r.uploaded_at, r.head_position + 1, r.head_hash, r.spec
+        r.id, r.title, r.uploaded_by, r.uploaded_at, r.head_position + 1, r.head_hash
     )
 
 
@@ -74,6 +72,8 @@ class Service:
         self.engine = engine
         self._lock = threading.Lock()
         self._histories: dict[str, ledger.History] = {}
+        self._members: dict[tuple[int, str], tuple[AgreementRow, float]] = {}
+        self._models: dict[str, Agreement] = {}
         self._group = GroupCommit(engine)
 
     # ---- agreements
@@ -88,19 +88,52 @@ class Service:
             )
             return [_row(r) for r in rows]
 
-    def agreement(self, user: User, agreement_id: str) -> AgreementRow:
+    def agreement(self, user: User, agreement_id: str, *, fresh: bool = True) -> AgreementRow:
+        """The agreement if ``user`` belongs to it, with its chain's head.
+
+        ``fresh=False`` (used before writing, where the head does not matter) may answer
+        from a cache of a few seconds; a membership removed elsewhere takes effect after
+        it, one removed through this process at once.
+        """
+        key = (user.id, agreement_id)
+        if not fresh:
+            with self._lock:
+                hit = self._members.get(key)
+            if hit is not None and hit[1] > time.monotonic():
+                return hit[0]
         with reading(self.engine) as conn:
             row = conn.execute(
-                select(agreements)
+                select(*[c for c in agreements.c if c.name != "spec"])
                 .join(memberships, memberships.c.agreement_id == agreements.c.id)
                 .where(agreements.c.id == agreement_id, memberships.c.user_id == user.id)
             ).first()
         if row is None:
             raise ServiceError(404, f"no agreement {agreement_id!r} that you belong to")
-        return _row(row)
+        found = _row(row)
+        with self._lock:
+            if len(self._members) > 10_000:
+                self._members.clear()
+            self._members[key] = (found, time.monotonic() + MEMBERSHIP_CACHE_SECONDS)
+        return found
+
+    def spec(self, agreement_id: str) -> str:
+        """The spec text as uploaded."""
+        with reading(self.engine) as conn:
+            return str(
+                conn.execute(
+                    select(agreements.c.spec).where(agreements.c.id == agreement_id)
+                ).scalar_one()
+            )
 
     def model(self, row: AgreementRow) -> Agreement:
-        return monitoring.agreement_of(row.spec_sha, row.spec)
+        """The parsed agreement, parsed once per process (a spec never changes after upload)."""
+        with self._lock:
+            hit = self._models.get(row.id)
+        if hit is None:
+            hit = load_text(self.spec(row.id), "agreement.yaml")
+            with self._lock:
+                self._models[row.id] = hit
+        return hit
 
     def upload(self, user: User, text: str) -> str:
         if not user.can_record:
@@ -132,7 +165,7 @@ class Service:
     # ---- events
 
     def _writable(self, user: User, agreement_id: str) -> tuple[AgreementRow, Agreement]:
-        row = self.agreement(user, agreement_id)
+        row = self.agreement(user, agreement_id, fresh=False)
         if not user.can_record:
             raise ServiceError(403, "viewers cannot record in the ledger")
         return row, self.model(row)
@@ -343,6 +376,8 @@ class Service:
 
     def set_member(self, user: User, agreement_id: str, name: str, member: bool) -> bool:
         self._admin_on(user, agreement_id)
+        with self._lock:
+            self._members.clear()
         with writing(self.engine) as conn:
             target = accounts.get_user(conn, name)
             if target is None:
