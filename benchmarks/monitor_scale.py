@@ -47,12 +47,13 @@ t0 = time.perf_counter()
 from detente.language.loader import load
 from detente.monitor import iter_events, monitor
 agreement = load(sys.argv[1])
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 report = monitor(agreement, iter_events(sys.argv[2], agreement))
-elapsed = time.perf_counter() - start
+elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
 data = report.to_json()
 print(json.dumps({
     "seconds": elapsed,
+    "cpu_seconds": cpu,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "events": report.events_read,
     "obligations": len(data["obligations"]),
@@ -139,14 +140,19 @@ def main() -> None:
             results[n] = replay(log) | {"file_mb": size_mb}
             r = results[n]
             print(
-                f"{n:>9,} events  {size_mb:8.1f} MB  {r['seconds']:8.2f} s  "
-                f"{n / r['seconds']:>9,.0f} ev/s  peak RSS {r['peak_rss_mb']:7.1f} MB  "
+                f"{n:>9,} events  {size_mb:8.1f} MB  wall {r['seconds']:8.2f} s  "
+                f"CPU {r['cpu_seconds']:8.2f} s  {n / r['cpu_seconds']:>9,.0f} ev/CPU-s  "
+                f"peak RSS {r['peak_rss_mb']:7.1f} MB  "
                 f"({int(r['obligations'])} obligations, {int(r['violations'])} violations)",
                 flush=True,
             )
     if 100_000 in results and 1_000_000 in results:
-        ratio = results[1_000_000]["seconds"] / results[100_000]["seconds"]
-        print(f"time(10^6) / time(10^5) = {ratio:.1f} (goal <= 12)")
+        wall = results[1_000_000]["seconds"] / results[100_000]["seconds"]
+        cpu = results[1_000_000]["cpu_seconds"] / results[100_000]["cpu_seconds"]
+        print(
+            f"time(10^6) / time(10^5) = {cpu:.1f} in CPU time, {wall:.1f} in wall time "
+            "(goal <= 12; wall time is noisy on a shared machine)"
+        )
     sizes = sorted(results)
     if len(sizes) >= 2:
         grow = results[sizes[-1]]["peak_rss_mb"] - results[sizes[0]]["peak_rss_mb"]

@@ -134,7 +134,7 @@ def _text(value: Any) -> str | None:
 
 
 def check_columns(
-    columns: Mapping[str, Any], agreement: Agreement | None
+    columns: Mapping[str, Any], agreement: Agreement | None, line: int | None = None
 ) -> tuple[Event | None, list[tuple[str | None, str]]]:
     """One row as an event, or the problems with it: (column or None, sentence)."""
     problems: list[tuple[str | None, str]] = []
@@ -149,6 +149,11 @@ def check_columns(
     values: dict[str, str | None] = {}
     for name in COLUMNS:
         raw = columns.get(name)
+        if type(raw) is str:  # the common case, first: a CSV cell
+            stripped = raw.strip()
+            if len(stripped) <= MAX_TEXT:
+                values[name] = stripped or None
+                continue
         if name == "quantity" and isinstance(raw, int) and not isinstance(raw, bool):
             values[name] = str(raw)
             continue
@@ -286,6 +291,7 @@ def check_columns(
             verification=verification,  # type: ignore[arg-type]
             date_precision=precision,  # type: ignore[arg-type]
             notes=values["notes"],
+            line=line,
         ),
         [],
     )
@@ -370,12 +376,10 @@ class _Collector:
         line: int,
         where: Mapping[str, int],
     ) -> Event | None:
-        event, problems = check_columns(columns, agreement)
+        event, problems = check_columns(columns, agreement, line)
         for column, sentence in problems:
             self.add(line, sentence, where.get(column) if column else None)
-        if event is None:
-            return None
-        return _with_line(event, line)
+        return event
 
     def finish(self) -> None:
         if self.more:
@@ -384,26 +388,6 @@ class _Collector:
             )
         if self.problems:
             raise SpecError(self.problems)
-
-
-def _with_line(event: Event, line: int) -> Event:
-    return Event(
-        event.id,
-        event.date,
-        event.actor,
-        event.action,
-        event.source,
-        event.time,
-        event.quantity,
-        event.category,
-        event.clause,
-        event.location,
-        event.reported_by,
-        event.verification,
-        event.date_precision,
-        event.notes,
-        line,
-    )
 
 
 def log_format(path: str | os.PathLike[str]) -> Literal["csv", "jsonl"]:
