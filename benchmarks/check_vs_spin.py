@@ -95,7 +95,7 @@ def run_spin(spec: Path, workdir: Path, timeout: float) -> Run:
         ["spin", "-a", "model.pml"],
         ["gcc", "-O2", "-DNFAIR=3", "-DVECTORSZ=4096", "-o", "pan", "pan.c"],
     ]
-    steps += [["./pan", "-a", "-m1000000", "-N", name] for name in names]
+    steps += [["./pan", "-a", "-m200000", "-N", name] for name in names]
     for cmd in steps:
         code, text, seconds, peak = run_child(cmd, workdir, max(1.0, timeout - run.seconds))
         run.seconds += seconds

@@ -36,15 +36,6 @@ def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
     ]
     if has_mediator:
         parties.append({"id": "m", "name": "Mediator", "role": "mediator"})
-    stocks = [
-        {"id": "h", "holder": "a", "name": "hostages", "count": draw(st.integers(0, 6))},
-        {
-            "id": "p",
-            "holder": "b",
-            "name": "prisoners",
-            "count": draw(st.one_of(st.none(), st.integers(0, 40))),
-        },
-    ]
     clauses: list[dict[str, Any]] = []
 
     def clause(cid: str, **norm: Any) -> None:
@@ -139,6 +130,11 @@ def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
             exchange["ratios"] = [
                 {"category": "h", "counter_category": "p", "per_unit": draw(st.integers(1, 5))}
             ]
+        # `detente validate` refuses rounds that contradict their ratio
+        per_unit = exchange["ratios"][0]["per_unit"] if "ratios" in exchange else None
+        for rnd in rounds:
+            if per_unit is not None and "counter_release" in rnd:
+                rnd["counter_release"] = {"p": rnd["release"]["h"] * per_unit}
         clause("x", phase=ph, exchange=exchange)
 
     # powers
@@ -249,6 +245,30 @@ def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
             custom["protects"] = draw(st.sampled_from(PARTIES))
         expectations.append(custom)
 
+    # stocks last: the loader refuses rounds that release more than is held
+    released = {"h": 0, "p": 0}
+    for c in clauses:
+        if "exchange" in c:
+            x = c["exchange"]
+            ratio = x["ratios"][0]["per_unit"] if x.get("ratios") else 0
+            for rnd in x["rounds"]:
+                released["h"] += rnd["release"]["h"]
+                counter = rnd.get("counter_release")
+                released["p"] += counter["p"] if counter else rnd["release"]["h"] * ratio
+    stocks = [
+        {
+            "id": "h",
+            "holder": "a",
+            "name": "hostages",
+            "count": draw(st.integers(released["h"], released["h"] + 3)),
+        },
+        {
+            "id": "p",
+            "holder": "b",
+            "name": "prisoners",
+            "count": draw(st.one_of(st.none(), st.integers(released["p"], released["p"] + 20))),
+        },
+    ]
     return {
         "id": "generated",
         "title": "A generated agreement",

@@ -64,7 +64,9 @@ def checker_verdicts(path: Path) -> dict[str, str]:
         check=False,
         timeout=600,
     )
-    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    assert proc.returncode in (0, 1) and proc.stdout.strip(), (
+        f"detente check exited {proc.returncode}:\n{proc.stdout[-1000:]}\n{proc.stderr[-2000:]}"
+    )
     report: dict[str, Any] = json.loads(proc.stdout)
     return {e["claim"]: e["verdict"] for e in report["expectations"] if e.get("claim") is not None}
 

@@ -211,7 +211,11 @@ class _Exporter:
         """Prohibition ``c`` binds its parties now."""
         p = c.prohibition
         assert p is not None
-        where = "agr == IN_FORCE" if not p.during else _any(self.running(ph) for ph in p.during)
+        # "while in force" (no `during`): until the agreement is terminated; completing
+        # the agreement does not lift its ceasefire
+        if not p.during:
+            return f"(!sus_{self.cid[c.id]} && agr != TERMINATED)"
+        where = _any(self.running(ph) for ph in p.during)
         return f"(!sus_{self.cid[c.id]} && agr != TERMINATED && ({where}))"
 
     def forbidden(self, act: str, party: str) -> str:
@@ -235,19 +239,19 @@ class _Exporter:
         assert o is not None
         v = f"ob_{self.cid[c.id]}"
         f = self.ob_from(o)
-        base = f"agr == IN_FORCE && {self.started(f.phase)} && {self.started(o.window.by.phase)} && day >= {self.when(f)}"
+        base = f"agr != TERMINATED && {self.started(f.phase)} && {self.started(o.window.by.phase)} && day >= {self.when(f)}"
         if o.recurrence is not None:
             return f"({base} && {v} != DISCH && day <= {self.when(self.ob_until(o))})"
         return f"({base} && {v} == UNDEC)"
 
     def side_in_effect(self, s: _Side) -> str:
-        return f"(agr == IN_FORCE && {self.started(s.exchange.phase)} && {s.var} == UNDEC)"
+        return f"(agr != TERMINATED && {self.started(s.exchange.phase)} && {s.var} == UNDEC)"
 
     def power_available(self, c: Clause) -> str:
         pw = c.power
         assert pw is not None
         v = self.cid[c.id]
-        conds = ["agr == IN_FORCE", f"!pw_{v}"]
+        conds = ["agr != TERMINATED", f"!pw_{v}"]
         if c.id in self.granted:
             conds.append(f"gr_{v}")
         if pw.available.during:
@@ -636,7 +640,7 @@ class _Exporter:
                 )
         for guard, when, why in cands:
             e(
-                f"      if :: agr == IN_FORCE && {guard} && {when} > day && {when} < nxt -> nxt = {when}   /* {why} */"
+                f"      if :: agr != TERMINATED && {guard} && {when} > day && {when} < nxt -> nxt = {when}   /* {why} */"
             )
             e("         :: else -> skip fi;")
         recurring = [c for c in self.obligations if c.obligation and c.obligation.recurrence]
@@ -655,7 +659,7 @@ class _Exporter:
                 o.recurrence.every_days,
             )
             e(
-                f"      if :: agr == IN_FORCE && {v} != DISCH && {self.started(self.ob_from(o).phase)} && {self.started(self.ob_until(o).phase)} ->   /* clause {c.id} every {k} days */"
+                f"      if :: agr != TERMINATED && {v} != DISCH && {self.started(self.ob_from(o).phase)} && {self.started(self.ob_until(o).phase)} ->   /* clause {c.id} every {k} days */"
             )
             e(f"           lo = day + 1; if :: {f} > lo -> lo = {f} :: else -> skip fi;")
             e(f"           hi = nxt - 1; if :: {u} < hi -> hi = {u} :: else -> skip fi;")
@@ -682,12 +686,12 @@ class _Exporter:
             cite = f" (clause {rule.clause})" if rule.clause else ""
             if rule.rule == "ends":
                 e(
-                    f"    if :: agr == IN_FORCE && ph_{ph.id} == ACTIVE && day >= EXP_{ph.id} -> ph_{ph.id} = DONE; ends_expired = 1   /* {ph.id} ends{cite} */"
+                    f"    if :: agr != TERMINATED && ph_{ph.id} == ACTIVE && day >= EXP_{ph.id} -> ph_{ph.id} = DONE; ends_expired = 1   /* {ph.id} ends{cite} */"
                 )
                 e("       :: else -> skip fi;")
             elif rule.rule == "unspecified":
                 e(
-                    f"    if :: agr == IN_FORCE && ph_{ph.id} == ACTIVE && day >= EXP_{ph.id} -> ph_{ph.id} = DONE; gap = 1   /* nothing said at {ph.id}'s expiry: a gap */"
+                    f"    if :: agr != TERMINATED && ph_{ph.id} == ACTIVE && day >= EXP_{ph.id} -> ph_{ph.id} = DONE; gap = 1   /* nothing said at {ph.id}'s expiry: a gap */"
                 )
                 e("       :: else -> skip fi;")
             else:
@@ -695,14 +699,14 @@ class _Exporter:
                 n = f"ng_{self.cid[rule.negotiation]}"
                 e(f"    /* {ph.id} continues while negotiation {rule.negotiation} is open{cite} */")
                 e(
-                    f"    if :: agr == IN_FORCE && ph_{ph.id} == ACTIVE && day >= EXP_{ph.id} -> ph_{ph.id} = CONTINUING"
+                    f"    if :: agr != TERMINATED && ph_{ph.id} == ACTIVE && day >= EXP_{ph.id} -> ph_{ph.id} = CONTINUING"
                 )
                 e("       :: else -> skip fi;")
                 e(
-                    f"    if :: agr == IN_FORCE && ph_{ph.id} == CONTINUING && {n} == AGREED -> ph_{ph.id} = DONE"
+                    f"    if :: agr != TERMINATED && ph_{ph.id} == CONTINUING && {n} == AGREED -> ph_{ph.id} = DONE"
                 )
                 e(
-                    f"       :: agr == IN_FORCE && ph_{ph.id} == CONTINUING && {n} == FAILED -> ph_{ph.id} = CUT_SHORT"
+                    f"       :: agr != TERMINATED && ph_{ph.id} == CONTINUING && {n} == FAILED -> ph_{ph.id} = CUT_SHORT"
                 )
                 e("       :: else -> skip fi;")
 
@@ -712,7 +716,7 @@ class _Exporter:
         for i, ph in enumerate(self.a.phases):
             if ph.starts.entry_into_force:
                 continue
-            conds = ["agr == IN_FORCE", f"ph_{ph.id} == PENDING"]
+            conds = ["agr != TERMINATED", f"ph_{ph.id} == PENDING"]
             if ph.starts.after is not None:
                 conds.append(f"ph_{ph.starts.after} == DONE")
             if ph.starts.upon_agreement is not None:
@@ -731,7 +735,7 @@ class _Exporter:
             if g.starts_by is None:
                 when = self.started(c.phase) if c.phase else "true"
                 e(
-                    f"    if :: agr == IN_FORCE && ng_{self.cid[c.id]} == NOT_STARTED && {when} -> ng_{self.cid[c.id]} = OPEN   /* clause {c.id} opens with its phase */"
+                    f"    if :: agr != TERMINATED && ng_{self.cid[c.id]} == NOT_STARTED && {when} -> ng_{self.cid[c.id]} = OPEN   /* clause {c.id} opens with its phase */"
                 )
                 e("       :: else -> skip fi;")
 
@@ -759,12 +763,12 @@ class _Exporter:
             ):
                 can = f"{self.held(o.category)} >= {o.quantity}"
             if o.recurrence is None:
-                due = f"agr == IN_FORCE && {v} == UNDEC && {self.started(o.window.by.phase)} && {self.when(o.window.by)} <= day"
+                due = f"agr != TERMINATED && {v} == UNDEC && {self.started(o.window.by.phase)} && {self.when(o.window.by)} <= day"
             else:
                 fw, uw = self.ob_from(o), self.ob_until(o)
                 f, u, k = self.when(fw), self.when(uw), o.recurrence.every_days
                 due = (
-                    f"agr == IN_FORCE && {v} != DISCH && {self.started(fw.phase)} && {self.started(uw.phase)}"
+                    f"agr != TERMINATED && {v} != DISCH && {self.started(fw.phase)} && {self.started(uw.phase)}"
                     f" && (prev + 1 > {f} -> prev + 1 : {f}) <= (day < {u} -> day : {u})"
                     f" && {f} + (((day < {u} -> day : {u}) - {f}) / {k}) * {k} >= (prev + 1 > {f} -> prev + 1 : {f})"
                 )
@@ -792,7 +796,7 @@ class _Exporter:
             day = f"(st_{x.phase} + {x.rounds[s.index].day - 1})"
             e(f"    /* clause {s.clause.id} round {s.index + 1}: {s.party} releases */")
             e(
-                f"    if :: agr == IN_FORCE && {s.var} == UNDEC && {self.started(x.phase)} && {day} <= day ->"
+                f"    if :: agr != TERMINATED && {s.var} == UNDEC && {self.started(x.phase)} && {day} <= day ->"
             )
             e(
                 f"         if :: {can} -> {s.var} = FUL :: true -> {s.var} = VIO; viol = viol | {b} fi"
@@ -805,11 +809,11 @@ class _Exporter:
             v = f"ng_{self.cid[c.id]}"
             e(f"    /* clause {c.id}: negotiation between {', '.join(g.between)} */")
             e(
-                f"    if :: {v} == OPEN && agr == IN_FORCE -> if :: {v} = AGREED; bump = 1 :: true -> skip fi"
+                f"    if :: {v} == OPEN && agr != TERMINATED -> if :: {v} = AGREED; bump = 1 :: true -> skip fi"
             )
             if g.starts_by is not None:
                 e(
-                    f"       :: {v} == NOT_STARTED && agr == IN_FORCE && {self.started(g.starts_by.phase)} && {self.when(g.starts_by)} <= day ->"
+                    f"       :: {v} == NOT_STARTED && agr != TERMINATED && {self.started(g.starts_by.phase)} && {self.when(g.starts_by)} <= day ->"
                 )
                 e(f"         if :: {v} = OPEN")
                 parties = list(dict.fromkeys(g.between))
@@ -887,7 +891,7 @@ class _Exporter:
                 f"    /* clause {c.id}: {rule.releasing} may release {rule.units} more {rule.category} for {rule.days} more day(s) of {rule.phase} */"
             )
             e(
-                f"    if :: agr == IN_FORCE && ph_{rule.phase} == ACTIVE && {v} < {self._extension_cap(c)}{held} -> {v}++"
+                f"    if :: agr != TERMINATED && ph_{rule.phase} == ACTIVE && {v} < {self._extension_cap(c)}{held} -> {v}++"
             )
             e("       :: true -> skip fi;")
         e("    if :: !was_hostile && (hl_direct | hu) != 0 -> hostile = 1 :: else -> skip fi;")
@@ -971,6 +975,16 @@ class _Exporter:
         self.observers.append((var, pred, False))
         return var
 
+    def _could_end_truce(self, c: Clause) -> bool:
+        pw = c.power
+        assert pw is not None
+        if pw.action in ENDING_ACTIONS:
+            return True
+        if pw.action != PowerAction.suspend_clause or pw.target is None:
+            return False
+        target = self.a.clause(pw.target)
+        return target.prohibition is not None and target.prohibition.act == "hostilities"
+
     def compliant(self, party: str) -> str:
         return f"((viol & {self.bit(party)}) == 0)"
 
@@ -989,16 +1003,16 @@ class _Exporter:
             return f"([] {self.compliant(x.protects)}) -> ([] !{exit_})"
         if t == "no_indefinite_truce":
             assert x.protects is not None
-            ending = [
-                f"AVAIL_{self.cid[c.id]}"
-                for c in self.powers
-                if c.power is not None and c.power.action in ENDING_ACTIONS
-            ]
+            # a truce is a ceasefire norm in effect: without one, anyone may lawfully
+            # resume (DESIGN: "with nobody able to end it lawfully"); suspending a
+            # ceasefire clause ends it too
+            ending = [f"AVAIL_{self.cid[c.id]}" for c in self.powers if self._could_end_truce(c)]
             stuck = _all(
                 [
                     "agr == IN_FORCE",
                     f"ph_{self.last_phase} == PENDING",
                     "!hostile",
+                    "CEASEFIRE",
                     f"!({_any(ending)})",
                 ]
             )
