@@ -156,7 +156,9 @@ def _finish(
     from detente.language.checks import check_agreement
 
     if data is None:
-        raise SpecError(problems or [Problem(shown, None, None, "the file holds no agreement")])
+        raise SpecError(
+            _one_line(problems) or [Problem(shown, None, None, "the file holds no agreement")]
+        )
     agreement, shape_problems = _validate(data, origins, Agreement)
     problems = [*problems, *shape_problems]
     partial = agreement is None
@@ -165,8 +167,18 @@ def _finish(
     loaded = Loaded(agreement, data, origins, shown, partial)
     problems.extend(check_agreement(loaded))
     if any(p.severity == "error" for p in problems):
-        raise SpecError(problems)
+        raise SpecError(_one_line(problems))
     return loaded
+
+
+def _one_line(problems: list[Problem]) -> list[Problem]:
+    """Each problem on one line, so ``PATH:LINE:COL: error: ...`` stays one line a problem."""
+    return [
+        p
+        if "\n" not in p.message and "\r" not in p.message
+        else Problem(p.path, p.line, p.column, " ".join(p.message.split()), p.severity)
+        for p in problems
+    ]
 
 
 #: The lists of an agreement whose entries are checked one by one when the whole fails.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from detente.errors import Problem
 
@@ -92,6 +94,9 @@ def read_yaml(text: str, path: str) -> tuple[Any, Locations, list[Problem]]:
     if "\x00" in text:
         nul_line = text[: text.index("\x00")].count("\n") + 1
         return None, locs, [Problem(path, nul_line, None, "the file contains a NUL character")]
+    deep = _flow_too_deep(text, path)
+    if deep is not None:
+        return None, locs, [deep]
     yaml = YAML(typ="rt", pure=True)
     try:
         nodes = list(_compose_all(yaml, text))
@@ -99,10 +104,17 @@ def read_yaml(text: str, path: str) -> tuple[Any, Locations, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line: int | None = mark.line + 1 if mark is not None else None
         col: int | None = mark.column + 1 if mark is not None else None
-        reason = exc.problem or exc.context or "the YAML cannot be read"
+        reason = _one_line(exc.problem or exc.context or "the YAML cannot be read")
         return None, locs, [Problem(path, line, col, f"invalid YAML: {reason}")]
+    except ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
+        message = f"the file contains the control character U+{char:04X}, which YAML does not allow"
+        return None, locs, [Problem(path, line, col, message)]
     except YAMLError as exc:
-        return None, locs, [Problem(path, None, None, f"invalid YAML: {exc}")]
+        return None, locs, [Problem(path, None, None, f"invalid YAML: {_one_line(str(exc))}")]
     except RecursionError:
         return None, locs, [Problem(path, None, None, "the YAML nests too deeply to be read")]
     except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
@@ -124,6 +136,11 @@ def read_yaml(text: str, path: str) -> tuple[Any, Locations, list[Problem]]:
                 )
             ],
         )
+    too_big = _expansion(nodes[0], {}, 0)
+    if too_big is not None:
+        line, col = _where(too_big, locs)
+        message = f"the file expands to more than {MAX_VALUES:,} values (aliases included)"
+        return None, locs, [Problem(path, line, col, message)]
     try:
         value = _build(nodes[0], (), locs, _Budget(), 0, frozenset())
     except _Stop as stop:
@@ -131,8 +148,74 @@ def read_yaml(text: str, path: str) -> tuple[Any, Locations, list[Problem]]:
     return value, locs, []
 
 
+def _flow_too_deep(text: str, path: str) -> Problem | None:
+    """Refuse ``[[[[...`` nested past :data:`MAX_DEPTH` before parsing: the YAML scanner
+    takes time quadratic in flow nesting, so 5,000 brackets would take minutes.
+    (Brackets inside quotes and comments are skipped; a plain scalar rarely opens 64.)
+    """
+    depth = 0
+    line, col = 1, 0
+    quote: str | None = None
+    comment = False
+    for ch in text:
+        col += 1
+        if ch == "\n":
+            line, col, comment = line + 1, 0, False
+            continue
+        if comment:
+            continue
+        if quote is not None:
+            if ch == quote:
+                quote = None
+            continue
+        if ch in "'\"":
+            quote = ch
+        elif ch == "#":
+            comment = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Problem(path, line, col, f"values nest more than {MAX_DEPTH} levels deep")
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _expansion(node: Node, sizes: dict[int, int], depth: int) -> Node | None:
+    """The alias that makes the document expand past :data:`MAX_VALUES`, if any.
+
+    Counts each node once (``sizes`` is keyed by node), so a billion-laughs document
+    is refused in time linear in its text rather than in its expansion.
+    """
+    if depth > MAX_DEPTH or id(node) in sizes:
+        return None
+    sizes[id(node)] = 1  # a node that contains itself is refused later, by _build
+    children: list[Node] = []
+    if isinstance(node, SequenceNode):
+        children = list(node.value)
+    elif isinstance(node, MappingNode):
+        children = [n for pair in node.value for n in pair]
+    total = 1
+    for child in children:
+        found = _expansion(child, sizes, depth + 1)
+        if found is not None:
+            return found
+        total += sizes.get(id(child), 1)
+        if total > MAX_VALUES:
+            return child
+    sizes[id(node)] = total
+    return None
+
+
 def _compose_all(yaml: YAML, text: str) -> Iterator[Node]:
-    yield from yaml.compose_all(text)
+    with warnings.catch_warnings():
+        # ruamel warns (on stderr) about a reused anchor; the later one wins, as YAML says.
+        warnings.simplefilter("ignore")
+        yield from yaml.compose_all(text)
 
 
 def _where(node: Node, locs: Locations) -> tuple[int, int]:
@@ -221,7 +304,7 @@ def _scalar(node: ScalarNode, locs: Locations) -> Any:
         except ValueError:
             return raw
         if not math.isfinite(value):
-            raise _fail(node, locs, f"the number {raw!r} is not a finite number")
+            raise _fail(node, locs, f"the number {raw[:24]!r} is not a finite number")
         return value
     if tag == _STD + "timestamp":
         try:
