@@ -63,7 +63,8 @@ def unique_ids(loaded: Loaded) -> Iterator[Problem]:
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item.id in seen:
-                yield _p(loaded, (key, i, "id"), f"{key[:-1]} id {item.id!r} is used twice")
+                noun = "party" if key == "parties" else key[:-1]
+                yield _p(loaded, (key, i, "id"), f"{noun} id {item.id!r} is used twice")
             seen.add(item.id)
     labels = Counter(e.label for e in a.expectations)
     for i, e in enumerate(a.expectations):
