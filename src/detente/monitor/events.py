@@ -430,21 +430,26 @@ def read_events(path: str | os.PathLike[str], agreement: Agreement | None = None
 
 
 def _decoded_lines(handle: Any, collector: _Collector) -> Iterator[str]:
+    """The file's lines as text; bad UTF-8 and NUL characters reported and replaced."""
     for n, raw in enumerate(handle, 1):
         if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
-            yield raw.decode("utf-8")
+            line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             collector.add(n, f"not UTF-8 text (byte {exc.start + 1} of the line)", exc.start + 1)
-            yield raw.decode("utf-8", errors="replace")
+            line = raw.decode("utf-8", errors="replace")
+        if "\x00" in line:
+            collector.add(n, "the line holds a NUL character", line.index("\x00") + 1)
+            line = line.replace("\x00", "")
+        yield line
 
 
 def _csv(
     lines: Iterator[str], agreement: Agreement | None, collector: _Collector
 ) -> Iterator[Event]:
     # Physical line numbers: csv.reader counts the lines it has consumed.
-    reader = csv.reader(_no_nul(lines, collector), strict=True)
+    reader = csv.reader(lines, strict=True)
     header: list[str] | None = None
     where: dict[str, int] = {}
     consumed = 0
@@ -519,14 +524,6 @@ class _RowColumns(Mapping[str, int]):
 def _column_of(row: list[str], index: int) -> int:
     """The 1-based character column where field ``index`` starts (exact for unquoted fields)."""
     return 1 + sum(len(f) + 1 for f in row[:index])
-
-
-def _no_nul(lines: Iterator[str], collector: _Collector) -> Iterator[str]:
-    for n, line in enumerate(lines, 1):
-        if "\x00" in line:
-            collector.add(n, "the line holds a NUL character", line.index("\x00") + 1)
-            line = line.replace("\x00", "")
-        yield line
 
 
 def _jsonl(
