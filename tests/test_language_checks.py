@@ -189,7 +189,12 @@ def test_shape_problems_do_not_hide_semantic_ones() -> None:
         ("starts_by: one day 5", "starts_by: 5", "`starts_by` must be a time such as"),
         ("scope: open", "scope: closed", "`scope` must be `open`, or {topics: [...]}"),
         ("id: minimal", "id: Minimal!", "'Minimal!' is not a valid id"),
-        ("  phases:", "  phasez: []\n  phases:", "unknown key `phasez`"),
+        ("  phases:", "  phasez: []\n  phases:", "unknown key `phasez` (did you mean `phases`?)"),
+        (
+            "duration_days: 10",
+            "duraton_days: 10",
+            "phase 'one': unknown key `duraton_days` (did you mean `duration_days`?)",
+        ),
         ('- id: "1"', "- id: 1.10", 'write clause numbers in quotes, e.g. "1.1"'),
     ],
 )

@@ -8,7 +8,9 @@ line and column they come from, even for a clause a draft inherited from its bas
 
 from __future__ import annotations
 
+import difflib
 import os
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -402,7 +404,7 @@ def _validate(
                 continue
             seen.add(loc)
             path, line, col = origins.locate(data if root is None else root, loc)
-            problems.append(Problem(path, line, col, _sentence(err, loc, data)))
+            problems.append(Problem(path, line, col, _sentence(err, loc, data, model)))
         return None, problems
 
 
@@ -479,7 +481,35 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _sentence(err: Any, loc: tuple[Any, ...], data: Any = None) -> str:
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, looking inside Optional, list and Annotated."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys the mapping at ``loc`` accepts, for a "did you mean" hint."""
+    current: type[BaseModel] | None = model
+    for step in loc:
+        if current is None:
+            return []
+        if isinstance(step, int):
+            continue
+        field = next((f for n, f in current.model_fields.items() if (f.alias or n) == step), None)
+        current = _model_in(field.annotation) if field is not None else None
+    if current is None:
+        return []
+    return [f.alias or n for n, f in current.model_fields.items()]
+
+
+def _sentence(
+    err: Any, loc: tuple[Any, ...], data: Any = None, model: type[BaseModel] | None = None
+) -> str:
     """A pydantic error as a sentence an analyst reads: where, then what is wrong."""
     kind = str(err["type"])
     ctx = err.get("ctx") or {}
@@ -490,7 +520,10 @@ def _sentence(err: Any, loc: tuple[Any, ...], data: Any = None) -> str:
     if kind == "missing":
         return f"{prefix}{subject} is required but missing"
     if kind == "extra_forbidden":
-        return f"{prefix}unknown key `{key}` (check its spelling and where it is indented)"
+        allowed = _allowed_keys(model, loc[:-1]) if model is not None else []
+        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else "check its spelling and indentation"
+        return f"{prefix}unknown key `{key}` ({hint})"
     if kind in ("literal_error", "enum"):
         return f"{prefix}{subject} must be one of {ctx.get('expected', '')}, not {_show(inp)}"
     if kind in ("int_parsing", "int_type", "int_from_float"):
