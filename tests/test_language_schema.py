@@ -126,3 +126,23 @@ def test_the_schema_still_refuses_what_the_loader_refuses(
 def test_the_schema_is_valid_json_with_an_id() -> None:
     data = json.loads(COMMITTED.read_text(encoding="utf-8"))
     assert data["$id"].endswith("detente-spec.schema.json")
+
+
+def test_the_schema_accepts_generated_valid_agreements(
+    validator: jsonschema.protocols.Validator,
+) -> None:
+    import sys
+
+    from hypothesis import HealthCheck, given, settings
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from strategies import agreement_data
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(agreement_data())
+    def one(data: dict[str, Any]) -> None:
+        document = {"agreement": _as_json(data)}
+        errors = [e.message for e in validator.iter_errors(document)]
+        assert not errors, errors[:3]
+
+    one()
