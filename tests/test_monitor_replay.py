@@ -205,7 +205,8 @@ def _events(draw: st.DrawFn) -> list[Event]:
             category = "hostages" if actor == "a" else "prisoners"
             quantity = draw(st.integers(0, 40))
         elif action == "exercise":
-            clause = "5"
+            # Unvalidated lists may name a clause that is no power, or none.
+            clause = draw(st.sampled_from(("5", "5", "1", None, "zz")))
         elif action == "aid":
             quantity = draw(st.none() | st.integers(0, 20))
         out.append(

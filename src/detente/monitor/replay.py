@@ -198,8 +198,10 @@ def _evaluate(
     # Powers, in date order: each one's effect changes what binds afterwards.
     powers: list[dict[str, Any]] = []
     done: list[str] = []
+    power_clauses = {c.id for c in agreement.clauses if c.power is not None}
     for day, e in sorted(tally.exercises, key=lambda x: (x[0], x[1].id)):
-        if day > today or e.clause is None:
+        if day > today or e.clause not in power_clauses:
+            # Unvalidated events (a list built by hand) may name no power: nothing to replay.
             continue
         ext = extended_total()
         spans = phase_spans(
@@ -217,6 +219,7 @@ def _evaluate(
             granted=granted,
             holder=e.actor,
         )
+        assert e.clause is not None
         power = agreement.clause(e.clause).power
         assert power is not None
         lawful = e.clause in available
