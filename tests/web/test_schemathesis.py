@@ -16,6 +16,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.transport.asgi import ASGI_TRANSPORT
 
 from conftest import MINIMAL, event
 from detente.web.accounts import Role, add_user, new_token
@@ -47,6 +48,18 @@ def _build_app() -> Any:
     assert r.status_code == 201
     return app
 
+
+def _jsonl(ctx: Any, value: Any) -> dict[str, Any]:
+    """JSON Lines bodies for the import endpoint: text as it is, anything else one line."""
+    import json
+
+    if isinstance(value, bytes):
+        return {"data": value}
+    text = value if isinstance(value, str) else json.dumps(value)
+    return {"data": text.encode("utf-8", "surrogatepass")}
+
+
+ASGI_TRANSPORT.serializer("application/jsonl")(_jsonl)
 
 # Built when the module is collected: schemathesis makes one test per operation from it.
 schema = schemathesis.openapi.from_asgi("/openapi.json", _build_app())
