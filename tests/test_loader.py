@@ -51,3 +51,11 @@ def test_draft_inherits_base_clauses(tmp_path: Path, minimal_spec: Path) -> None
     assert agreement.id == "minimal-c"
     assert [c.id for c in agreement.clauses] == ["1", "3"]
     assert agreement.parties[0].id == "a"
+
+
+def test_folded_text_reads_as_plain_text(tmp_path: Path) -> None:
+    from detente.language.yaml_reader import read_yaml
+
+    data, _, problems = read_yaml("a: >-\n  hello\n  world\n", "x.yaml")
+    assert problems == []
+    assert data == {"a": "hello world"}

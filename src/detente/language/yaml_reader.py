@@ -281,6 +281,9 @@ _FALSE = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"}
 def _scalar(node: ScalarNode, locs: Locations) -> Any:
     tag = str(node.tag)
     raw: str = node.value
+    if node.style == ">":
+        # ruamel's round-trip scanner marks each fold of a folded scalar with BEL.
+        raw = raw.replace("\a", "")
     if tag == _STD + "str" or node.style in ("'", '"', "|", ">"):
         return raw
     if tag == _STD + "null":
