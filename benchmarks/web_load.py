@@ -2,7 +2,7 @@
 
 For SQLite and PostgreSQL (a throwaway cluster, fsync on), it measures with wrk:
 events recorded per second (POST /api/agreements/ID/events) and the p50/p99 latency of
-writes and reads (GET /api/agreements/ID/events, and the agreement's dashboard page),
+writes and reads (GET /api/agreements/ID/events?limit=50, and the agreement's dashboard page),
 beside a bare FastAPI endpoint (one POST taking JSON, answering 201) served by the same
 Uvicorn in the same run, as the ceiling. Prints one table.
 
@@ -146,8 +146,8 @@ def measure(
         )
         results.append(
             (
-                f"{label}: read events (GET API)",
-                wrk(base + "/events", lua_get(auth), seconds, connections),
+                f"{label}: read 50 events (GET API)",
+                wrk(base + "/events?limit=50", lua_get(auth), seconds, connections),
             )
         )
         cookie = session_cookie(server.url, "eli")

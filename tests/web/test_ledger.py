@@ -216,6 +216,8 @@ def test_import_csv_and_jsonl_all_or_nothing(cell: Cell) -> None:
     )
     assert r.status_code == 201, r.text
     assert r.json() == {"recorded": 2, "ids": ["x1", "x2"]}
+    page = cell.api("GET", f"/api/agreements/{aid}/events?offset=1&limit=1", "eli").json()
+    assert [e["id"] for e in page] == ["x2"]
     lines = (
         "\n".join(json.dumps(event(id=f"j{i}", quantity=i)) for i in range(3))
         + "\n"

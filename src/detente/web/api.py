@@ -181,6 +181,8 @@ def list_events(
     user: UserDep,
     svc: ServiceDep,
     superseded: Annotated[bool, Query(description="Include versions later corrected.")] = False,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="Skip this many.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=10_000, description="At most this many.")] = 1000,
 ) -> Response:
     """The recorded events, oldest first, each with its verification status and recorder."""
     try:
@@ -188,11 +190,12 @@ def list_events(
     except ServiceError as exc:
         raise refuse(exc) from None
     # The same head gives the same answer: serialise it once.
-    key = (agreement_id, hist.head_hash, superseded)
+    key = (agreement_id, hist.head_hash, superseded, offset, limit)
     cache: dict[Any, bytes] = request.app.state.response_cache
     body = cache.get(key)
     if body is None:
-        shown = hist.events.values() if superseded else hist.current
+        shown = list(hist.events.values()) if superseded else hist.current
+        shown = shown[offset : offset + limit]
         body = json.dumps(
             [EventOut.of(e).model_dump(mode="json") for e in shown], separators=(",", ":")
         ).encode()
