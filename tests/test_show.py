@@ -31,7 +31,7 @@ def test_show_prints_parties_timeline_clauses_schedule_and_expectations(
     assert "A minimal two-phase truce" in text
     assert "Mediator" in text and "mediator" in text
     assert "days 1–10" in text and "from day 11, open-ended" in text
-    assert "it continues while negotiation 3 is open" in text
+    assert "it continues while the negotiation of clause 3 is open" in " ".join(text.split())
     assert "█" in text
     assert (
         "Side A must release 5 hostages in 2 rounds on days 1 and 5 of phase one, "

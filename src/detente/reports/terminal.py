@@ -16,7 +16,7 @@ from rich.text import Text
 
 from detente.language.model import Agreement
 from detente.reports.render import DocumentView, PhaseView, ScheduleView, build_view
-from detente.reports.sentences import party_name, stock_name
+from detente.reports.sentences import party_name, phase_name, stock_name
 
 #: Widest timeline bar, in characters.
 BAR_WIDTH = 48
@@ -28,7 +28,9 @@ def show_agreement(agreement: Agreement, console: Console) -> None:
     view = build_view(agreement)
     console.print(header(agreement, view))
     console.print(parties_table(view))
-    console.print(timeline(view, width=max(12, min(BAR_WIDTH, console.width - 80))))
+    console.print(
+        timeline(view, width=max(12, min(BAR_WIDTH, console.width - 100)), agreement=agreement)
+    )
     console.print(clauses_by_phase(agreement, view))
     for schedule in view.schedules:
         console.print(schedule_table(agreement, schedule))
@@ -75,7 +77,32 @@ def _days(p: PhaseView) -> str:
     return f"days {p.start_day}–{p.end_day}"
 
 
-def timeline(view: DocumentView, width: int = BAR_WIDTH) -> Table:
+def _phase_words(agreement: Agreement, phase_id: str) -> tuple[str, str]:
+    """How a phase starts and what happens at its expiry, with names rather than ids."""
+    phase = agreement.phase(phase_id)
+    s = phase.starts
+    how: list[str] = []
+    if s.entry_into_force:
+        how.append("on entry into force")
+    if s.after:
+        how.append(f"after {phase_name(agreement, s.after)} ends")
+    if s.upon_agreement:
+        how.append(f"once the negotiation of clause {s.upon_agreement} agrees")
+    rule = phase.at_expiry
+    if phase.duration_days is None:
+        expiry = "open-ended"
+    elif rule.rule == "ends":
+        expiry = "it ends"
+    elif rule.rule == "continues_while":
+        expiry = f"it continues while the negotiation of clause {rule.negotiation} is open"
+    else:
+        expiry = "the text says nothing (a gap)"
+    return " and ".join(how), expiry
+
+
+def timeline(
+    view: DocumentView, width: int = BAR_WIDTH, agreement: Agreement | None = None
+) -> Table:
     """Phases as a bar chart in agreement days (day 1 = entry into force).
 
     ``█`` is a phase's own days; ``░`` the days it may run on (an extension rule, or
@@ -117,8 +144,10 @@ def timeline(view: DocumentView, width: int = BAR_WIDTH) -> Table:
                 tail = max(1, col(p.end_day + 1 + extra) - end)
                 bar.append("░" * tail, style=style)
             bar.append(" " * max(0, width - end - tail))
-        words = f"starts {p.starts}" if p.starts else ""
-        expiry = p.at_expiry if p.end_day is not None or p.start_day is None else "open-ended"
+        starts, expiry = (
+            _phase_words(agreement, p.id) if agreement is not None else (p.starts, p.at_expiry)
+        )
+        words = f"starts {starts}" if starts else ""
         if p.extension_days:
             expiry += f"; an extension rule can add up to {p.extension_days} days"
         if p.conditional and p.start_day is not None:
