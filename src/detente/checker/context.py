@@ -34,6 +34,17 @@ def observed_clauses(agreement: Agreement) -> set[str]:
     return out
 
 
+def uses_compliant(agreement: Agreement) -> bool:
+    """Whether a formula or a condition reads who has violated something."""
+    texts = [e.formula for e in agreement.expectations if e.formula is not None]
+    texts += [
+        c.power.available.condition
+        for c in agreement.clauses
+        if c.power is not None and c.power.available.condition is not None
+    ]
+    return any(atom.name == "compliant" for t in texts for atom in ex.atoms(ex.parse(t)))
+
+
 class Context:
     """One agreement being checked: its model and one explored graph per restriction."""
 
@@ -51,7 +62,12 @@ class Context:
         self.model = Model(agreement, observed)
         self.folded: Model | None = None
         if self.model.sides:
-            self.folded = Model(agreement, observed, abstract_rounds=True)
+            self.folded = Model(
+                agreement,
+                observed,
+                abstract_rounds=True,
+                track_violators=uses_compliant(agreement),
+            )
         self.max_states = max_states
         self.progress = progress
         self._graphs: dict[tuple[int, bool, bool], Graph] = {}

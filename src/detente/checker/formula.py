@@ -12,10 +12,16 @@ def check(ctx: Context, e: Expectation) -> Outcome:
     """Every run (compliant for ``protects`` when given) satisfies the formula, or a lasso
     that does not."""
     assert e.formula is not None
-    m = ctx.model
     aut = automaton(ex.Not(ex.parse(e.formula)))
     forbid = ctx.party_bit(e.protects) if e.protects else 0
-    graph = ctx.graph(forbid=forbid)
+    exchanges = {c.id for c in ctx.agreement.clauses if c.exchange is not None}
+    rounds = any(
+        a.name in ("held", "released")
+        or (a.name in ("fulfilled", "violated", "in_effect") and set(a.args) & exchanges)
+        for a in aut.atoms
+    )
+    graph = ctx.graph(forbid=forbid, rounds=rounds)
+    m = graph.model
     labels: dict[int, int] = {}
 
     def label(k: int) -> int:

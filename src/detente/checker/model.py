@@ -132,12 +132,16 @@ class Model:
         observed: set[str] | None = None,
         *,
         abstract_rounds: bool = False,
+        track_violators: bool = True,
     ) -> None:
         self.agreement = a = agreement
         #: Rounds folded into one slot (some side not released / discharged): sound for
         #: properties that do not look at single rounds or stock counts, when the rounds
         #: never need more than is held (see :attr:`stocks_suffice`).
         self.abstract = abstract_rounds
+        #: Whether the state records who has violated something (only ``compliant(p)``
+        #: reads it; a graph restricted to runs compliant for P never needs it).
+        self.track_violators = track_violators
         self.observed = set(observed or ())
         self.parties = [p.id for p in a.parties]
         self.pidx = {p: i for i, p in enumerate(self.parties)}
@@ -819,7 +823,8 @@ class Model:
                 else:
                     folded.setdefault(party, []).append(("commit", party, act, cl))
         for party, options in folded.items():
-            if forbid >> party & 1:
+            if forbid >> party & 1 or not self.track_violators:
+                # Without a record of violators, violating these leads where complying does.
                 comps.append([_comply_all(party, options)])
             else:
                 comps.append([_comply_all(party, options), _violate_some(self, party, options)])
@@ -947,7 +952,8 @@ def _agree(m: Model, k: int) -> Any_:
 
 
 def _violate(m: Model, t: list[int], party: int) -> None:
-    t[m.o_v] |= 1 << party
+    if m.track_violators:
+        t[m.o_v] |= 1 << party
 
 
 def _flag(m: Model, t: list[int], clause: str, bit: int) -> None:
@@ -1042,7 +1048,8 @@ def _withhold(m: Model, k: int) -> Any_:
 def _opening(m: Model, k: int, refusing: int) -> Any_:
     def opt(t: list[int], evs: list[Event], post: Post) -> None:
         if refusing:
-            t[m.o_v] |= refusing
+            if m.track_violators:
+                t[m.o_v] |= refusing
             _flag(m, t, m.negotiations[k].clause, 2)
             evs.append(("refuse_open", k, refusing))
         else:
@@ -1081,43 +1088,45 @@ def _extend(m: Model, k: int) -> Any_:
 def _exercise(m: Model, k: int) -> Any_:
     w = m.powers[k]
 
-    def opt(t: list[int], evs: list[Event], post: Post) -> None:
-        t[m.o_pw + k] |= 1
-        _flag(m, t, w.clause, 1)
-        evs.append(("exercise", k))
-
-        def effect(t: list[int], evs: list[Event]) -> None:
-            if w.action == PowerAction.end_agreement:
-                if t[0] != TERMINATED:
-                    t[0] = TERMINATED
-                    if m.abstract:
-                        if m.sides and t[m.o_rs] == CREATED:
-                            t[m.o_rs] = DISCHARGED
-                    else:
-                        for i in range(len(m.sides)):
-                            if t[m.o_rs + i] == CREATED:
-                                t[m.o_rs + i] = DISCHARGED
-                    evs.append(("terminate", k))
-            elif w.action == PowerAction.declare_failed:
-                if t[m.o_ng + w.target] != AGREED:
-                    t[m.o_ng + w.target] = FAILED
-            elif w.action == PowerAction.suspend_clause:
-                t[m.o_sus] |= 1 << w.target
-                clause = m.suspendable[w.target] if w.target < len(m.suspendable) else ""
+    def effect(t: list[int], evs: list[Event]) -> None:
+        if w.action == PowerAction.end_agreement:
+            if t[0] != TERMINATED:
+                t[0] = TERMINATED
                 if m.abstract:
-                    if t[m.o_rs] == CREATED and not m.sides_passed(t, clause):
+                    if m.sides and t[m.o_rs] == CREATED:
                         t[m.o_rs] = DISCHARGED
                 else:
-                    for i, side in enumerate(m.sides):
-                        if side.clause == clause and t[m.o_rs + i] == CREATED:
+                    for i in range(len(m.sides)):
+                        if t[m.o_rs + i] == CREATED:
                             t[m.o_rs + i] = DISCHARGED
-            elif w.action == PowerAction.extend_phase:
-                if t[m.o_ph + w.target] in (PENDING, ACTIVE):
-                    t[m.o_ex + w.target] += w.days
-            elif w.action == PowerAction.resume_hostilities and not t[m.o_h]:
-                t[m.o_h] = 1
-                t[m.o_h + 2] = k + 1
+                evs.append(("terminate", k))
+        elif w.action == PowerAction.declare_failed:
+            if t[m.o_ng + w.target] != AGREED:
+                t[m.o_ng + w.target] = FAILED
+        elif w.action == PowerAction.suspend_clause:
+            t[m.o_sus] |= 1 << w.target
+            clause = m.suspendable[w.target] if w.target < len(m.suspendable) else ""
+            if m.abstract:
+                if t[m.o_rs] == CREATED and not m.sides_passed(t, clause):
+                    t[m.o_rs] = DISCHARGED
+            else:
+                for i, side in enumerate(m.sides):
+                    if side.clause == clause and t[m.o_rs + i] == CREATED:
+                        t[m.o_rs + i] = DISCHARGED
+        elif w.action == PowerAction.extend_phase:
+            if t[m.o_ph + w.target] in (PENDING, ACTIVE):
+                t[m.o_ex + w.target] += w.days
+        elif w.action == PowerAction.resume_hostilities and not t[m.o_h]:
+            t[m.o_h] = 1
+            t[m.o_h + 2] = k + 1
 
+    flag = m.tidx.get(w.clause, -1)
+
+    def opt(t: list[int], evs: list[Event], post: Post) -> None:
+        t[m.o_pw + k] |= 1
+        if flag >= 0:
+            t[m.o_fl + flag] |= 1
+        evs.append(("exercise", k))
         post.append(effect)
 
     return opt

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from detente.checker.context import Context, Outcome, safety
 from detente.checker.model import DISCHARGED, FULFILLED
-from detente.language.model import Expectation, PowerAction
+from detente.language.model import Expectation
 
 
 def check(ctx: Context, e: Expectation) -> Outcome:
@@ -21,12 +21,11 @@ def check(ctx: Context, e: Expectation) -> Outcome:
             match = -1
         pairs.append((k, match))
 
-    discharging = any(
-        w.action in (PowerAction.end_agreement, PowerAction.suspend_clause) for w in m.powers
-    )
-    if not discharging and all(j >= 0 for _, j in pairs):
-        # Only ending the agreement or suspending a clause discharges a round, and no power
-        # here does either: every matching round stays due, so this holds in every run.
+    if all(j >= 0 for _, j in pairs):
+        # Both sides of a round fall due at the same point and belong to the same clause:
+        # ending the agreement discharges only rounds not yet due, and suspending the clause
+        # discharges both sides together. So once A has released a round, B's matching
+        # round was due with it and cannot have been discharged: this holds in every run.
         return Outcome("holds")
 
     def bad(s: tuple[int, ...]) -> bool:
