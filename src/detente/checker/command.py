@@ -155,7 +155,7 @@ def compare_command(
                 )
             _out.print(table)
         matrix = Table(title="Expectations")
-        matrix.add_column("expectation")
+        matrix.add_column("expectation", no_wrap=True)
         matrix.add_column("protects")
         for d in short:
             matrix.add_column(d)
@@ -176,5 +176,7 @@ def _short_names(ids: list[str]) -> list[str]:
     if len(ids) < 2:
         return ids
     prefix = os.path.commonprefix(ids)  # noqa: RUF071 - ids, not paths
+    if prefix in ids:  # a base and drafts named after it
+        return ["base" if i == prefix else i[len(prefix) :].lstrip("-_") or i for i in ids]
     cut = max(prefix.rfind("-"), prefix.rfind("_")) + 1
     return [i[cut:] or i for i in ids]
