@@ -89,6 +89,6 @@ class Cluster:
 
     def stop(self) -> None:
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-W", "stop")
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
