@@ -72,6 +72,8 @@ def create_app(database_url: str | None = None, *, engine: Engine | None = None)
     app.state.limiter = accounts.LoginLimiter()
     app.state.token_cache = {}
     app.state.response_cache = {}
+    app.state.page_cache = {}
+    app.state.session_users = {}
     app.add_middleware(
         SessionMiddleware,
         secret_key=key,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 import jinja2
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from pydantic import ValidationError
 
 from detente.web import accounts
@@ -81,12 +83,22 @@ def error_page(request: Request, status: int, message: str) -> Response:
     )
 
 
+SESSION_USER_SECONDS = 30.0
+
+
 def session_user(request: Request) -> User:
     uid = request.session.get("uid")
     user = None
     if isinstance(uid, int):
-        with reading(request.app.state.engine) as conn:
-            user = accounts.user_by_id(conn, uid)
+        cache: dict[int, tuple[User, float]] = request.app.state.session_users
+        hit = cache.get(uid)
+        if hit is not None and hit[1] > time.monotonic():
+            user = hit[0]
+        else:
+            with reading(request.app.state.engine) as conn:
+                user = accounts.user_by_id(conn, uid)
+            if user is not None:
+                cache[uid] = (user, time.monotonic() + SESSION_USER_SECONDS)
     if user is None:
         raise HTTPException(401, "sign in")
     request.state.user = user
@@ -277,25 +289,34 @@ def agreement_page(
         model = svc.model(row)
     except ServiceError as exc:
         raise fail(exc) from None
-    status: dict[str, Any] | None = None
-    status_error = None
-    try:
-        _, _, report = svc.status(user, agreement_id, day)
-        status = _status_view(report)
-    except ServiceError as exc:
-        status_error = exc.message
-    from detente.reports.render import phase_views
+    # The body depends on the chain's head and the date only: render it once for everyone.
+    key = (row.id, row.head_hash, day.isoformat())
+    cache: dict[Any, Markup] = request.app.state.page_cache
+    body = cache.get(key)
+    if body is None:
+        status: dict[str, Any] | None = None
+        status_error = None
+        try:
+            _, _, report = svc.status(user, agreement_id, day)
+            status = _status_view(report)
+        except ServiceError as exc:
+            status_error = exc.message
+        from detente.reports.render import phase_views
 
-    return page(
-        request,
-        "agreement.html",
-        row=row,
-        agreement=model,
-        phases=phase_views(model),
-        as_of=day.isoformat(),
-        monitor=status,
-        status_error=status_error,
-    )
+        body = Markup(
+            env.get_template("agreement_body.html").render(
+                row=row,
+                agreement=model,
+                phases=phase_views(model),
+                as_of=day.isoformat(),
+                monitor=status,
+                status_error=status_error,
+            )
+        )
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = body
+    return page(request, "agreement.html", row=row, agreement=model, body=body)
 
 
 @router.get("/agreements/{agreement_id}/document")
