@@ -219,7 +219,7 @@ def main() -> None:
     sq_page = next(r for n, r in rows if n.startswith("sqlite: agreement page"))
     print()
     print(
-        f"goal writes >= 50% of ceiling on PostgreSQL: {100 * pg_write['ok_rps'] / ceiling:.0f}% "
+        f"goal writes >= 50% of ceiling on PostgreSQL: {100 * pg_write['ok_rps'] / ceiling:.1f}% "
         f"({'met' if pg_write['ok_rps'] >= ceiling / 2 else 'NOT met'})"
     )
     for label, page in (("PostgreSQL", pg_page), ("SQLite", sq_page)):
