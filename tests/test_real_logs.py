@@ -19,24 +19,10 @@ import pytest
 from detente.language.loader import load
 from detente.language.model import Agreement
 from detente.monitor import monitor, read_events
+from detente.monitor.events import COLUMNS as EVENT_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
-COLUMNS = [
-    "date",
-    "time",
-    "actor",
-    "action",
-    "quantity",
-    "category",
-    "clause",
-    "location",
-    "source",
-    "reported_by",
-    "verification",
-    "date_precision",
-    "notes",
-    "id",
-]
+COLUMNS = list(EVENT_COLUMNS)
 
 LOGS = {
     "nov-2023-truce": {

@@ -22,22 +22,7 @@ from pydantic import (
     ValidationError,
 )
 
-COLUMNS = (
-    "date",
-    "time",
-    "actor",
-    "action",
-    "quantity",
-    "category",
-    "clause",
-    "location",
-    "source",
-    "reported_by",
-    "verification",
-    "date_precision",
-    "notes",
-    "id",
-)
+from detente.monitor.events import COLUMNS as COLUMNS
 
 
 def _blank_is_none(value: Any) -> Any:
