@@ -1000,7 +1000,9 @@ class _Exporter:
             assert x.protects is not None
             b = self.bit(x.protects)
             exit_ = f"((hl_direct & ~{b}) != 0 || ((hl_power & ~{b}) != 0 && (hl_cons & {b}) == 0))"
-            return f"([] {self.compliant(x.protects)}) -> ([] !{exit_})"
+            # compliance is judged on the run so far, as the checker does: a lawful exit by
+            # another party while P has violated nothing yet is a counterexample
+            return self.never(f"{self.compliant(x.protects)} && {exit_}")
         if t == "no_indefinite_truce":
             assert x.protects is not None
             # a truce is a ceasefire norm in effect: without one, anyone may lawfully
