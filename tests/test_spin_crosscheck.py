@@ -101,12 +101,12 @@ def test_spin_agrees_with_the_checker_on_every_example(path: Path, tmp_path: Pat
 
 @pytest.mark.xfail(
     reason=(
-        "known disagreements, open in issue 4: the checker judges compliance for P on the run "
-        "so far (a prefix where P has not violated yet), the Promela claims on whole runs where "
-        "P never violates, so they part where P is bound to violate later "
-        "(tests/fixtures/crosscheck/disagreement_1.json, _3.json); and the export does not yet "
-        "follow the last docs/semantics.md rules on gaps, extension rules and powers "
-        "(disagreement_2.json)"
+        "known disagreements, open in issue 4: for a liveness formula with `protects: P` the "
+        "checker ends a P-compliant run where P can only go on by violating, while the Promela "
+        "claim `[] compliant(P) -> ...` looks only at whole runs where P never violates "
+        "(tests/fixtures/crosscheck/disagreement_1.json); and the export does not yet follow "
+        "the last docs/semantics.md rules on gaps, extension rules and powers "
+        "(disagreement_2.json). disagreement_3.json (safety judged on the run so far) is fixed."
     ),
     strict=False,
 )
