@@ -22,24 +22,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from detente.monitor.events import COLUMNS as EVENT_COLUMNS
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "examples/jan-2025-ceasefire/agreement.yaml"
-COLUMNS = [
-    "date",
-    "time",
-    "actor",
-    "action",
-    "quantity",
-    "category",
-    "clause",
-    "location",
-    "source",
-    "reported_by",
-    "verification",
-    "date_precision",
-    "notes",
-    "id",
-]
+COLUMNS = list(EVENT_COLUMNS)
 
 CHILD = """
 import json, resource, sys, time
