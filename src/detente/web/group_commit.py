@@ -49,6 +49,15 @@ class GroupCommit:
         self, agreement_id: str, payload: dict[str, Any], recorded_by: str, event_id: str | None
     ) -> ledger.Entry:
         """Append one new event and return its entry once it is committed."""
+        return self.submit(agreement_id, payload, recorded_by, event_id).result()
+
+    def submit(
+        self, agreement_id: str, payload: dict[str, Any], recorded_by: str, event_id: str | None
+    ) -> Future[ledger.Entry]:
+        """Queue one new event; the future holds its entry once it is committed.
+
+        An event loop awaits it (``asyncio.wrap_future``) without holding a worker thread.
+        """
         job = _Job(agreement_id, payload, recorded_by, event_id)
         with self._start:
             if self._thread is None or not self._thread.is_alive():
@@ -57,7 +66,7 @@ class GroupCommit:
                 )
                 self._thread.start()
         self._jobs.put(job)
-        return job.future.result()
+        return job.future
 
     def _run(self) -> None:
         while True:
