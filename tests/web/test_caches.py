@@ -57,25 +57,43 @@ def test_a_second_process_writing_is_seen_at_once(cell: Cell) -> None:
     aid = cell.upload()
     other = TestClient(create_app(engine=cell.engine))  # another worker on the same database
     browser = _sign_in(cell.app, "eli")
-    for n in range(1, 4):
-        # Read everything here first, so every cache holds the current head ...
-        listed = cell.api("GET", f"/api/agreements/{aid}/events?limit=50", "eli").json()
-        assert len(listed) == n - 1
-        status = cell.api("GET", f"/api/agreements/{aid}/status?as_of=2025-01-20", "eli")
-        assert status.status_code == 200
-        page = browser.get(f"/agreements/{aid}?as_of=2025-01-20").text
-        assert f"{n + 1} ledger entries" in page
-        # ... then write through the other one.
-        r = other.post(
-            f"/api/agreements/{aid}/events", json=event(quantity=n), headers=cell.auth("eli")
-        )
-        assert r.status_code == 201, r.text
-        listed = cell.api("GET", f"/api/agreements/{aid}/events?limit=50", "eli").json()
-        assert [e["event"]["quantity"] for e in listed] == list(range(1, n + 1))
-        page = browser.get(f"/agreements/{aid}?as_of=2025-01-20").text
-        assert f"{n + 2} ledger entries" in page
-        again = cell.api("GET", f"/api/agreements/{aid}/status?as_of=2025-01-20", "eli")
-        assert again.json() != status.json()
+    # One event loop for the reads, as in a server: the head is read on the loop itself.
+    with TestClient(cell.app) as mine:
+        for n in range(1, 4):
+            # Read everything here first, so every cache holds the current head ...
+            listed = mine.get(
+                f"/api/agreements/{aid}/events?limit=50", headers=cell.auth("eli")
+            ).json()
+            assert len(listed) == n - 1
+            status = mine.get(
+                f"/api/agreements/{aid}/status?as_of=2025-01-20", headers=cell.auth("eli")
+            )
+            assert status.status_code == 200
+            page = browser.get(f"/agreements/{aid}?as_of=2025-01-20").text
+            assert f"{n + 1} ledger entries" in page
+            # ... then write through the other one.
+            r = other.post(
+                f"/api/agreements/{aid}/events", json=event(quantity=n), headers=cell.auth("eli")
+            )
+            assert r.status_code == 201, r.text
+            listed = mine.get(
+                f"/api/agreements/{aid}/events?limit=50", headers=cell.auth("eli")
+            ).json()
+            assert [e["event"]["quantity"] for e in listed] == list(range(1, n + 1))
+            page = browser.get(f"/agreements/{aid}?as_of=2025-01-20").text
+            assert f"{n + 2} ledger entries" in page
+            again = mine.get(
+                f"/api/agreements/{aid}/status?as_of=2025-01-20", headers=cell.auth("eli")
+            )
+            assert again.json() != status.json()
+        # Membership removed through the other process: refused here at once.
+        r = other.delete(f"/api/agreements/{aid}/members/eli", headers=cell.auth("ada"))
+        assert r.status_code == 200, r.text
+        gone = mine.get(f"/api/agreements/{aid}/events?limit=50", headers=cell.auth("eli"))
+        assert gone.status_code == 404
+        assert browser.get(f"/agreements/{aid}").status_code == 404
+    heads = cell.app.state.service._heads  # the reads above went the event loop's way
+    assert heads._sqlite is not None or heads._pg_open > 0
 
 
 def test_readers_racing_writers_end_on_the_database_state(cell: Cell) -> None:

@@ -189,7 +189,7 @@ async def list_events(
 ) -> Response:
     """The recorded events, oldest first, each with its verification status and recorder."""
     try:
-        row = await run_in_threadpool(svc.agreement, user, agreement_id)
+        row = await svc.agreement_async(user, agreement_id)
     except ServiceError as exc:
         raise refuse(exc) from None
     # The same head gives the same answer: serialise it once (keyed by the head just read).

@@ -34,6 +34,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
     autoescape=True,
+    auto_reload=False,  # the templates ship with the package: no stat() per page
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
@@ -289,7 +290,7 @@ async def agreement_page(
 ) -> Response:
     day = _date(as_of) or dt.date.today()
     try:
-        row = await run_in_threadpool(svc.agreement, user, agreement_id)
+        row = await svc.agreement_async(user, agreement_id)
     except ServiceError as exc:
         raise fail(exc) from None
     # The body depends on the chain's head (just read from the database) and the date only,

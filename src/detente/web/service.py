@@ -23,10 +23,11 @@ from detente.language.loader import load_text
 from detente.language.model import Agreement
 from detente.web import accounts, ledger, monitoring
 from detente.web.accounts import User
-from detente.web.db import reading, writing
+from detente.web.db import read_one, reading, writing
 from detente.web.events import EventIn
 from detente.web.flights import Flights
 from detente.web.group_commit import DuplicateEvent, GroupCommit
+from detente.web.heads import FALLBACK, HeadReader
 from detente.web.tables import agreements, memberships
 
 MAX_SPEC_BYTES = 2 * 1024 * 1024
@@ -93,6 +94,7 @@ class Service:
         self._models: dict[str, Agreement] = {}
         self._group = GroupCommit(engine)
         self._flights = Flights()
+        self._heads = HeadReader(engine)
 
     # ---- agreements
 
@@ -119,7 +121,7 @@ class Service:
                 hit = self._members.get(key)
             if hit is not None and hit[1] > time.monotonic():
                 return hit[0]
-        with reading(self.engine) as conn:
+        with read_one(self.engine) as conn:
             row = conn.execute(_MEMBER_ROW, {"aid": agreement_id, "uid": user.id}).first()
         if row is None:
             raise ServiceError(404, f"no agreement {agreement_id!r} that you belong to")
@@ -128,6 +130,23 @@ class Service:
             if len(self._members) > 10_000:
                 self._members.clear()
             self._members[key] = (found, time.monotonic() + MEMBERSHIP_CACHE_SECONDS)
+        return found
+
+    async def agreement_async(self, user: User, agreement_id: str) -> AgreementRow:
+        """``agreement`` (fresh) for the event loop: the query is made on the loop itself."""
+        got = await self._heads.member_row(agreement_id, user.id)
+        if got is FALLBACK:
+            return await run_in_threadpool(self.agreement, user, agreement_id)
+        if got is None:
+            raise ServiceError(404, f"no agreement {agreement_id!r} that you belong to")
+        found = AgreementRow(got[0], got[1], got[2], got[3], got[4] + 1, got[5])
+        with self._lock:
+            if len(self._members) > 10_000:
+                self._members.clear()
+            self._members[(user.id, agreement_id)] = (
+                found,
+                time.monotonic() + MEMBERSHIP_CACHE_SECONDS,
+            )
         return found
 
     def spec(self, agreement_id: str) -> str:
@@ -218,6 +237,7 @@ class Service:
         """``record`` for the event loop: no worker thread waits while the batch commits."""
         cached = self._writable_cached(user, agreement_id)
         if cached is None:
+            await self.agreement_async(user, agreement_id)  # 404 before 403
             _, model = await run_in_threadpool(self._writable, user, agreement_id)
         else:
             model = cached
