@@ -98,6 +98,7 @@ def create_app(database_url: str | None = None, *, engine: Engine | None = None)
     app.state.token_cache = {}
     app.state.response_cache = {}
     app.state.page_cache = {}
+    app.state.framed_pages = {}
     app.state.session_users = {}
     app.add_middleware(
         SessionMiddleware,

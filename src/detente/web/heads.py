@@ -65,10 +65,16 @@ class HeadReader:
         """The row (id, title, uploaded_by, uploaded_at, head_position, head_hash) or None
         when the user does not belong to it; ``FALLBACK`` when it could not ask here.
 
-        Requests asking the same question at the same moment share one query, but only a
-        query that starts after they arrived: the answer is never older than the request.
+        On PostgreSQL, requests asking the same question at the same moment share one
+        query, but only a query that starts after they arrived: the answer is never older
+        than the request.
         """
-        if self._sqlite_path is None and self._pg_conninfo is None:
+        if self._sqlite_path is not None:  # a few microseconds: nothing to share
+            try:
+                return self._sqlite_row(agreement_id, user_id)
+            except Exception:
+                return FALLBACK
+        if self._pg_conninfo is None:
             return FALLBACK
         loop = asyncio.get_running_loop()
         key = (agreement_id, user_id)
@@ -102,13 +108,9 @@ class HeadReader:
 
     async def _ask(self, agreement_id: str, user_id: int) -> Any:
         try:
-            if self._sqlite_path is not None:
-                return self._sqlite_row(agreement_id, user_id)
-            if self._pg_conninfo is not None:
-                return await self._pg_row(agreement_id, user_id)
+            return await self._pg_row(agreement_id, user_id)
         except Exception:
             return FALLBACK
-        return FALLBACK
 
     def _sqlite_row(self, agreement_id: str, user_id: int) -> Any:
         assert self._sqlite_path is not None

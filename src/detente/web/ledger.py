@@ -327,12 +327,17 @@ def append_events(conn: Connection, agreement_id: str, items: list[NewEvent]) ->
         )
         prev = digest
     if rows:
-        conn.execute(insert(ledger), rows)
-        conn.execute(
+        move_head = (
             update(agreements)
             .where(agreements.c.id == agreement_id)
             .values(head_position=position, head_hash=prev)
         )
+        if conn.dialect.name == "postgresql":
+            # One statement, one round trip: the rows and the new head together.
+            conn.execute(move_head.add_cte(insert(ledger).values(rows).cte("appended")))
+        else:
+            conn.execute(insert(ledger), rows)
+            conn.execute(move_head)
     return out
 
 

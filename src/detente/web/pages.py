@@ -302,7 +302,16 @@ async def agreement_page(
     if hit is None:
         hit = await run_in_threadpool(_agreement_body, svc, user, row, day, cache, key)
     model, body = hit
-    return page(request, "agreement.html", row=row, agreement=model, body=body)
+    # The whole page for this body and this signed-in frame (user, role, form token).
+    framed: dict[Any, bytes] = request.app.state.framed_pages
+    whole_key = (key, user.id, user.role, csrf_token(request))
+    html: bytes | None = framed.get(whole_key)
+    if html is None:
+        html = bytes(page(request, "agreement.html", row=row, agreement=model, body=body).body)
+        if len(framed) > 1024:
+            framed.clear()
+        framed[whole_key] = html
+    return HTMLResponse(html)
 
 
 _body_flights = Flights()

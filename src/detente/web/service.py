@@ -8,7 +8,6 @@ record only where they are members, like everybody else.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import threading
 import time
@@ -242,9 +241,10 @@ class Service:
         else:
             model = cached
         columns = self._check(model, event)
-        future = self._group.submit(agreement_id, {"event": columns}, user.name, event.id)
         try:
-            entry = await asyncio.wrap_future(future)
+            entry = await self._group.record_async(
+                agreement_id, {"event": columns}, user.name, event.id
+            )
         except DuplicateEvent as exc:
             raise ServiceError(409, str(exc)) from None
         return self._state(entry)
