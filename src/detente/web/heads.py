@@ -30,6 +30,8 @@ _SQL = (
     "FROM agreements a JOIN memberships m ON m.agreement_id = a.id "
     "WHERE a.id = {p} AND m.user_id = {p}"
 )
+_SQLITE_SQL = _SQL.format(p="?")
+_PG_SQL = _SQL.format(p="%s")
 
 
 class _Batch:
@@ -122,7 +124,9 @@ class HeadReader:
                 conn.execute("PRAGMA busy_timeout=0")  # never block the event loop
                 self._sqlite = conn
             try:
-                return self._sqlite.execute(_SQL.format(p="?"), (agreement_id, user_id)).fetchone()
+                # fetchall: the statement runs to its end, no read transaction stays open
+                rows = self._sqlite.execute(_SQLITE_SQL, (agreement_id, user_id)).fetchall()
+                return rows[0] if rows else None
             except sqlite3.Error:
                 self._sqlite.close()
                 self._sqlite = None
@@ -136,7 +140,7 @@ class HeadReader:
             return FALLBACK  # connections belong to the first loop (the server's)
         conn = await self._pg_take()
         try:
-            cur = await conn.execute(_SQL.format(p="%s"), (agreement_id, user_id))
+            cur = await conn.execute(_PG_SQL, (agreement_id, user_id))
             row = await cur.fetchone()
         except BaseException:  # an error, or the request cancelled half-way: drop it
             self._pg_open -= 1
