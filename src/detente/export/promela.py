@@ -199,9 +199,9 @@ class _Exporter:
             return f"st_{w.phase}"
         # "at the end" stays on the scheduled last day, however the phase is extended
         dur = self.phase_duration.get(w.phase)
-        if dur is not None:
-            return f"(st_{w.phase} + {dur - 1})"
-        return f"(EXP_{w.phase} - 1)"
+        if dur is None:
+            return str(NONE_DAY)  # an open-ended phase has no last day
+        return f"(st_{w.phase} + {dur - 1})"
 
     def held(self, stock: str) -> str:
         return f"HELD_{stock}"
@@ -288,6 +288,14 @@ class _Exporter:
             conds.append(f"day >= {self.when(pw.available.after)}")
         if pw.available.condition is not None:
             conds.append(self.formula(ex.parse(pw.available.condition, temporal=False)))
+        # not offered when it could change nothing (docs/semantics.md, Powers)
+        if pw.action == PowerAction.resume_hostilities:
+            conds.append("!hostile")
+        elif pw.action == PowerAction.declare_failed and pw.target is not None:
+            n = f"ng_{self.cid[pw.target]}"
+            conds.append(f"{n} != AGREED && {n} != FAILED")
+        elif pw.action == PowerAction.extend_phase and pw.target is not None:
+            conds.append(f"(ph_{pw.target} == PENDING || ph_{pw.target} == ACTIVE)")
         return _all(conds)
 
     # ------------------------------------------------------------------ formulas
@@ -838,7 +846,7 @@ class _Exporter:
             )
             if g.starts_by is not None:
                 e(
-                    f"       :: {v} == NOT_STARTED && agr != TERMINATED && {self.started(g.starts_by.phase)} && {self.when(g.starts_by)} <= day ->"
+                    f"       :: {v} == NOT_STARTED && agr != TERMINATED && {self.running(g.starts_by.phase)} && {self.when(g.starts_by)} <= day ->"
                 )
                 e(f"         if :: {v} = OPEN")
                 parties = list(dict.fromkeys(g.between))
@@ -960,11 +968,8 @@ class _Exporter:
                     body.append(f"sus_{tv} = 1")
             elif pw.action == PowerAction.extend_phase and pw.target is not None and pw.days:
                 t = pw.target
+                # offered only before the phase expires (AVAIL), so this only moves the expiry
                 body.append(f"ext_{t} = ext_{t} + {pw.days}")
-                if self.a.phase(t).duration_days is not None:
-                    body.append(
-                        f"if :: ph_{t} == CONTINUING && EXP_{t} > day -> ph_{t} = ACTIVE :: else -> skip fi"
-                    )
             e(f"    if :: ex_{v} -> {'; '.join(body)}   /* clause {c.id} */")
             e("       :: else -> skip fi;")
 
@@ -1047,8 +1052,10 @@ class _Exporter:
         if t == "no_lapse":
             return self.never("agr == IN_FORCE && !CEASEFIRE && gap")
         if t == "completes_if_all_comply":
-            agreed = [f"(<> (ng_{self.cid[c.id]} == AGREED))" for c in self.negotiations]
-            premise = " && ".join(["([] (viol == 0 && !EXERCISED))", *agreed])
+            # fairness: a counterexample ends up looping with no negotiation open (the
+            # talks agreed, or never had to be held)
+            talks = _all(f"ng_{self.cid[c.id]} != OPEN" for c in self.negotiations)
+            premise = f"([] (viol == 0 && !EXERCISED)) && (<> [] {self.observed(talks)})"
             return f"({premise}) -> (<> (agr == COMPLETED))"
         if t == "reciprocity":
             assert x.parties is not None
