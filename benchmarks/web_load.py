@@ -4,9 +4,21 @@ For SQLite and PostgreSQL (a throwaway cluster, fsync on), it measures with wrk:
 events recorded per second (POST /api/agreements/ID/events) and the p50/p99 latency of
 writes and reads (GET /api/agreements/ID/events?limit=50, and the agreement's dashboard page),
 beside a bare FastAPI endpoint (one POST taking JSON, answering 201) served by the same
-Uvicorn in the same run, as the ceiling. Prints one table.
+Uvicorn in the same run, as the ceiling. Prints one table, with the load average (1 min)
+before each measure: the figures are only comparable between runs on an equally idle machine.
 
-    .venv/bin/python benchmarks/web_load.py [--seconds 8] [--connections 50]
+    .venv/bin/python benchmarks/web_load.py [--seconds 8] [--connections 50] [--warmup 2]
+
+Every measure is preceded by a warm-up of the same requests (``--warmup`` seconds, not
+counted; 0 for none): the first requests after a burst of writes replay the new entries
+and run the monitor once, which is not what a steady load costs.
+
+Server settings, the same for the ceiling and the application: one Uvicorn process (no
+``--workers``), its default event loop and HTTP parser, and the start-up heap frozen out
+of the cyclic garbage collector (``detente serve`` does this, see
+``detente.web.app.settle``; the bare app does it too). One worker because the machine this
+was tuned on has 2 cores shared with wrk and PostgreSQL: two workers lowered both the
+ceiling (793 -> 651 req/s) and the application (writes on PostgreSQL 454 -> 325 req/s).
 
 Goals (issue 6): writes at >= 50% of the ceiling's request rate on PostgreSQL; p99 of
 the agreement page < 100 ms with 50 concurrent clients.
@@ -16,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -67,6 +80,9 @@ BARE_APP = textwrap.dedent(
     def bare(event: Event) -> dict[str, str]:
         return {"id": "x"}
 
+    import gc  # the same start-up as detente serve (detente.web.app.settle)
+    gc.collect()
+    gc.freeze()
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
     """
 )
@@ -88,7 +104,20 @@ def lua_get(headers: dict[str, str]) -> str:
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
+WARMUP = 2
+
+
 def wrk(url: str, script: str, seconds: int, connections: int) -> dict[str, float]:
+    """A warm-up of ``WARMUP`` seconds (not counted), then the measure."""
+    if WARMUP:
+        _wrk(url, script, WARMUP, connections)
+    load = os.getloadavg()[0]
+    result = _wrk(url, script, seconds, connections)
+    result["load"] = load
+    return result
+
+
+def _wrk(url: str, script: str, seconds: int, connections: int) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     out = subprocess.run(
@@ -169,7 +198,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=WARMUP, help="seconds before each measure")
     args = parser.parse_args()
+    globals()["WARMUP"] = args.warmup
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
     home = Path(tempfile.mkdtemp(prefix="detente-bench-"))
@@ -206,13 +237,18 @@ def main() -> None:
 
     ceiling = rows[0][1]["rps"]
     print(
-        f"\n{args.connections} concurrent connections, {args.seconds} s each, wrk on loopback, one Uvicorn process\n"
+        f"\n{args.connections} concurrent connections, {args.seconds} s each after a "
+        f"{args.warmup} s warm-up, wrk on loopback, one Uvicorn process, {os.cpu_count()} CPUs\n"
     )
-    print(f"{'measure':38} {'req/s':>9} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'% ceiling':>9}")
+    print(
+        f"{'measure':38} {'req/s':>9} {'2xx/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'% ceiling':>9}"
+        f" {'load':>5}"
+    )
     for name, r in rows:
         share = 100 * r["rps"] / ceiling if ceiling else float("nan")
         print(
             f"{name:38} {r['rps']:9.0f} {r['ok_rps']:9.0f} {r['p50']:8.1f} {r['p99']:8.1f} {share:8.0f}%"
+            f" {r['load']:5.2f}"
         )
     pg_write = next(r for n, r in rows if n.startswith("postgresql: record"))
     pg_page = next(r for n, r in rows if n.startswith("postgresql: agreement page"))

@@ -173,11 +173,18 @@ def test_completes_if_all_comply_holds() -> None:
     assert verdict(detente.check(spec("- {template: completes_if_all_comply}"))) == "holds"
 
 
-def test_completes_if_all_comply_violated_when_a_round_cannot_be_released() -> None:
-    r = detente.check(spec("- {template: completes_if_all_comply}", hostages=4))
-    e = r.expectations[0]
-    assert e.verdict == "violated"
-    assert any("does not release 3 hostages" in s.text for s in e.story)
+def test_a_round_that_cannot_be_released_is_consistent_s_finding_not_completion_s() -> None:
+    """A party that cannot release a round violates it all the same (docs/semantics.md):
+    with 4 hostages for 5 due, no run has everyone complying, so completes_if_all_comply
+    holds for want of such runs, and `consistent` is the expectation that tells the flaw."""
+    r = detente.check(
+        spec("- {template: completes_if_all_comply}\n- {template: consistent}", hostages=4)
+    )
+    completes, consistent = r.expectations
+    assert completes.verdict == "holds"
+    assert consistent.verdict == "violated"
+    assert any("does not release 3 hostages" in s.text for s in consistent.story)
+    assert verdict(detente.check(spec("- {template: completes_if_all_comply}"))) == "holds"
 
 
 def test_consistent_violated_when_more_is_due_than_held() -> None:

@@ -311,6 +311,8 @@ class Model:
                 exp = {d + 1 + x for x in extra}
             self.expiry_days.append(exp)
             days[q] |= exp
+            if any(e.phase == q for e in self.extensions):
+                days[q] |= {x - 1 for x in exp}  # an extension rule acts on the last day
         # a run of recurrence days with nothing else in it is one point
         for q in range(len(self.phases)):
             base = set(days[q])
@@ -713,7 +715,21 @@ class Model:
             for fn in post:
                 fn(t, evs)
             self._settle(t, evs)
+            if self.count_stocks and self._overdrawn(t):
+                continue  # releases of one step are limited together by what is held
             yield tuple(evs), tuple(t)
+
+    def _overdrawn(self, t: list[int]) -> bool:
+        o = self.o_st
+        return any(c is not None and t[o + i] > c for i, c in enumerate(self.counts))
+
+    def _rule_days(self, st: list[int], q: int) -> int:
+        """Days phase ``q`` gained through extension rules (not extend_phase powers)."""
+        days = st[self.o_ex + q]
+        for k, w in enumerate(self.powers):
+            if w.action == PowerAction.extend_phase and w.target == q and st[self.o_pw + k] & 1:
+                days -= w.days
+        return days
 
     def _advance(self, st: list[int], evs: list[Event]) -> None:
         """Steps 1 and 2: time passes to the next point, phases expire and start."""
@@ -870,7 +886,9 @@ class Model:
                 if dur is None or point.day != dur + st[self.o_ex + cur]:
                     continue
                 held = self.held(tuple(st), e.stock) if e.stock >= 0 else None
-                if st[self.o_ex + cur] + e.days <= e.max_days and (held is None or held >= e.units):
+                if self._rule_days(st, cur) + e.days <= e.max_days and (
+                    held is None or held >= e.units
+                ):
                     comps.append([_nothing, _extend(self, k)])
         comps.extend(self._hostility_components(st, forbid))
         return comps
@@ -891,7 +909,7 @@ class Model:
         held = self.held(tuple(st), duty.stock) if duty.stock >= 0 else None
         if held is None or held >= duty.quantity:
             opts.append(_fulfil_duty(self, duty))
-        if not forbid >> duty.debtor & 1 or not opts:
+        if not forbid >> duty.debtor & 1:  # a protected party never violates, even when cornered
             opts.append(_violate_duty(self, duty))
         return opts
 
@@ -904,7 +922,7 @@ class Model:
         )
         if ok:
             opts.append(_release(self, k))
-        if not forbid >> side.debtor & 1 or not opts:
+        if not forbid >> side.debtor & 1:
             opts.append(_withhold(self, k))
         return opts
 

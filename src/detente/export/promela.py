@@ -44,7 +44,7 @@ NONE_DAY = 30000
 #: Stand-in for a stock whose count the text does not give: never runs out.
 UNLIMITED = 1_000_000_000
 #: Most extension-rule releases modelled when the rule gives no bound.
-EXTENSION_CAP = 8
+EXTENSION_CAP = 10
 #: Powers that could end a truce lawfully (for no_indefinite_truce).
 ENDING_ACTIONS = (
     PowerAction.end_agreement,
@@ -116,6 +116,8 @@ class _Exporter:
         self.powers = agreement.clauses_of("power")
         self.prohibitions = agreement.clauses_of("prohibition")
         self.extensions = agreement.clauses_of("extension")
+        self.phase_duration = {ph.id: ph.duration_days for ph in agreement.phases}
+        self.judges_consistency = any(x.template == "consistent" for x in agreement.expectations)
         self.granted = {
             c.obligation.on_violation.grants
             for c in self.obligations
@@ -195,6 +197,10 @@ class _Exporter:
             return f"(st_{w.phase} + {w.day - 1})"
         if w.at == "start":
             return f"st_{w.phase}"
+        # "at the end" stays on the scheduled last day, however the phase is extended
+        dur = self.phase_duration.get(w.phase)
+        if dur is not None:
+            return f"(st_{w.phase} + {dur - 1})"
         return f"(EXP_{w.phase} - 1)"
 
     def held(self, stock: str) -> str:
@@ -243,6 +249,27 @@ class _Exporter:
         if o.recurrence is not None:
             return f"({base} && {v} != DISCH && day <= {self.when(self.ob_until(o))})"
         return f"({base} && {v} == UNDEC)"
+
+    def ob_due(self, c: Clause) -> str:
+        """Obligation ``c`` falls due at this time point (its debtor must choose now)."""
+        o = c.obligation
+        assert o is not None
+        v = f"ob_{self.cid[c.id]}"
+        if o.recurrence is None:
+            return f"agr != TERMINATED && {v} == UNDEC && {self.started(o.window.by.phase)} && {self.when(o.window.by)} <= day"
+        fw, uw = self.ob_from(o), self.ob_until(o)
+        f, u, k = self.when(fw), self.when(uw), o.recurrence.every_days
+        return (
+            f"agr != TERMINATED && {v} != DISCH && {self.started(fw.phase)} && {self.started(uw.phase)}"
+            f" && (prev + 1 > {f} -> prev + 1 : {f}) <= (day < {u} -> day : {u})"
+            f" && {f} + (((day < {u} -> day : {u}) - {f}) / {k}) * {k} >= (prev + 1 > {f} -> prev + 1 : {f})"
+        )
+
+    def side_due(self, s: _Side) -> str:
+        """Round side ``s`` falls due at this time point."""
+        x = s.exchange
+        day = f"(st_{x.phase} + {x.rounds[s.index].day - 1})"
+        return f"agr != TERMINATED && {s.var} == UNDEC && {self.started(x.phase)} && {day} <= day"
 
     def side_in_effect(self, s: _Side) -> str:
         return f"(agr != TERMINATED && {self.started(s.exchange.phase)} && {s.var} == UNDEC)"
@@ -409,6 +436,10 @@ class _Exporter:
         self.emit(
             "bit gap;              /* an unspecified expiry, or an `ends` expiry that started nothing */"
         )
+        if self.judges_consistency:
+            self.emit(
+                "bit incons;           /* at this step's time point, the text obliged the impossible */"
+            )
         self.emit(f"{self.mask_type} viol;            /* parties that violated something so far */")
         self.emit(
             f"{self.mask_type} hl_direct;       /* parties whose own act resumed hostilities lawfully */"
@@ -554,7 +585,7 @@ class _Exporter:
         )
         rounds_ok = _all(f"{s.var} == FUL" for s in self.sides)
         e(
-            f"    if :: agr == IN_FORCE && ({final_ok}) && {rounds_ok} -> agr = COMPLETED :: else -> skip fi;"
+            f"    if :: agr == IN_FORCE && ({final_ok}) && {rounds_ok} -> agr = COMPLETED; gap = 0 :: else -> skip fi;"
         )
         e(
             "    if :: ends_expired && !started_any && agr == IN_FORCE -> gap = 1 :: else -> skip fi;"
@@ -565,6 +596,8 @@ class _Exporter:
             else:
                 e(f"    if :: {pred} -> {var} = 1 :: else -> {var} = 0 fi;")
         scratch = ["prev", "nxt", "rl", "lo", "hi", "was_hostile", "started_any", "ends_expired"]
+        if self.judges_consistency:
+            scratch.append("incons")
         for c in self.powers:
             scratch += [f"av_{self.cid[c.id]}", f"ex_{self.cid[c.id]}"]
         e("    " + " ".join(f"{v} = 0;" for v in scratch))
@@ -616,6 +649,9 @@ class _Exporter:
                     f"clause {s.clause.id} round {s.index + 1}",
                 )
             )
+        for ph_id in dict.fromkeys(c.extension.phase for c in self.extensions if c.extension):
+            if self.phase_duration.get(ph_id) is not None:
+                cands.append((f"ph_{ph_id} == ACTIVE", f"(EXP_{ph_id} - 1)", f"{ph_id}'s last day"))
         for c in self.negotiations:
             g = c.negotiation
             assert g is not None
@@ -726,7 +762,7 @@ class _Exporter:
                 if before.id != ph.starts.after:
                     conds.append(f"(ph_{before.id} == DONE || ph_{before.id} == CUT_SHORT)")
             e(
-                f"    if :: {' && '.join(conds)} -> ph_{ph.id} = ACTIVE; st_{ph.id} = day; started_any = 1"
+                f"    if :: {' && '.join(conds)} -> ph_{ph.id} = ACTIVE; st_{ph.id} = day; started_any = 1; gap = 0   /* a start closes a gap */"
             )
             e("       :: else -> skip fi;")
         for c in self.negotiations:
@@ -745,6 +781,8 @@ class _Exporter:
         for c in self.powers:
             v = self.cid[c.id]
             e(f"    av_{v} = AVAIL_{v};")
+        if self.judges_consistency:
+            e(f"    incons = ({self.inconsistent()});   /* for `consistent`, before any choice */")
         # obligations
         for c in self.obligations:
             o = c.obligation
@@ -762,16 +800,7 @@ class _Exporter:
                 and o.recurrence is None
             ):
                 can = f"{self.held(o.category)} >= {o.quantity}"
-            if o.recurrence is None:
-                due = f"agr != TERMINATED && {v} == UNDEC && {self.started(o.window.by.phase)} && {self.when(o.window.by)} <= day"
-            else:
-                fw, uw = self.ob_from(o), self.ob_until(o)
-                f, u, k = self.when(fw), self.when(uw), o.recurrence.every_days
-                due = (
-                    f"agr != TERMINATED && {v} != DISCH && {self.started(fw.phase)} && {self.started(uw.phase)}"
-                    f" && (prev + 1 > {f} -> prev + 1 : {f}) <= (day < {u} -> day : {u})"
-                    f" && {f} + (((day < {u} -> day : {u}) - {f}) / {k}) * {k} >= (prev + 1 > {f} -> prev + 1 : {f})"
-                )
+            due = self.ob_due(c)
             kept = c.id in self.referenced
             if o.recurrence is None:
                 # an outcome nothing reads is kept only as "decided" (FUL); the violation
@@ -788,16 +817,12 @@ class _Exporter:
             e("       :: else -> skip fi;")
         # exchange rounds
         for s in self.sides:
-            x = s.exchange
             b = self.bit(s.party)
             can = _all(
                 f"{self.held(k)} >= {n}" for k, n in s.amounts.items() if k in self.stock_ids
             )
-            day = f"(st_{x.phase} + {x.rounds[s.index].day - 1})"
             e(f"    /* clause {s.clause.id} round {s.index + 1}: {s.party} releases */")
-            e(
-                f"    if :: agr != TERMINATED && {s.var} == UNDEC && {self.started(x.phase)} && {day} <= day ->"
-            )
+            e(f"    if :: {self.side_due(s)} ->")
             e(
                 f"         if :: {can} -> {s.var} = FUL :: true -> {s.var} = VIO; viol = viol | {b} fi"
             )
@@ -891,7 +916,7 @@ class _Exporter:
                 f"    /* clause {c.id}: {rule.releasing} may release {rule.units} more {rule.category} for {rule.days} more day(s) of {rule.phase} */"
             )
             e(
-                f"    if :: agr != TERMINATED && ph_{rule.phase} == ACTIVE && {v} < {self._extension_cap(c)}{held} -> {v}++"
+                f"    if :: agr != TERMINATED && ph_{rule.phase} == ACTIVE && day == EXP_{rule.phase} - 1 && {v} < {self._extension_cap(c)}{held} -> {v}++"
             )
             e("       :: true -> skip fi;")
         e("    if :: !was_hostile && (hl_direct | hu) != 0 -> hostile = 1 :: else -> skip fi;")
@@ -1053,28 +1078,38 @@ class _Exporter:
                     bad.extend(f"{s.var} == FUL && {m.var} == DISCH" for m in match)
             return self.never(_any(bad))
         if t == "consistent":
-            return self.never(self.inconsistent())
+            # judged at the time point (step 3 sets `incons`), kept to the step's end
+            return "[] true" if self.inconsistent() == "false" else self.never("incons")
         raise ValueError(f"no claim for template {t}")
 
     def inconsistent(self) -> str:
+        """At this time point, before anyone chooses: something falling due now is forbidden
+        to its debtor, or what falls due from a stock adds up to more than is held."""
         bad: list[str] = []
+        need: dict[str, list[str]] = {}
         for c in self.obligations:
             o = c.obligation
             assert o is not None
-            live = self.ob_in_effect(c)
+            due = self.ob_due(c)
             forbid = self.forbidden(o.action, o.debtor)
             if forbid != "false":
-                bad.append(f"{live} && ({forbid})")
-            if o.action == "release" and o.category in self.limited and o.quantity is not None:
-                bad.append(f"{live} && {o.quantity} > {self.held(o.category)}")
+                bad.append(f"({due} && ({forbid}))")
+            if (
+                o.action == "release"
+                and o.category in self.limited
+                and o.quantity is not None
+                and o.recurrence is None
+            ):
+                need.setdefault(o.category, []).append(f"(({due}) -> {o.quantity} : 0)")
         for s in self.sides:
-            live = self.side_in_effect(s)
+            due = self.side_due(s)
             forbid = self.forbidden("release", s.party)
             if forbid != "false":
-                bad.append(f"{live} && ({forbid})")
+                bad.append(f"({due} && ({forbid}))")
             for k, n in s.amounts.items():
                 if k in self.limited:
-                    bad.append(f"{live} && {n} > {self.held(k)}")
+                    need.setdefault(k, []).append(f"(({due}) -> {n} : 0)")
+        bad.extend(f"({' + '.join(parts)}) > {self.held(k)}" for k, parts in need.items())
         return _any(bad)
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from detente.web import accounts
 from detente.web.accounts import User
@@ -45,12 +46,12 @@ AsOf = Annotated[
 ]
 
 
-def service(request: Request) -> Service:
+async def service(request: Request) -> Service:
     svc: Service = request.app.state.service
     return svc
 
 
-def api_user(
+async def api_user(
     request: Request,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
@@ -64,8 +65,12 @@ def api_user(
     hit = cache.get(digest)
     if hit is not None and hit[1] > time.monotonic():
         return hit[0]
-    with reading(request.app.state.engine) as conn:
-        user = accounts.user_for_token(conn, creds.credentials)
+
+    def lookup() -> User | None:
+        with reading(request.app.state.engine) as conn:
+            return accounts.user_for_token(conn, creds.credentials)
+
+    user = await run_in_threadpool(lookup)
     if user is not None:
         if len(cache) > 10_000:
             cache.clear()
@@ -133,8 +138,6 @@ async def upload_agreement(request: Request, user: UserDep, svc: ServiceDep) -> 
     except UnicodeDecodeError:
         raise HTTPException(422, "the spec is not UTF-8 text") from None
     try:
-        from starlette.concurrency import run_in_threadpool
-
         agreement_id = await run_in_threadpool(svc.upload, user, text)
     except ServiceError as exc:
         raise refuse(exc) from None
@@ -175,7 +178,7 @@ def get_status(
     response_model=list[EventOut],
     responses=errors(401, 404, 422),
 )
-def list_events(
+async def list_events(
     request: Request,
     agreement_id: AgreementId,
     user: UserDep,
@@ -186,22 +189,27 @@ def list_events(
 ) -> Response:
     """The recorded events, oldest first, each with its verification status and recorder."""
     try:
-        hist = svc.history(user, agreement_id)
+        row = await svc.agreement_async(user, agreement_id)
     except ServiceError as exc:
         raise refuse(exc) from None
-    # The same head gives the same answer: serialise it once.
-    key = (agreement_id, hist.head_hash, superseded, offset, limit)
+    # The same head gives the same answer: serialise it once (keyed by the head just read).
     cache: dict[Any, bytes] = request.app.state.response_cache
-    body = cache.get(key)
-    if body is None:
+    hit = cache.get((agreement_id, row.head_hash, superseded, offset, limit))
+    if hit is not None:
+        return Response(hit, media_type="application/json")
+
+    def serialise() -> tuple[str, bytes]:
+        hist = svc.history_of(row)
         shown = list(hist.events.values()) if superseded else hist.current
         shown = shown[offset : offset + limit]
-        body = json.dumps(
+        return hist.head_hash, json.dumps(
             [EventOut.of(e).model_dump(mode="json") for e in shown], separators=(",", ":")
         ).encode()
-        if len(cache) > 256:
-            cache.clear()
-        cache[key] = body
+
+    head, body = await run_in_threadpool(serialise)
+    if len(cache) > 256:
+        cache.clear()
+    cache[(agreement_id, head, superseded, offset, limit)] = body
     return Response(body, media_type="application/json")
 
 
@@ -211,12 +219,12 @@ def list_events(
     response_model=EventOut,
     responses=errors(401, 403, 404, 409, 422),
 )
-def record_event(
+async def record_event(
     agreement_id: AgreementId, event: EventIn, user: UserDep, svc: ServiceDep
 ) -> EventOut:
     """Record one event (the event-log columns) as a new ledger entry."""
     try:
-        return EventOut.of(svc.record(user, agreement_id, event))
+        return EventOut.of(await svc.record_async(user, agreement_id, event))
     except ServiceError as exc:
         raise refuse(exc) from None
 
@@ -232,13 +240,11 @@ async def import_events(
     agreement_id: AgreementId, request: Request, user: UserDep, svc: ServiceDep
 ) -> ImportResult:
     """Record every event of a CSV or JSON Lines log, or none when any row is wrong."""
-    from starlette.concurrency import run_in_threadpool
-
     body = await request.body()
     if len(body) > 16 * 1024 * 1024:
         raise HTTPException(413, "an import is at most 16 MiB")
     try:
-        svc.agreement(user, agreement_id)
+        await run_in_threadpool(svc.agreement, user, agreement_id)
         if not user.can_record:
             raise ServiceError(403, "viewers cannot record in the ledger")
     except ServiceError as exc:

@@ -53,6 +53,31 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def settle() -> None:
+    """Load what the first requests would load, then exempt the heap so far from the
+    cyclic garbage collector (``gc.freeze``).
+
+    The server's heap after start-up is some 160,000 objects (FastAPI, pydantic,
+    SQLAlchemy, the language and the monitor); left in the oldest generation, every full
+    collection walked all of them, a pause of 100-170 ms that showed as the p99 of every
+    measure under load. Frozen objects are still freed by reference counting; only cycles
+    among them would stay, and start-up objects live as long as the server anyway.
+    """
+    import contextlib
+    import gc
+    import importlib
+
+    for module in ("detente.monitor", "detente.reports.render", "detente.reports.monitor_html"):
+        with contextlib.suppress(ImportError):  # without the monitor those pages answer 503
+            importlib.import_module(module)
+    from detente.web.pages import env
+
+    for template in env.list_templates(extensions=["html"]):
+        env.get_template(template)
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(database_url: str | None = None, *, engine: Engine | None = None) -> FastAPI:
     """The application on a database (migrated first): a URL, or an engine already open."""
     engine = engine if engine is not None else open_database(database_url)
@@ -73,6 +98,7 @@ def create_app(database_url: str | None = None, *, engine: Engine | None = None)
     app.state.token_cache = {}
     app.state.response_cache = {}
     app.state.page_cache = {}
+    app.state.framed_pages = {}
     app.state.session_users = {}
     app.add_middleware(
         SessionMiddleware,

@@ -48,9 +48,10 @@ def serve(
     """Run the monitoring cell's web application (dashboard and REST API)."""
     import uvicorn
 
-    from detente.web.app import create_app
+    from detente.web.app import create_app, settle
 
     app = create_app(engine=_engine(database))
+    settle()
     out.print(f"Détente serving on http://{host}:{port}/ (API docs at /docs)", markup=False)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 

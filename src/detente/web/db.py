@@ -22,6 +22,11 @@ from sqlalchemy.engine import make_url
 #: Used when neither ``--database`` nor ``DETENTE_DATABASE_URL`` is given.
 DEFAULT_DATABASE_URL = "sqlite:///./detente.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: Connections kept open: as many as the server's worker threads (40) can use at once, so
+#: that under load no request opens a connection (a new SQLite connection runs its PRAGMAs,
+#: a new PostgreSQL one starts a backend process) only to close it again when returned.
+POOL_SIZE = 40
+POOL_OVERFLOW = 10
 
 
 def database_url(option: str | None = None) -> str:
@@ -38,7 +43,10 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url`` with the settings the ledger's durability relies on."""
     if is_sqlite(url):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
         )
 
         @event.listens_for(engine, "connect")
@@ -53,11 +61,13 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
-            writing = conn.get_execution_options().get("writing", False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+            options = conn.get_execution_options()
+            if options.get("single"):
+                return  # one statement (``read_one``): it is its own transaction
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("writing") else "BEGIN")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_pre_ping=True)
 
 
 def migrate(engine: Engine) -> None:
@@ -86,5 +96,20 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction: its statements see one snapshot."""
     with engine.connect() as conn, conn.begin():
+        yield conn
+
+
+@contextmanager
+def read_one(engine: Engine) -> Iterator[Connection]:
+    """For a single SELECT: no BEGIN and COMMIT around it (the statement is atomic alone).
+
+    SQLite's connections are in autocommit at the driver (we issue BEGIN ourselves, see
+    above), so skipping our BEGIN is enough; PostgreSQL is switched to autocommit.
+    """
+    options: dict[str, Any] = (
+        {"single": True} if is_sqlite(engine) else {"isolation_level": "AUTOCOMMIT"}
+    )
+    with engine.connect().execution_options(**options) as conn:
         yield conn

@@ -9,6 +9,8 @@ processes.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import queue
 import threading
 from concurrent.futures import Future
@@ -36,6 +38,11 @@ class _Job:
     recorded_by: str
     event_id: str | None
     future: Future[ledger.Entry] = field(default_factory=Future)
+    #: Set by ``record_async``: the loop's own future, answered with one wake-up per batch.
+    waiter: asyncio.Future[ledger.Entry] | None = None
+
+
+_Answer = tuple[_Job, ledger.Entry | BaseException]
 
 
 class GroupCommit:
@@ -49,7 +56,27 @@ class GroupCommit:
         self, agreement_id: str, payload: dict[str, Any], recorded_by: str, event_id: str | None
     ) -> ledger.Entry:
         """Append one new event and return its entry once it is committed."""
+        return self.submit(agreement_id, payload, recorded_by, event_id).result()
+
+    async def record_async(
+        self, agreement_id: str, payload: dict[str, Any], recorded_by: str, event_id: str | None
+    ) -> ledger.Entry:
+        """``record`` for an event loop: no worker thread waits for the commit, and the
+        whole batch is answered with one wake-up of the loop (not one per event)."""
         job = _Job(agreement_id, payload, recorded_by, event_id)
+        job.waiter = asyncio.get_running_loop().create_future()
+        self._put(job)
+        return await job.waiter
+
+    def submit(
+        self, agreement_id: str, payload: dict[str, Any], recorded_by: str, event_id: str | None
+    ) -> Future[ledger.Entry]:
+        """Queue one new event; the future holds its entry once it is committed."""
+        job = _Job(agreement_id, payload, recorded_by, event_id)
+        self._put(job)
+        return job.future
+
+    def _put(self, job: _Job) -> None:
         with self._start:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
@@ -57,7 +84,6 @@ class GroupCommit:
                 )
                 self._thread.start()
         self._jobs.put(job)
-        return job.future.result()
 
     def _run(self) -> None:
         while True:
@@ -73,18 +99,35 @@ class GroupCommit:
         by_agreement: dict[str, list[_Job]] = {}
         for job in batch:
             by_agreement.setdefault(job.agreement_id, []).append(job)
-        done: list[tuple[_Job, ledger.Entry | str]] = []
+        done: list[_Answer] = []
         try:
             with writing(self.engine) as conn:
                 for agreement_id, jobs in by_agreement.items():
                     items = [ledger.NewEvent(j.payload, j.recorded_by, j.event_id) for j in jobs]
-                    done += zip(jobs, ledger.append_events(conn, agreement_id, items), strict=True)
+                    appended = ledger.append_events(conn, agreement_id, items)
+                    for one, got in zip(jobs, appended, strict=True):
+                        done.append((one, DuplicateEvent(got) if isinstance(got, str) else got))
         except Exception as exc:  # nothing of the batch was committed
-            for job in batch:
-                job.future.set_exception(exc)
-            return
+            done = [(job, exc) for job in batch]
+        loops: dict[asyncio.AbstractEventLoop, list[_Answer]] = {}
         for job, outcome in done:
-            if isinstance(outcome, str):
-                job.future.set_exception(DuplicateEvent(outcome))
+            if job.waiter is not None:
+                loops.setdefault(job.waiter.get_loop(), []).append((job, outcome))
+            elif isinstance(outcome, BaseException):
+                job.future.set_exception(outcome)
             else:
                 job.future.set_result(outcome)
+        for loop, answers in loops.items():
+            with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
+                loop.call_soon_threadsafe(_answer, answers)
+
+
+def _answer(answers: list[_Answer]) -> None:
+    for job, outcome in answers:
+        waiter = job.waiter
+        if waiter is None or waiter.done():  # the request went away meanwhile
+            continue
+        if isinstance(outcome, BaseException):
+            waiter.set_exception(outcome)
+        else:
+            waiter.set_result(outcome)

@@ -25,7 +25,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -327,12 +327,17 @@ def append_events(conn: Connection, agreement_id: str, items: list[NewEvent]) ->
         )
         prev = digest
     if rows:
-        conn.execute(insert(ledger), rows)
-        conn.execute(
+        move_head = (
             update(agreements)
             .where(agreements.c.id == agreement_id)
             .values(head_position=position, head_hash=prev)
         )
+        if conn.dialect.name == "postgresql":
+            # One statement, one round trip: the rows and the new head together.
+            conn.execute(move_head.add_cte(insert(ledger).values(rows).cte("appended")))
+        else:
+            conn.execute(insert(ledger), rows)
+            conn.execute(move_head)
     return out
 
 
@@ -459,10 +464,24 @@ class History:
         return versions
 
 
-def fold(items: Iterable[Entry]) -> History:
-    events: dict[str, EventState] = {}
-    kept = list(items)
-    for e in kept:
+def fold(items: Iterable[Entry], base: History | None = None) -> History:
+    """The entries folded into events; with ``base``, ``items`` are the entries after it.
+
+    ``base`` is left as it was (it may be shared with readers): an event state it holds is
+    copied before this fold changes it.
+    """
+    events: dict[str, EventState] = dict(base.events) if base is not None else {}
+    added = list(items)
+    kept = [*base.entries, *added] if base is not None else added
+    shared = base.events if base is not None else {}
+
+    def own(event_id: str) -> EventState:
+        state = events[event_id]
+        if shared.get(event_id) is state:
+            state = events[event_id] = replace(state, verifications=list(state.verifications))
+        return state
+
+    for e in added:
         if e.kind in EVENT_KINDS and e.event_id is not None:
             state = EventState(
                 id=e.event_id,
@@ -476,9 +495,9 @@ def fold(items: Iterable[Entry]) -> History:
             )
             events[e.event_id] = state
             if state.supersedes in events:
-                events[state.supersedes].superseded_by = e.event_id
+                own(state.supersedes).superseded_by = e.event_id
         elif e.kind == "verification" and e.event_id in events:
-            events[e.event_id].verifications.append(
+            own(e.event_id).verifications.append(
                 Verification(
                     status=str(e.payload.get("status")),
                     reason=str(e.payload.get("reason", "")),

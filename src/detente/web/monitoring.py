@@ -15,9 +15,11 @@ from typing import Any
 
 from detente.errors import SpecError
 from detente.language.model import Agreement
+from detente.web.flights import Flights
 from detente.web.ledger import EventState
 
 _lock = threading.Lock()
+_flights = Flights()
 _reports: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
 CACHE_SIZE = 64
 
@@ -68,21 +70,33 @@ def event_problems(agreement: Agreement, columns: dict[str, Any]) -> list[str]:
 def status(agreement: Agreement, head_hash: str, events: list[EventState], as_of: dt.date) -> Any:
     """The monitor's report as of ``as_of``; cached by the chain's head and the date."""
     key = (agreement.id, head_hash, as_of.isoformat())
+    hit = _cached(key)
+    if hit is not None:
+        return hit
+    with _flights(key):  # the first of many concurrent requests runs the monitor
+        hit = _cached(key)
+        if hit is not None:
+            return hit
+        monitor_module = _monitor()
+        rows = [log_row(e) for e in events]
+        try:
+            report = monitor_module.monitor(
+                agreement,
+                monitor_module.events_from_rows(rows, agreement, path="ledger"),
+                as_of=as_of,
+            )
+        except SpecError as exc:
+            raise LedgerUnreadable(exc.problems) from None
+        with _lock:
+            _reports[key] = report
+            while len(_reports) > CACHE_SIZE:
+                _reports.popitem(last=False)
+    return report
+
+
+def _cached(key: tuple[str, str, str]) -> Any:
     with _lock:
         hit = _reports.get(key)
         if hit is not None:
             _reports.move_to_end(key)
-            return hit
-    monitor_module = _monitor()
-    rows = [log_row(e) for e in events]
-    try:
-        report = monitor_module.monitor(
-            agreement, monitor_module.events_from_rows(rows, agreement, path="ledger"), as_of=as_of
-        )
-    except SpecError as exc:
-        raise LedgerUnreadable(exc.problems) from None
-    with _lock:
-        _reports[key] = report
-        while len(_reports) > CACHE_SIZE:
-            _reports.popitem(last=False)
-    return report
+        return hit

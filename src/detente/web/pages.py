@@ -20,17 +20,21 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
+from detente.language.model import Agreement
 from detente.web import accounts
 from detente.web.accounts import User
 from detente.web.db import reading
 from detente.web.events import COLUMNS, error_messages, parse_event
-from detente.web.service import Service, ServiceError
+from detente.web.flights import Flights
+from detente.web.service import AgreementRow, Service, ServiceError
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
     autoescape=True,
+    auto_reload=False,  # the templates ship with the package: no stat() per page
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
@@ -86,7 +90,7 @@ def error_page(request: Request, status: int, message: str) -> Response:
 SESSION_USER_SECONDS = 30.0
 
 
-def session_user(request: Request) -> User:
+async def session_user(request: Request) -> User:
     uid = request.session.get("uid")
     user = None
     if isinstance(uid, int):
@@ -95,8 +99,12 @@ def session_user(request: Request) -> User:
         if hit is not None and hit[1] > time.monotonic():
             user = hit[0]
         else:
-            with reading(request.app.state.engine) as conn:
-                user = accounts.user_by_id(conn, uid)
+
+            def lookup() -> User | None:
+                with reading(request.app.state.engine) as conn:
+                    return accounts.user_by_id(conn, uid)
+
+            user = await run_in_threadpool(lookup)
             if user is not None:
                 cache[uid] = (user, time.monotonic() + SESSION_USER_SECONDS)
     if user is None:
@@ -105,7 +113,7 @@ def session_user(request: Request) -> User:
     return user
 
 
-def service(request: Request) -> Service:
+async def service(request: Request) -> Service:
     svc: Service = request.app.state.service
     return svc
 
@@ -164,7 +172,6 @@ async def login(request: Request) -> Response:
             next=target,
             message="Too many failed attempts for this name from your address; wait 15 minutes.",
         )
-    from starlette.concurrency import run_in_threadpool
 
     def check() -> User | None:
         with reading(request.app.state.engine) as conn:
@@ -216,8 +223,6 @@ async def upload(request: Request, user: UserDep, svc: ServiceDep) -> Response:
         text = data.decode("utf-8", errors="replace")
     if not text.strip() and isinstance(spec, str):
         text = spec
-    from starlette.concurrency import run_in_threadpool
-
     try:
         agreement_id = await run_in_threadpool(svc.upload, user, text)
     except ServiceError as exc:
@@ -227,7 +232,7 @@ async def upload(request: Request, user: UserDep, svc: ServiceDep) -> Response:
             request,
             "home.html",
             status=422,
-            agreements=svc.agreements_of(user),
+            agreements=await run_in_threadpool(svc.agreements_of, user),
             problems=exc.details or [{"line": None, "column": None, "message": exc.message}],
             spec=text,
         )
@@ -280,24 +285,55 @@ def _status_view(report: Any) -> dict[str, Any]:
 
 
 @router.get("/agreements/{agreement_id}")
-def agreement_page(
+async def agreement_page(
     request: Request, agreement_id: str, user: UserDep, svc: ServiceDep, as_of: str | None = None
 ) -> Response:
     day = _date(as_of) or dt.date.today()
     try:
-        row = svc.agreement(user, agreement_id)
-        model = svc.model(row)
+        row = await svc.agreement_async(user, agreement_id)
     except ServiceError as exc:
         raise fail(exc) from None
-    # The body depends on the chain's head and the date only: render it once for everyone.
+    # The body depends on the chain's head (just read from the database) and the date only,
+    # not on who asks: render it once for everyone. Only the frame (who is signed in, the
+    # form token, the tabs a role sees) is rendered per request.
     key = (row.id, row.head_hash, day.isoformat())
-    cache: dict[Any, Markup] = request.app.state.page_cache
-    body = cache.get(key)
-    if body is None:
+    cache: dict[Any, tuple[Agreement, Markup]] = request.app.state.page_cache
+    hit = cache.get(key)
+    if hit is None:
+        hit = await run_in_threadpool(_agreement_body, svc, user, row, day, cache, key)
+    model, body = hit
+    # The whole page for this body and this signed-in frame (user, role, form token).
+    framed: dict[Any, bytes] = request.app.state.framed_pages
+    whole_key = (key, user.id, user.role, csrf_token(request))
+    html: bytes | None = framed.get(whole_key)
+    if html is None:
+        html = bytes(page(request, "agreement.html", row=row, agreement=model, body=body).body)
+        if len(framed) > 1024:
+            framed.clear()
+        framed[whole_key] = html
+    return HTMLResponse(html)
+
+
+_body_flights = Flights()
+
+
+def _agreement_body(
+    svc: Service,
+    user: User,
+    row: AgreementRow,
+    day: dt.date,
+    cache: dict[Any, tuple[Agreement, Markup]],
+    key: tuple[str, str, str],
+) -> tuple[Agreement, Markup]:
+    with _body_flights(key):  # fifty requests at a new head: one renders, the others wait
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+        model = svc.model(row)
         status: dict[str, Any] | None = None
         status_error = None
         try:
-            _, _, report = svc.status(user, agreement_id, day)
+            _, _, report = svc.status(user, row.id, day)
             status = _status_view(report)
         except ServiceError as exc:
             status_error = exc.message
@@ -315,8 +351,8 @@ def agreement_page(
         )
         if len(cache) > 256:
             cache.clear()
-        cache[key] = body
-    return page(request, "agreement.html", row=row, agreement=model, body=body)
+        cache[key] = (model, body)
+        return model, body
 
 
 @router.get("/agreements/{agreement_id}/document")
@@ -425,7 +461,7 @@ async def post_event(
     check_csrf(request, form)
     values = _form_values(form)
     try:
-        row = svc.agreement(user, agreement_id)
+        row = await run_in_threadpool(svc.agreement, user, agreement_id)
         if not user.can_record:
             raise ServiceError(403, "viewers cannot record in the ledger")
     except ServiceError as exc:
@@ -436,7 +472,7 @@ async def post_event(
     except ValidationError as exc:
         return _event_form(request, row, values, error_messages(exc), 422, action=action)
     try:
-        state = svc.record(user, agreement_id, event)
+        state = await svc.record_async(user, agreement_id, event)
     except ServiceError as exc:
         if exc.status in (409, 422):
             problems = exc.details or [{"field": "id", "message": exc.message}]
@@ -483,7 +519,7 @@ async def correct_event(
     values = _form_values(form)
     reason = str(form.get("reason", "")).strip()
     try:
-        row = svc.agreement(user, agreement_id)
+        row = await run_in_threadpool(svc.agreement, user, agreement_id)
         if not user.can_record:
             raise ServiceError(403, "viewers cannot record in the ledger")
     except ServiceError as exc:
@@ -502,7 +538,7 @@ async def correct_event(
             request, row, values, problems, 422, action=action, reason=reason, heading=heading
         )
     try:
-        state = svc.correct(user, agreement_id, event_id, event, reason)
+        state = await run_in_threadpool(svc.correct, user, agreement_id, event_id, event, reason)
     except ServiceError as exc:
         if exc.status in (409, 422):
             problems = exc.details or [{"field": None, "message": exc.message}]
@@ -534,7 +570,9 @@ async def verify_event(
             422, "a verification needs confirmed or disputed, a reason and evidence"
         )
     try:
-        svc.verify_event(user, agreement_id, event_id, status, reason, evidence)
+        await run_in_threadpool(
+            svc.verify_event, user, agreement_id, event_id, status, reason, evidence
+        )
     except ServiceError as exc:
         raise fail(exc) from None
     return RedirectResponse(f"/agreements/{agreement_id}/events/{event_id}", status_code=303)

@@ -14,16 +14,19 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
+from starlette.concurrency import run_in_threadpool
 
 from detente.errors import SpecError
 from detente.language.loader import load_text
 from detente.language.model import Agreement
 from detente.web import accounts, ledger, monitoring
 from detente.web.accounts import User
-from detente.web.db import reading, writing
+from detente.web.db import read_one, reading, writing
 from detente.web.events import EventIn
+from detente.web.flights import Flights
 from detente.web.group_commit import DuplicateEvent, GroupCommit
+from detente.web.heads import FALLBACK, HeadReader
 from detente.web.tables import agreements, memberships
 
 MAX_SPEC_BYTES = 2 * 1024 * 1024
@@ -61,6 +64,20 @@ class AgreementRow:
         }
 
 
+#: The agreement (without its text) and its head, if the user belongs to it: built once.
+_MEMBER_ROW = (
+    select(*[c for c in agreements.c if c.name != "spec"])
+    .join(memberships, memberships.c.agreement_id == agreements.c.id)
+    .where(agreements.c.id == bindparam("aid"), memberships.c.user_id == bindparam("uid"))
+)
+
+
+def _holds(hist: ledger.History, row: AgreementRow) -> bool:
+    """Whether ``hist`` reaches ``row``'s head (it may hold later entries too)."""
+    n = len(hist.entries)
+    return n >= row.entries and hist.entries[row.entries - 1].hash == row.head_hash
+
+
 def _row(r: Any) -> AgreementRow:
     return AgreementRow(
         r.id, r.title, r.uploaded_by, r.uploaded_at, r.head_position + 1, r.head_hash
@@ -75,6 +92,8 @@ class Service:
         self._members: dict[tuple[int, str], tuple[AgreementRow, float]] = {}
         self._models: dict[str, Agreement] = {}
         self._group = GroupCommit(engine)
+        self._flights = Flights()
+        self._heads = HeadReader(engine)
 
     # ---- agreements
 
@@ -101,12 +120,8 @@ class Service:
                 hit = self._members.get(key)
             if hit is not None and hit[1] > time.monotonic():
                 return hit[0]
-        with reading(self.engine) as conn:
-            row = conn.execute(
-                select(*[c for c in agreements.c if c.name != "spec"])
-                .join(memberships, memberships.c.agreement_id == agreements.c.id)
-                .where(agreements.c.id == agreement_id, memberships.c.user_id == user.id)
-            ).first()
+        with read_one(self.engine) as conn:
+            row = conn.execute(_MEMBER_ROW, {"aid": agreement_id, "uid": user.id}).first()
         if row is None:
             raise ServiceError(404, f"no agreement {agreement_id!r} that you belong to")
         found = _row(row)
@@ -114,6 +129,23 @@ class Service:
             if len(self._members) > 10_000:
                 self._members.clear()
             self._members[key] = (found, time.monotonic() + MEMBERSHIP_CACHE_SECONDS)
+        return found
+
+    async def agreement_async(self, user: User, agreement_id: str) -> AgreementRow:
+        """``agreement`` (fresh) for the event loop: the query is made on the loop itself."""
+        got = await self._heads.member_row(agreement_id, user.id)
+        if got is FALLBACK:
+            return await run_in_threadpool(self.agreement, user, agreement_id)
+        if got is None:
+            raise ServiceError(404, f"no agreement {agreement_id!r} that you belong to")
+        found = AgreementRow(got[0], got[1], got[2], got[3], got[4] + 1, got[5])
+        with self._lock:
+            if len(self._members) > 10_000:
+                self._members.clear()
+            self._members[(user.id, agreement_id)] = (
+                found,
+                time.monotonic() + MEMBERSHIP_CACHE_SECONDS,
+            )
         return found
 
     def spec(self, agreement_id: str) -> str:
@@ -127,12 +159,15 @@ class Service:
 
     def model(self, row: AgreementRow) -> Agreement:
         """The parsed agreement, parsed once per process (a spec never changes after upload)."""
-        with self._lock:
+        hit = self._models.get(row.id)
+        if hit is not None:
+            return hit
+        with self._flights(("model", row.id)):  # fifty first requests parse it once
             hit = self._models.get(row.id)
-        if hit is None:
-            hit = load_text(self.spec(row.id), "agreement.yaml")
-            with self._lock:
-                self._models[row.id] = hit
+            if hit is None:
+                hit = load_text(self.spec(row.id), "agreement.yaml")
+                with self._lock:
+                    self._models[row.id] = hit
         return hit
 
     def upload(self, user: User, text: str) -> str:
@@ -160,6 +195,8 @@ class Service:
             ledger.append(
                 conn, model.id, "membership", {"user": user.name, "change": "added"}, user.name
             )
+        with self._lock:  # the text is what was just parsed, and never changes after upload
+            self._models[model.id] = model
         return model.id
 
     # ---- events
@@ -180,6 +217,37 @@ class Service:
                 [{"line": line, "field": None, "message": p} for p in problems],
             )
         return columns
+
+    def _writable_cached(self, user: User, agreement_id: str) -> Agreement | None:
+        """``_writable`` from the caches alone (no database), or None when it must ask."""
+        hit = self._members.get((user.id, agreement_id))
+        if hit is None or hit[1] <= time.monotonic():
+            return None
+        model = self._models.get(agreement_id)
+        if model is None:
+            return None
+        if not user.can_record:
+            raise ServiceError(403, "viewers cannot record in the ledger")
+        return model
+
+    async def record_async(
+        self, user: User, agreement_id: str, event: EventIn
+    ) -> ledger.EventState:
+        """``record`` for the event loop: no worker thread waits while the batch commits."""
+        cached = self._writable_cached(user, agreement_id)
+        if cached is None:
+            await self.agreement_async(user, agreement_id)  # 404 before 403
+            _, model = await run_in_threadpool(self._writable, user, agreement_id)
+        else:
+            model = cached
+        columns = self._check(model, event)
+        try:
+            entry = await self._group.record_async(
+                agreement_id, {"event": columns}, user.name, event.id
+            )
+        except DuplicateEvent as exc:
+            raise ServiceError(409, str(exc)) from None
+        return self._state(entry)
 
     def record(self, user: User, agreement_id: str, event: EventIn) -> ledger.EventState:
         _, model = self._writable(user, agreement_id)
@@ -305,24 +373,27 @@ class Service:
     def history_of(self, row: AgreementRow) -> ledger.History:
         """The folded ledger at ``row``'s head (or later), read incrementally and shared.
 
-        The result is shared between requests: callers only read it.
+        The result is shared between requests: callers only read it. When the head moved,
+        one request reads the new entries and folds them onto the shared history; the
+        others arriving meanwhile wait for it instead of replaying the chain themselves.
         """
-        with self._lock:
-            cached = self._histories.get(row.id)
-        if cached is not None and cached.head_hash == row.head_hash:
+        cached = self._histories.get(row.id)
+        if cached is not None and _holds(cached, row):
             return cached
-        with reading(self.engine) as conn:
-            if cached is not None and cached.entries and len(cached.entries) < row.entries:
-                newer = ledger.entries(conn, row.id, after=cached.entries[-1].position)
-                if newer and newer[0].prev_hash == cached.entries[-1].hash:
-                    fresh = ledger.fold([*cached.entries, *newer])
+        with self._flights(("history", row.id)):
+            cached = self._histories.get(row.id)
+            if cached is not None and _holds(cached, row):
+                return cached
+            with reading(self.engine) as conn:
+                if cached is not None and cached.entries:
+                    newer = ledger.entries(conn, row.id, after=cached.entries[-1].position)
+                    if newer and newer[0].prev_hash == cached.entries[-1].hash:
+                        fresh = ledger.fold(newer, base=cached)
+                    else:
+                        fresh = ledger.history(conn, row.id)
                 else:
                     fresh = ledger.history(conn, row.id)
-            else:
-                fresh = ledger.history(conn, row.id)
-        with self._lock:
-            known = self._histories.get(row.id)
-            if known is None or len(known.entries) <= len(fresh.entries):
+            with self._lock:
                 self._histories[row.id] = fresh
         return fresh
 

@@ -1,49 +1,57 @@
-"""consistent: no reachable state obliges a party to an act a prohibition forbids it at
-that point, or to release more than it holds."""
+"""consistent: no reachable time point obliges a party to an act a prohibition forbids it
+at that point, or to release more than it holds.
+
+Judged at the time point, before anyone chooses (docs/semantics.md): what falls due now
+is read from the state the clock has just advanced to, and what is due from one stock at
+one point is added up before it is compared with what is held.
+"""
 
 from __future__ import annotations
 
 from detente.checker.context import Context, Outcome
-from detente.checker.model import LIVE
+from detente.checker.model import LIVE, TERMINATED, Model, State
 from detente.language.model import Expectation
+
+
+def impossible_now(m: Model, before: State) -> bool:
+    """Whether the time point that follows ``before`` obliges the impossible."""
+    st = list(before)
+    m._advance(st, [])
+    cur, clk = st[1], st[2]
+    if st[0] == TERMINATED or not 1 <= clk <= len(m.pts[cur]) or st[m.o_ph + cur] not in LIVE:
+        return False
+    now = tuple(st)
+    point = m.pts[cur][clk - 1]
+    sus = m.suspended(now)
+    need: dict[int, int] = {}
+    for duty in point.duties:
+        if duty.clause in sus:
+            continue
+        if m.forbidding(now, duty.debtor, duty.action):
+            return True
+        if duty.stock >= 0:
+            need[duty.stock] = need.get(duty.stock, 0) + duty.quantity
+    for k in point.sides:
+        side = m.sides[k]
+        if side.clause in sus:
+            continue
+        if m.forbidding(now, side.debtor, "release"):
+            return True
+        for stock, _, q in side.items:
+            if stock >= 0:
+                need[stock] = need.get(stock, 0) + q
+    return any((h := m.held(now, k)) is not None and h < n for k, n in need.items())
 
 
 def check(ctx: Context, e: Expectation) -> Outcome:
     graph = ctx.graph(rounds=False)
     m = graph.model
-    states, parent = graph.states, graph.parent
-
-    def bad(j: int) -> bool:
-        s = states[j]
-        cur, clk = s[1], s[2]
-        if not 1 <= clk <= len(m.pts[cur]) or s[m.o_ph + cur] not in LIVE or s[0] == 2:
-            return False
-        point = m.pts[cur][clk - 1]
-        before = states[parent[j]] if parent[j] >= 0 else s
-        for duty in point.duties:
-            if m.forbidding(s, duty.debtor, duty.action):
-                return True
-            if (
-                duty.stock >= 0
-                and (h := m.held(before, duty.stock)) is not None
-                and h < duty.quantity
-            ):
-                return True
-        for k in point.sides:
-            side = m.sides[k]
-            if m.forbidding(s, side.debtor, "release"):
-                return True
-            for stock, _, q in side.items:
-                if stock >= 0 and (h := m.held(before, stock)) is not None and h < q:
-                    return True
-        return False
-
-    for j in range(graph.size):
-        if bad(j):
+    for j, s in enumerate(graph.states):
+        if impossible_now(m, s) and (nxt := graph.successors_of(j)):
             return Outcome(
                 "violated",
                 graph,
-                graph.path_to(j),
+                [*graph.path_to(j), nxt[0]],
                 None,
                 "the text obliges a party to something it cannot lawfully or physically do",
                 states=graph.size,
