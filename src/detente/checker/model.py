@@ -688,12 +688,14 @@ class Model:
             junk.clear()
             layer = nxt
         out: dict[State, None] = {}
-        settle = self._settle
+        settle, overdrawn, count = self._settle, self._overdrawn, self.count_stocks
         for t0, posts in layer:
             t = list(t0)
             for fn in posts:
                 fn(t, junk)
             settle(t, junk)
+            if count and overdrawn(t):
+                continue  # as in :meth:`steps`
             out[tuple(t)] = None
         return list(out)
 
