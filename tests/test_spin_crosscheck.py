@@ -22,7 +22,9 @@ Each was settled by docs/semantics.md, and the wrong side fixed:
 4. a gap that a phase starting in the same step closes: the export kept it open;
 5. ``consistent`` judged at the time point, before anyone chooses, with what falls due from
    one stock added up (the export looked only between steps, where a round due on a
-   phase's first day is never pending); this file keeps that case, rebuilt by hand.
+   phase's first day is never pending); this file keeps that case, rebuilt by hand;
+6. a round whose counter-release is zero: the semantic core made it a duty of nothing, so
+   ``reciprocity`` saw a matching round where the export (rightly) saw none.
 """
 
 from __future__ import annotations

@@ -315,6 +315,8 @@ def instances(
                             q, _ = counter.get(r.counter_category, (0, None))
                             counter[r.counter_category] = (q + units * r.per_unit, r.per_unit)
                 for cat, (q, ratio) in counter.items():
+                    if q <= 0:
+                        continue  # nothing to release in return: no duty
                     add(
                         f"{clause.id}/r{i + 1}/counter/{cat}",
                         clause,
