@@ -8,9 +8,11 @@ parent pointers give a shortest path to it.
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from detente.checker.model import Model, State
 
@@ -19,60 +21,127 @@ class Bound(Exception):
     """The state bound was reached."""
 
 
+def pack(t: Sequence[int]) -> bytes:
+    """A state's compact, injective key: one byte per slot when every slot is in 0..255,
+    else eight (signed) bytes per slot. The two forms differ in length, so for states of
+    one width no key of one form equals a key of the other."""
+    try:
+        return bytes(t)
+    except ValueError:
+        return array("q", t).tobytes()
+
+
+def unpack(b: bytes, width: int) -> State:
+    """The state whose :func:`pack` is ``b``."""
+    return tuple(b) if len(b) == width else tuple(array("q", b))
+
+
+class States(Sequence[State]):
+    """The explored states in breadth-first order, stored packed, read as tuples."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.packed: list[bytes] = []
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    @overload
+    def __getitem__(self, j: int) -> State: ...
+
+    @overload
+    def __getitem__(self, j: slice) -> list[State]: ...
+
+    def __getitem__(self, j: int | slice) -> State | list[State]:
+        if isinstance(j, slice):
+            return [unpack(b, self.width) for b in self.packed[j]]
+        return unpack(self.packed[j], self.width)
+
+    def __iter__(self) -> Iterator[State]:
+        w = self.width
+        for b in self.packed:
+            yield unpack(b, w)
+
+
 @dataclass
 class Graph:
-    """The reachable states of a model under one restriction, explored breadth-first."""
+    """The reachable states of a model under one restriction, explored breadth-first.
+
+    Storage is compact: the intern table maps each packed state (:func:`pack`) to its
+    id, ``states`` holds the packed forms (unpacked when read), ``parent`` is an int
+    array, and the edges are one flat int array (``targets``) cut by ``offsets``: the
+    successors of ``j`` are ``targets[offsets[j]:offsets[j + 1]]``.
+    """
 
     model: Model
     forbid: int = 0
     powers: bool = True
     max_states: int | None = None
-    states: list[State] = field(default_factory=list)
-    index: dict[State, int] = field(default_factory=dict)
-    parent: list[int] = field(default_factory=list)
-    edges: list[tuple[int, ...]] = field(default_factory=list)
+    states: States = field(init=False)
+    index: dict[bytes, int] = field(default_factory=dict)
+    parent: array[int] = field(default_factory=lambda: array("i"))
+    targets: array[int] = field(default_factory=lambda: array("i"))
+    offsets: array[int] = field(default_factory=lambda: array("q", [0]))
     complete: bool = False
     progress: Callable[[int], None] | None = None
 
+    def __post_init__(self) -> None:
+        self.states = States(self.model.width)
+
     def explore(self) -> Graph:
-        m, index, states, parent, edges = (
+        m, index, parent, targets, offsets = (
             self.model,
             self.index,
-            self.states,
             self.parent,
-            self.edges,
+            self.targets,
+            self.offsets,
         )
-        if not states:
-            index[m.initial] = 0
-            states.append(m.initial)
+        packed = self.states.packed
+        width = m.width
+        if not packed:
+            b = pack(m.initial)
+            index[b] = 0
+            packed.append(b)
             parent.append(-1)
-        i = len(edges)
+        i = len(offsets) - 1
         limit = self.max_states
         succ = m.successors
         forbid, powers = self.forbid, self.powers
-        while i < len(states):
-            out: list[int] = []
-            for t in succ(states[i], forbid=forbid, powers=powers):
-                j = index.get(t)
+        get = index.get
+        while i < len(packed):
+            b = packed[i]
+            s = tuple(b) if len(b) == width else tuple(array("q", b))
+            for t in succ(s, forbid=forbid, powers=powers):
+                try:
+                    key = bytes(t)
+                except ValueError:
+                    key = array("q", t).tobytes()
+                j = get(key)
                 if j is None:
-                    if limit is not None and len(states) >= limit:
+                    if limit is not None and len(packed) >= limit:
+                        # the partly expanded state keeps no edges
+                        del targets[offsets[-1] :]
                         self.complete = False
                         return self
-                    j = len(states)
-                    index[t] = j
-                    states.append(t)
+                    j = len(packed)
+                    index[key] = j
+                    packed.append(key)
                     parent.append(i)
-                out.append(j)
-            edges.append(tuple(out))
+                targets.append(j)
+            offsets.append(len(targets))
             i += 1
             if self.progress is not None and i % 4096 == 0:
-                self.progress(len(states))
+                self.progress(len(packed))
         self.complete = True
         return self
 
     @property
     def size(self) -> int:
         return len(self.states)
+
+    def id_of(self, s: Sequence[int]) -> int | None:
+        """The id of an explored state, or None."""
+        return self.index.get(pack(s))
 
     def path_to(self, j: int) -> list[int]:
         """Ids from the initial state to ``j`` along a shortest path."""
@@ -88,8 +157,11 @@ class Graph:
                 return j
         return None
 
-    def successors_of(self, j: int) -> tuple[int, ...]:
-        return self.edges[j] if j < len(self.edges) else ()
+    def successors_of(self, j: int) -> Sequence[int]:
+        off = self.offsets
+        if j + 1 >= len(off):
+            return ()
+        return self.targets[off[j] : off[j + 1]]
 
 
 def find_lasso(

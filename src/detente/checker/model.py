@@ -661,10 +661,43 @@ class Model:
     # ------------------------------------------------------------------ steps
 
     def successors(self, s: State, *, forbid: int = 0, powers: bool = True) -> list[State]:
-        """Every next state (duplicates removed). ``forbid``: parties that must not violate."""
-        return list(
-            dict.fromkeys(t for _, t in self.steps(s, forbid=forbid, powers=powers, events=False))
-        )
+        """Every next state (duplicates removed). ``forbid``: parties that must not violate.
+
+        The same states, in the same order (of first occurrence), as :meth:`steps`; but
+        the choices are applied one component at a time and the partial states are
+        deduplicated after each, so combinations that agree so far are carried once.
+        A partial state is the vector so far and the power effects still to apply; what
+        the remaining options, the effects and :meth:`_settle` do is a function of that
+        pair, so merging equal pairs loses no successor.
+        """
+        st = list(s)
+        junk: list[Event] = []
+        self._advance(st, junk)
+        comps = self._components(st, forbid, powers)
+        layer: dict[tuple[State, tuple[Callable[[list[int], list[Event]], None], ...]], None]
+        layer = {(tuple(st), ()): None}
+        for comp in comps:
+            nxt: dict[tuple[State, tuple[Callable[[list[int], list[Event]], None], ...]], None]
+            nxt = {}
+            for t0, posts in layer:
+                for opt in comp:
+                    t = list(t0)
+                    post: list[Callable[[list[int], list[Event]], None]] = []
+                    opt(t, junk, post)
+                    nxt[(tuple(t), posts + tuple(post) if post else posts)] = None
+            junk.clear()
+            layer = nxt
+        out: dict[State, None] = {}
+        settle, overdrawn, count = self._settle, self._overdrawn, self.count_stocks
+        for t0, posts in layer:
+            t = list(t0)
+            for fn in posts:
+                fn(t, junk)
+            settle(t, junk)
+            if count and overdrawn(t):
+                continue  # as in :meth:`steps`
+            out[tuple(t)] = None
+        return list(out)
 
     def steps(
         self, s: State, *, forbid: int = 0, powers: bool = True, events: bool = True
