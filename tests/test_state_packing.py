@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from detente.checker.context import Context
 from detente.checker.explore import pack, unpack
+from detente.language.model import Agreement
 from strategies import agreements
 
 
@@ -29,3 +30,19 @@ def test_packing_is_injective(vectors: list[list[int]]) -> None:
     assert len(keys) == len({tuple(v) for v in vectors})
     for b, v in keys.items():
         assert unpack(b, 6) == v
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(agreements())
+def test_fast_successors_are_the_story_path_s_in_the_same_order(agreement: Agreement) -> None:
+    """``Model.successors`` (the explorer's merged product) and ``Model.steps`` (the story
+    path, one combination at a time) are two codings of step 3: they must give the same
+    next states, in the same first-occurrence order, so ids and shortest stories agree."""
+    ctx = Context(agreement, max_states=2000)
+    for forbid in (0, 1):
+        g = ctx.graph(forbid=forbid)
+        m = g.model
+        for j in range(min(g.size, 150)):
+            s = g.states[j]
+            slow = list(dict.fromkeys(t for _, t in m.steps(s, forbid=forbid, events=False)))
+            assert m.successors(s, forbid=forbid) == slow
