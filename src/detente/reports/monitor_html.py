@@ -134,14 +134,14 @@ def _number(value: Any) -> float:
         return 0.0
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A value as a table cell: mappings as 'k n, k n', lists joined, None as empty."""
     if value is None:
         return ""
     if isinstance(value, Mapping):
-        return ", ".join(f"{k.replace('_', ' ')} {_text(v)}" for k, v in value.items())
+        return ", ".join(f"{k.replace('_', ' ')} {cell_text(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
-        return "; ".join(_text(v) for v in value)
+        return "; ".join(cell_text(v) for v in value)
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, enum.Enum):
@@ -174,7 +174,7 @@ def table(items: Any, columns: Sequence[str] = ()) -> Table:
         if "late" in status or "violated" in status or _number(r.get("late_days")) > 0:
             cls.append("late")
         classes.append(" ".join(cls))
-    return Table(seen, [[_text(r.get(c)) for c in seen] for r in rows_in], classes)
+    return Table(seen, [[cell_text(r.get(c)) for c in seen] for r in rows_in], classes)
 
 
 def grouped_obligations(items: Any) -> list[dict[str, Any]]:
@@ -196,8 +196,10 @@ def grouped_obligations(items: Any) -> list[dict[str, Any]]:
         if len(run) > 1:
             first, last = run[0], run[-1]
             merged = dict(first)
-            merged["due"] = f"{_text(first.get('due'))} to {_text(last.get('due'))} ({len(run)})"
-            merged["id"] = f"{_text(first.get('id'))} … {_text(last.get('id'))}"
+            merged["due"] = (
+                f"{cell_text(first.get('due'))} to {cell_text(last.get('due'))} ({len(run)})"
+            )
+            merged["id"] = f"{cell_text(first.get('id'))} … {cell_text(last.get('id'))}"
             merged["fulfilled_on"] = None
             merged["late_days"] = None
             delivered = [_number(r.get("delivered")) for r in run]
@@ -259,7 +261,7 @@ def releases(events: Iterable[Any]) -> list[Release]:
                 actor=str(_get(e, "actor", "")),
                 category=str(_get(e, "category", "") or ""),
                 quantity=int(quantity),
-                verification=_text(_get(e, "verification", "reported")) or "reported",
+                verification=cell_text(_get(e, "verification", "reported")) or "reported",
                 clause=str(_get(e, "clause", "") or ""),
             )
         )
@@ -409,11 +411,11 @@ def timeline_figure(agreement: Agreement, data: Mapping[str, Any], events: list[
             else:
                 end = _date(p.get("last_day")) or as_of
             name = str(p.get("name") or p.get("id"))
-            hover = f"{name}: {_text(p.get('status'))}, from {begun}"
+            hover = f"{name}: {cell_text(p.get('status'))}, from {begun}"
             if p.get("last_day"):
-                hover += f"; its days ran to {_text(p.get('last_day'))}"
+                hover += f"; its days ran to {cell_text(p.get('last_day'))}"
             if _number(p.get("extended_days")):
-                hover += f" (extended by {_text(p.get('extended_days'))} days)"
+                hover += f" (extended by {cell_text(p.get('extended_days'))} days)"
             phase_rows.append((name, begun, max(end, begun), hover))
     else:
         current = _phase_id(data.get("phase"))
@@ -478,7 +480,7 @@ def timeline_figure(agreement: Agreement, data: Mapping[str, Any], events: list[
                 hovertext=[
                     html.escape(
                         f"{_get(e, 'date')}: {_get(e, 'actor')} released {_get(e, 'quantity', '')} "
-                        f"{_text(_get(e, 'category', ''))} ({_text(_get(e, 'verification', 'reported'))})"
+                        f"{cell_text(_get(e, 'category', ''))} ({cell_text(_get(e, 'verification', 'reported'))})"
                     )
                     for e in actual
                 ],
@@ -528,15 +530,15 @@ def timeline_figure(agreement: Agreement, data: Mapping[str, Any], events: list[
                     "symbol": "x",
                     "size": 12,
                     "color": [
-                        "#CC79A7" if "disputed" in _text(v.get("verification")) else "#D55E00"
+                        "#CC79A7" if "disputed" in cell_text(v.get("verification")) else "#D55E00"
                         for v in violations
                     ],
                 },
                 hovertext=[
                     html.escape(
-                        f"{_text(v.get('date'))} {_text(v.get('actor'))}: "
-                        f"{_text(v.get('action') or v.get('description') or v.get('status'))} "
-                        f"(clause {_text(v.get('clause'))}; {_text(v.get('verification'))})"
+                        f"{cell_text(v.get('date'))} {cell_text(v.get('actor'))}: "
+                        f"{cell_text(v.get('action') or v.get('description') or v.get('status'))} "
+                        f"(clause {cell_text(v.get('clause'))}; {cell_text(v.get('verification'))})"
                     )
                     for v in violations
                 ],
@@ -646,7 +648,7 @@ def render_monitor_html(
     timeline = _div(timeline_figure(agreement, data, event_list), "timeline-chart")
     totals = data.get("totals") or {}
     totals_rows = [
-        [names.get(str(party), str(party)), str(cat).replace("_", " "), _text(n)]
+        [names.get(str(party), str(party)), str(cat).replace("_", " "), cell_text(n)]
         for party, cats in (totals.items() if isinstance(totals, Mapping) else [])
         if isinstance(cats, Mapping)
         for cat, n in cats.items()
@@ -658,11 +660,11 @@ def render_monitor_html(
         title=agreement.title,
         agreement=agreement,
         data=data,
-        as_of=_text(data.get("as_of")),
-        phase=_text(_phase_name(agreement, data.get("phase"))),
-        phase_status=_text(_get(data.get("phase") or {}, "status")),
-        agreement_status=_text(data.get("agreement_status")).replace("_", " "),
-        entry_into_force=_text(data.get("entry_into_force")),
+        as_of=cell_text(data.get("as_of")),
+        phase=cell_text(_phase_name(agreement, data.get("phase"))),
+        phase_status=cell_text(_get(data.get("phase") or {}, "status")),
+        agreement_status=cell_text(data.get("agreement_status")).replace("_", " "),
+        entry_into_force=cell_text(data.get("entry_into_force")),
         plotly_js=Markup(get_plotlyjs()),  # the library, inlined for offline use
         charts=charts,
         timeline=timeline,
@@ -689,15 +691,15 @@ def both_ways_rows(data: Mapping[str, Any], without: Mapping[str, Any]) -> list[
 
     def totals(d: Mapping[str, Any]) -> str:
         t = d.get("totals")
-        return _text(t) if isinstance(t, Mapping) else ""
+        return cell_text(t) if isinstance(t, Mapping) else ""
 
     return [
         ["Violations (unlawful acts)", str(len(_as_list(data.get("violations")))),
          str(len(_as_list(without.get("violations"))))],
         ["Obligations violated", str(violated(data)), str(violated(without))],
-        ["Current phase", _text(_get(data.get("phase") or {}, "name")) + " "
-         + _text(_get(data.get("phase") or {}, "status")),
-         _text(_get(without.get("phase") or {}, "name")) + " "
-         + _text(_get(without.get("phase") or {}, "status"))],
+        ["Current phase", cell_text(_get(data.get("phase") or {}, "name")) + " "
+         + cell_text(_get(data.get("phase") or {}, "status")),
+         cell_text(_get(without.get("phase") or {}, "name")) + " "
+         + cell_text(_get(without.get("phase") or {}, "status"))],
         ["Released", totals(data), totals(without)],
     ]  # fmt: skip

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from detente.language.model import Agreement
+from detente.reports.monitor_html import cell_text
 from detente.web import accounts
 from detente.web.accounts import User
 from detente.web.db import reading
@@ -246,18 +247,6 @@ class Grid:
     row_classes: list[str]
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return ", ".join(f"{str(k).replace('_', ' ')} {_cell(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return "; ".join(_cell(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 def grid(items: Any, preferred: tuple[str, ...] = ()) -> Grid:
     """The monitor's list of mappings as a table: preferred columns first, then the rest."""
     rows = [dict(i) if isinstance(i, dict) else {"value": i} for i in (items or [])]
@@ -268,14 +257,14 @@ def grid(items: Any, preferred: tuple[str, ...] = ()) -> Grid:
     for r in rows:
         said = f"{r.get('status', '')} {r.get('verification', '')}"
         classes.append(" ".join(c for c in ("disputed", "late", "violated") if c in said))
-    return Grid(columns, [[_cell(r.get(c)) for c in columns] for r in rows], classes)
+    return Grid(columns, [[cell_text(r.get(c)) for c in columns] for r in rows], classes)
 
 
 def _status_view(report: Any) -> dict[str, Any]:
     data: dict[str, Any] = report.to_json() if hasattr(report, "to_json") else dict(report)
     return {
         "data": data,
-        "phase": _cell(data.get("phase")),
+        "phase": cell_text(data.get("phase")),
         "obligations": grid(data.get("obligations"), ("id", "clause", "debtor", "due", "status")),
         "ledger": grid(data.get("ledger"), ("id", "clause", "round", "due", "status")),
         "violations": grid(data.get("violations"), ("date", "actor", "action", "clause")),
