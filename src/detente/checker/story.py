@@ -8,7 +8,6 @@ relation the checker explored), so every sentence is a step the semantics allows
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -18,13 +17,8 @@ from detente.language.model import Agreement, PowerAction
 
 
 def clause_words(agreement: Agreement, clause_id: str, limit: int = 160) -> str:
-    """A clause's words, shortened at a word boundary, for quoting in a story."""
-    try:
-        # detente.reports.sentences is written by another engineer; use it once it lands.
-        sentences = importlib.import_module("detente.reports.sentences")
-        text = str(sentences.describe(agreement.clause(clause_id), agreement))
-    except Exception:
-        text = " ".join(agreement.clause(clause_id).text.split())
+    """A clause's own words (its ``text``), shortened at a word boundary, for quoting."""
+    text = " ".join(agreement.clause(clause_id).text.split())
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
     return text
