@@ -35,7 +35,7 @@ def test_packing_is_injective(vectors: list[list[int]]) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(agreements())
 def test_fast_successors_are_the_story_path_s_in_the_same_order(agreement: Agreement) -> None:
-    """``Model.successors`` (the explorer's merged product) and ``Model.steps`` (the story
+    """``System.successors`` (the explorer's merged product) and ``System.steps`` (the story
     path, one combination at a time) are two codings of step 3: they must give the same
     next states, in the same first-occurrence order, so ids and shortest stories agree."""
     ctx = Context(agreement, max_states=2000)

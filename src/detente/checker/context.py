@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from detente.checker.explore import Graph
 from detente.language import expressions as ex
 from detente.language.model import Agreement, Expectation
+from detente.semantics.system import System
 
 
 @dataclass
@@ -55,14 +56,12 @@ class Context:
         max_states: int | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> None:
-        from detente.checker.model import Model
-
         self.agreement = agreement
         observed = observed_clauses(agreement)
-        self.model = Model(agreement, observed)
-        self.folded: Model | None = None
+        self.model = System(agreement, observed)
+        self.folded: System | None = None
         if self.model.sides:
-            self.folded = Model(
+            self.folded = System(
                 agreement,
                 observed,
                 abstract_rounds=True,

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
-from detente.checker.model import Model, State
+from detente.semantics.system import System
+from detente.semantics.tables import State
 
 
 class Bound(Exception):
@@ -73,7 +74,7 @@ class Graph:
     successors of ``j`` are ``targets[offsets[j]:offsets[j + 1]]``.
     """
 
-    model: Model
+    model: System
     forbid: int = 0
     powers: bool = True
     max_states: int | None = None

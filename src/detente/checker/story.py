@@ -11,7 +11,31 @@ import datetime as dt
 from collections.abc import Sequence
 from itertools import pairwise
 
-from detente.checker.model import Event, Model, State
+from detente.semantics.events import (
+    Agreed,
+    Committed,
+    Completed,
+    Exercised,
+    Extended,
+    Fulfilled,
+    HostilitiesResumed,
+    Later,
+    PerhapsFulfilled,
+    PhaseExpired,
+    PhaseOver,
+    PhaseStarted,
+    Reached,
+    RefusedToOpen,
+    Released,
+    Stalled,
+    StepEvent,
+    TalksOpened,
+    Terminated,
+    Violated,
+    Withheld,
+)
+from detente.semantics.system import System
+from detente.semantics.tables import State
 from detente.checker.result import StoryStep
 from detente.language.model import Agreement, PowerAction
 
@@ -34,7 +58,7 @@ def _join(items: Sequence[str]) -> str:
 class Teller:
     """Turns runs of one model into story steps."""
 
-    def __init__(self, model: Model, *, forbid: int = 0, powers: bool = True) -> None:
+    def __init__(self, model: System, *, forbid: int = 0, powers: bool = True) -> None:
         self.m = model
         self.a = model.agreement
         self.forbid = forbid
@@ -66,7 +90,7 @@ class Teller:
 
     # ---------------------------------------------------------------- replay
 
-    def events(self, s: State, t: State) -> tuple[Event, ...]:
+    def events(self, s: State, t: State) -> tuple[StepEvent, ...]:
         """The events of one step from ``s`` to ``t`` (the first way the model gets there)."""
         for evs, u in self.m.steps(s, forbid=self.forbid, powers=self.powers):
             if u == t:
@@ -111,24 +135,21 @@ class Teller:
         complied: dict[int, list[str]] = {}
         previous = clock["today"]
         for e in evs:
-            kind = e[0]
-            if kind == "later":
+            if isinstance(e, Later):
                 if clock["today"] is not None:
                     clock["known"] = clock["today"]
                 clock["today"] = None
-            elif kind == "point":
-                q, d = int(str(e[1])), int(str(e[2]))
-                start = starts.get(q)
-                if start is None and q not in starts:
+            elif isinstance(e, Reached):
+                start = starts.get(e.phase)
+                if start is None and e.phase not in starts:
                     start = None if previous is None else previous + 1
-                    starts[q] = start
-                clock["today"] = None if start is None else start + d - 1
+                    starts[e.phase] = start
+                clock["today"] = None if start is None else start + e.day - 1
                 if clock["today"] is not None:
                     clock["known"] = clock["today"]
-            elif kind == "start":
-                j = int(str(e[1]))
-                starts[j] = clock["today"]
-                sentences.append(f"{self.phase(j)} begins.")
+            elif isinstance(e, PhaseStarted):
+                starts[e.phase] = clock["today"]
+                sentences.append(f"{self.phase(e.phase)} begins.")
             else:
                 self._sentence(e, sentences, clauses, complied)
         for who, what in complied.items():
@@ -138,11 +159,7 @@ class Teller:
             sentences.append("Nothing changes: the talks neither agree nor fail.")
         header = self.day_text(clock["today"], clock["known"])
         span = max(
-            (
-                int(str(e[4])) - int(str(e[3]))
-                for e in evs
-                if e[0] in ("fulfil", "violate") and len(e) == 5
-            ),
+            (e.last - e.first for e in evs if isinstance(e, Fulfilled | Violated)),
             default=0,
         )
         if span and clock["today"] is not None:
@@ -155,152 +172,150 @@ class Teller:
 
     def _sentence(
         self,
-        e: Event,
+        e: StepEvent,
         out: list[str],
         clauses: list[str],
         complied: dict[int, list[str]],
     ) -> None:
         m, a = self.m, self.a
-        kind = e[0]
-        if kind == "expire":
-            q, how = int(str(e[1])), str(e[2])
-            ph = a.phases[q]
-            said = ph.at_expiry.clause
-            if said:
-                clauses.append(said)
-            if how == "continuing":
-                n = ph.at_expiry.negotiation or ""
-                via = f" as {self.cite(said)} says" if said else ""
+        match e:
+            case PhaseExpired(q, how):
+                ph = a.phases[q]
+                said = ph.at_expiry.clause
+                if said:
+                    clauses.append(said)
+                if how == "continuing":
+                    n = ph.at_expiry.negotiation or ""
+                    via = f" as {self.cite(said)} says" if said else ""
+                    out.append(
+                        f"The {ph.duration_days} days of {self.phase(q)} run out; it continues{via}, "
+                        f"because the talks of clause {n} have neither agreed nor failed."
+                    )
+                    clauses.append(n)
+                elif how == "cut_short":
+                    out.append(
+                        f"{self.phase(q)}'s days run out and it is cut short: its talks failed."
+                    )
+                elif how == "unspecified":
+                    out.append(
+                        f"{self.phase(q)}'s days run out, and the text says nothing about what happens next."
+                    )
+                else:
+                    out.append(f"{self.phase(q)} ends.")
+            case PhaseOver(q, how):
                 out.append(
-                    f"The {ph.duration_days} days of {self.phase(q)} run out; it continues{via}, "
-                    f"because the talks of clause {n} have neither agreed nor failed."
+                    f"With the talks agreed, {self.phase(q)} is over."
+                    if how == "done"
+                    else f"With the talks failed, {self.phase(q)} is cut short."
                 )
-                clauses.append(n)
-            elif how == "cut_short":
-                out.append(f"{self.phase(q)}'s days run out and it is cut short: its talks failed.")
-            elif how == "unspecified":
-                out.append(
-                    f"{self.phase(q)}'s days run out, and the text says nothing about what happens next."
-                )
-            else:
-                out.append(f"{self.phase(q)} ends.")
-        elif kind == "over":
-            q, how = int(str(e[1])), str(e[2])
-            out.append(
-                f"With the talks agreed, {self.phase(q)} is over."
-                if how == "done"
-                else f"With the talks failed, {self.phase(q)} is cut short."
-            )
-        elif kind in ("fulfil", "fulfil?"):
-            who, clause = int(str(e[1])), str(e[2])
-            if kind == "fulfil":
+            case Fulfilled(who, clause, _, _):
                 complied.setdefault(who, []).append(f"clause {clause}")
-            clauses.append(clause)
-        elif kind == "violate":
-            who, clause = int(str(e[1])), str(e[2])
-            out.append(
-                f"{self.party(who)} does not do what {self.cite(clause)} requires: a violation."
-            )
-            clauses.append(clause)
-        elif kind == "commit":
-            who, act, cl = int(str(e[1])), str(e[2]), tuple(str(c) for c in e[3])  # type: ignore[attr-defined]
-            out.append(
-                f"{self.party(who)} does what {_join([self.cite(c) for c in cl])} forbids "
-                f"({act.replace('_', ' ')}): a violation."
-            )
-            clauses.extend(cl)
-        elif kind in ("release", "withhold"):
-            k = int(str(e[1]))
-            side = m.sides[k]
-            what = _join([f"{q} {cat.replace('_', ' ')}" for _, cat, q in side.items])
-            rnd = f"round {side.round + 1} of clause {side.clause}"
-            if kind == "release":
-                complied.setdefault(side.debtor, []).append(
-                    f"clause {side.clause} (it releases {what}, {rnd})"
-                )
-            else:
+                clauses.append(clause)
+            case PerhapsFulfilled(_, clause, _, _):
+                clauses.append(clause)
+            case Violated(who, clause, _, _):
                 out.append(
-                    f"{self.party(side.debtor)} does not release {what} due in {rnd} "
-                    f"(“{clause_words(a, side.clause)}”): a violation."
+                    f"{self.party(who)} does not do what {self.cite(clause)} requires: a violation."
                 )
-            clauses.append(side.clause)
-        elif kind == "open":
-            k = int(str(e[1]))
-            neg = m.negotiations[k]
-            out.append(f"The talks of clause {neg.clause} open.")
-            clauses.append(neg.clause)
-        elif kind == "refuse_open":
-            k, mask = int(str(e[1])), int(str(e[2]))
-            neg = m.negotiations[k]
-            names = [self.party(i) for i in range(len(m.parties)) if mask >> i & 1]
-            out.append(
-                f"{_join(names)} refuse{'s' if len(names) == 1 else ''} to open the talks that "
-                f"{self.cite(neg.clause)} requires: a violation."
-            )
-            clauses.append(neg.clause)
-        elif kind == "agree":
-            k = int(str(e[1]))
-            neg = m.negotiations[k]
-            out.append(
-                f"{_join([self.party(i) for i in neg.between])} reach agreement in the talks of "
-                f"clause {neg.clause}."
-            )
-            clauses.append(neg.clause)
-        elif kind == "stall":
-            k = int(str(e[1]))
-            out.append(f"The talks of clause {m.negotiations[k].clause} neither agree nor fail.")
-        elif kind == "hostilities":
-            who, cl = int(str(e[1])), tuple(str(c) for c in e[2])  # type: ignore[attr-defined]
-            if cl:
+                clauses.append(clause)
+            case Committed(who, act, cl):
                 out.append(
-                    f"{self.party(who)} resumes hostilities, which "
-                    f"{_join([self.cite(c) for c in cl])} forbid{'s' if len(cl) == 1 else ''}: "
-                    "a violation."
+                    f"{self.party(who)} does what {_join([self.cite(c) for c in cl])} forbids "
+                    f"({act.replace('_', ' ')}): a violation."
                 )
                 clauses.extend(cl)
-            else:
+            case Released(k) | Withheld(k):
+                side = m.sides[k]
+                what = _join([f"{q} {cat.replace('_', ' ')}" for _, cat, q in side.items])
+                rnd = f"round {side.round + 1} of clause {side.clause}"
+                if isinstance(e, Released):
+                    complied.setdefault(side.debtor, []).append(
+                        f"clause {side.clause} (it releases {what}, {rnd})"
+                    )
+                else:
+                    out.append(
+                        f"{self.party(side.debtor)} does not release {what} due in {rnd} "
+                        f"(“{clause_words(a, side.clause)}”): a violation."
+                    )
+                clauses.append(side.clause)
+            case TalksOpened(k):
+                neg = m.negotiations[k]
+                out.append(f"The talks of clause {neg.clause} open.")
+                clauses.append(neg.clause)
+            case RefusedToOpen(k, mask):
+                neg = m.negotiations[k]
+                names = [self.party(i) for i in range(len(m.parties)) if mask >> i & 1]
                 out.append(
-                    f"{self.party(who)} resumes hostilities; no clause forbids it any more, "
-                    "so this is lawful."
+                    f"{_join(names)} refuse{'s' if len(names) == 1 else ''} to open the talks that "
+                    f"{self.cite(neg.clause)} requires: a violation."
                 )
-        elif kind == "exercise":
-            k = int(str(e[1]))
-            w = m.powers[k]
-            holder = self.party(w.holder)
-            allows = f"as {self.cite(w.clause)} allows"
-            if w.action == PowerAction.resume_hostilities:
-                out.append(f"{holder} resumes fighting, {allows}.")
-            elif w.action == PowerAction.declare_failed:
+                clauses.append(neg.clause)
+            case Agreed(k):
+                neg = m.negotiations[k]
                 out.append(
-                    f"{holder} declares the talks of clause {m.negotiations[w.target].clause} "
-                    f"failed, {allows}."
+                    f"{_join([self.party(i) for i in neg.between])} reach agreement in the talks of "
+                    f"clause {neg.clause}."
                 )
-            elif w.action == PowerAction.end_agreement:
-                out.append(f"{holder} ends the agreement, {allows}.")
-            elif w.action == PowerAction.suspend_clause:
-                out.append(f"{holder} suspends clause {m.suspendable[w.target]}, {allows}.")
-            else:
-                out.append(f"{holder} extends {self.phase(w.target)} by {w.days} days, {allows}.")
-            if w.consent:
-                who_consents = [self.party(i) for i in range(len(m.parties)) if w.consent >> i & 1]
-                out.append(f"{_join(who_consents)} consent{'s' if len(who_consents) == 1 else ''}.")
-            clauses.append(w.clause)
-        elif kind == "terminate":
-            out.append("The agreement is terminated; every open obligation is discharged.")
-        elif kind == "complete":
-            out.append("The agreement is complete: every exchange round has been carried out.")
-        elif kind == "extend":
-            k = int(str(e[1]))
-            x = m.extensions[k]
+                clauses.append(neg.clause)
+            case Stalled(k):
+                out.append(
+                    f"The talks of clause {m.negotiations[k].clause} neither agree nor fail."
+                )
+            case HostilitiesResumed(who, cl):
+                if cl:
+                    out.append(
+                        f"{self.party(who)} resumes hostilities, which "
+                        f"{_join([self.cite(c) for c in cl])} forbid{'s' if len(cl) == 1 else ''}: "
+                        "a violation."
+                    )
+                    clauses.extend(cl)
+                else:
+                    out.append(
+                        f"{self.party(who)} resumes hostilities; no clause forbids it any more, "
+                        "so this is lawful."
+                    )
+            case Exercised(k):
+                self._exercise(k, out, clauses)
+            case Terminated():
+                out.append("The agreement is terminated; every open obligation is discharged.")
+            case Completed():
+                out.append(
+                    "The agreement is complete: every exchange round has been carried out."
+                )
+            case Extended(k):
+                x = m.extensions[k]
+                out.append(
+                    f"{self.party(x.releasing)} releases {x.units} more, so {self.phase(x.phase)} "
+                    f"lasts {x.days} more day{'s' if x.days != 1 else ''}, as {self.cite(x.clause)} provides."
+                )
+                clauses.append(x.clause)
+
+    def _exercise(self, k: int, out: list[str], clauses: list[str]) -> None:
+        m = self.m
+        w = m.powers[k]
+        holder = self.party(w.holder)
+        allows = f"as {self.cite(w.clause)} allows"
+        if w.action == PowerAction.resume_hostilities:
+            out.append(f"{holder} resumes fighting, {allows}.")
+        elif w.action == PowerAction.declare_failed:
             out.append(
-                f"{self.party(x.releasing)} releases {x.units} more, so {self.phase(x.phase)} "
-                f"lasts {x.days} more day{'s' if x.days != 1 else ''}, as {self.cite(x.clause)} provides."
+                f"{holder} declares the talks of clause {m.negotiations[w.target].clause} "
+                f"failed, {allows}."
             )
-            clauses.append(x.clause)
+        elif w.action == PowerAction.end_agreement:
+            out.append(f"{holder} ends the agreement, {allows}.")
+        elif w.action == PowerAction.suspend_clause:
+            out.append(f"{holder} suspends clause {m.suspendable[w.target]}, {allows}.")
+        else:
+            out.append(f"{holder} extends {self.phase(w.target)} by {w.days} days, {allows}.")
+        if w.consent:
+            who_consents = [self.party(i) for i in range(len(m.parties)) if w.consent >> i & 1]
+            out.append(f"{_join(who_consents)} consent{'s' if len(who_consents) == 1 else ''}.")
+        clauses.append(w.clause)
 
 
 def tell(
-    model: Model,
+    model: System,
     path: Sequence[State],
     loop: Sequence[State] | None = None,
     *,

@@ -1,8 +1,14 @@
-"""The one semantic core of Détente (``docs/semantics.md``): what is due when, what binds.
+"""The one semantic core of Détente (``docs/semantics.md``): one transition system, written once.
 
-The checker explores it and the monitor replays real events through it.
+The checker explores every run of :class:`System`; the monitor replays a real log as one
+run of it (a :class:`Replay`). :mod:`~detente.semantics.schedule` is its calendar (what is
+due when, what binds); :mod:`~detente.semantics.events` the typed events of a step;
+:mod:`~detente.semantics.choices` the choices open at a time point.
 """
 
+from detente.semantics import events
+from detente.semantics.choices import Choice, Option
+from detente.semantics.protocol import TransitionSystem
 from detente.semantics.schedule import (
     Instance,
     PhaseSpan,
@@ -16,12 +22,21 @@ from detente.semantics.schedule import (
     prohibited,
     statuses_on,
 )
+from detente.semantics.system import System
+from detente.semantics.tables import Replay, State
 
 __all__ = [
+    "Choice",
     "Instance",
+    "Option",
     "PhaseSpan",
     "PhaseStatus",
+    "Replay",
+    "State",
+    "System",
+    "TransitionSystem",
     "ceasefire_in_effect",
+    "events",
     "grantable_powers",
     "instances",
     "local_day",

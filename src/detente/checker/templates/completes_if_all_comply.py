@@ -6,7 +6,7 @@ negotiation is left open (so the talks did agree, or never had to)."""
 from __future__ import annotations
 
 from detente.checker.context import Context, Outcome, lasso
-from detente.checker.model import COMPLETED, OPEN
+from detente.semantics.tables import COMPLETED
 from detente.language.model import Expectation
 
 
@@ -14,10 +14,9 @@ def check(ctx: Context, e: Expectation) -> Outcome:
     everyone = (1 << len(ctx.model.parties)) - 1
     graph = ctx.graph(forbid=everyone, powers=False, rounds=False)
     m = graph.model
-    ng = range(m.o_ng, m.o_ng + len(m.negotiations))
 
     def stuck(s: tuple[int, ...]) -> bool:
-        return s[0] != COMPLETED and not any(s[i] == OPEN for i in ng)
+        return m.status(s) != COMPLETED and not m.any_talks_open(s)
 
     return lasso(
         ctx,

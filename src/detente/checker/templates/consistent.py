@@ -9,19 +9,17 @@ one point is added up before it is compared with what is held.
 from __future__ import annotations
 
 from detente.checker.context import Context, Outcome
-from detente.checker.model import LIVE, TERMINATED, Model, State
+from detente.semantics.system import System
+from detente.semantics.tables import State
 from detente.language.model import Expectation
 
 
-def impossible_now(m: Model, before: State) -> bool:
+def impossible_now(m: System, before: State) -> bool:
     """Whether the time point that follows ``before`` obliges the impossible."""
-    st = list(before)
-    m._advance(st, [])
-    cur, clk = st[1], st[2]
-    if st[0] == TERMINATED or not 1 <= clk <= len(m.pts[cur]) or st[m.o_ph + cur] not in LIVE:
+    now, _ = m.arrive(before)
+    point = m.point(now)
+    if point is None:
         return False
-    now = tuple(st)
-    point = m.pts[cur][clk - 1]
     sus = m.suspended(now)
     need: dict[int, int] = {}
     for duty in point.duties:

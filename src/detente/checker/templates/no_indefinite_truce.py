@@ -4,7 +4,7 @@ in force, without hostilities, with no power available to anyone that could end 
 from __future__ import annotations
 
 from detente.checker.context import Context, Outcome, lasso
-from detente.checker.model import IN_FORCE, PENDING
+from detente.semantics.tables import IN_FORCE, PENDING
 from detente.language.model import Expectation, PowerAction
 
 #: Powers whose exercise can end a truce lawfully.
@@ -16,7 +16,7 @@ def check(ctx: Context, e: Expectation) -> Outcome:
     p = ctx.model.pidx[e.protects]
     graph = ctx.graph(forbid=1 << p, rounds=False)
     m = graph.model
-    last = m.o_ph + len(m.phases) - 1
+    last = len(m.phases) - 1
     ceasefire_clauses = {
         c.id for c in m.prohibitions if c.prohibition and c.prohibition.act == "hostilities"
     }
@@ -31,9 +31,9 @@ def check(ctx: Context, e: Expectation) -> Outcome:
 
     def stuck(s: tuple[int, ...]) -> bool:
         return (
-            s[0] == IN_FORCE
-            and s[last] == PENDING
-            and not s[m.o_h]
+            m.status(s) == IN_FORCE
+            and m.phase_status(s, last) == PENDING
+            and not m.hostilities(s)
             and m.ceasefire(s)
             and not any(ends_it(k) for k in m.available_powers(s))
         )

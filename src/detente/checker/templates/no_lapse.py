@@ -4,7 +4,7 @@ and got there through an expiry the text says nothing after."""
 from __future__ import annotations
 
 from detente.checker.context import Context, Outcome, safety
-from detente.checker.model import IN_FORCE
+from detente.semantics.tables import IN_FORCE
 from detente.language.model import Expectation
 
 
@@ -13,7 +13,7 @@ def check(ctx: Context, e: Expectation) -> Outcome:
     m = graph.model
 
     def bad(s: tuple[int, ...]) -> bool:
-        return s[0] == IN_FORCE and bool(s[m.o_gap]) and not m.ceasefire(s)
+        return m.status(s) == IN_FORCE and m.in_gap(s) and not m.ceasefire(s)
 
     return safety(
         ctx,

@@ -13,18 +13,14 @@ def check(ctx: Context, e: Expectation) -> Outcome:
     graph = ctx.graph(forbid=1 << p, rounds=False)
     m = graph.model
     others = ~(1 << p)
-    h = m.o_h
 
     def bad(s: tuple[int, ...]) -> bool:
-        if not s[h]:
+        if not m.hostilities(s):
             return False
-        if s[h + 1] & others:
+        if m.lawful_fighters(s) & others:
             return True
-        k = s[h + 2] - 1
-        if k < 0:
-            return False
-        w = m.powers[k]
-        return w.holder != p and not w.consent >> p & 1
+        w = m.resumed_by_power(s)
+        return w is not None and w.holder != p and not w.consent >> p & 1
 
     return safety(
         ctx,

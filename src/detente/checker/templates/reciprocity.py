@@ -4,7 +4,7 @@ and was not discharged."""
 from __future__ import annotations
 
 from detente.checker.context import Context, Outcome, safety
-from detente.checker.model import DISCHARGED, FULFILLED
+from detente.semantics.tables import DISCHARGED, FULFILLED
 from detente.language.model import Expectation
 
 
@@ -30,7 +30,7 @@ def check(ctx: Context, e: Expectation) -> Outcome:
 
     def bad(s: tuple[int, ...]) -> bool:
         return any(
-            s[m.o_rs + k] == FULFILLED and (j < 0 or s[m.o_rs + j] == DISCHARGED) for k, j in pairs
+            m.side_status(s, k) == FULFILLED and (j < 0 or m.side_status(s, j) == DISCHARGED) for k, j in pairs
         )
 
     return safety(

@@ -1,0 +1,462 @@
+"""The compiled agreement: the tables the transition system reads, and the state layout.
+
+An agreement is compiled once into tables (which duties fall due at which point of
+which phase, who may do what). A state is a flat tuple of small ints, whose slots the
+``o_*`` offsets of :class:`Tables` name; only the semantics reads them (readers outside
+``detente.semantics`` go through :class:`~detente.semantics.observe.Observations`).
+The calendar (which instance is due on which day of its phase) comes from
+:mod:`detente.semantics.schedule`.
+
+Time abstraction: a phase's clock walks through the days of that phase at which
+something can happen (its start, deadlines, round days, start-by days, the days
+powers become available, its possible expiry days, and one point per run of
+recurrence days with nothing else in it); after the last comes one repeating
+"later" point. A replay (:class:`Replay`) makes every day a time point instead.
+Honest reductions: duties whose individual outcome no expectation observes are folded
+per party into "complies with all" / "violates at least one"; a recurring duty's run
+of identical days is one point.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from detente.language import expressions as ex
+from detente.language.model import Agreement, PowerAction, Role
+from detente.semantics.schedule import Instance, grantable_powers, instances, phase_spans
+
+State = tuple[int, ...]
+
+# agreement status
+IN_FORCE, COMPLETED, TERMINATED = 0, 1, 2
+# phase status
+PENDING, ACTIVE, CONTINUING, DONE, CUT_SHORT = 0, 1, 2, 3, 4
+PHASE_STATUS = ("pending", "active", "continuing", "done", "cut_short")
+LIVE = (ACTIVE, CONTINUING)
+# negotiation status
+NOT_STARTED, OPEN, AGREED, FAILED = 0, 1, 2, 3
+NEGOTIATION_STATUS = ("not_started", "open", "agreed", "failed")
+# round side status (NOT_RECORDED only in a replay: due, and the log says nothing)
+CREATED, FULFILLED, VIOLATED, DISCHARGED, NOT_RECORDED = 0, 1, 2, 3, 4
+#: Bits of a tracked clause's flag slot.
+FLAG_FULFILLED, FLAG_VIOLATED = 1, 2
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A replay of a real log rather than an exploration: every day up to ``horizon``
+    (agreement days) is a time point, every clause's outcome is kept, and a duty that
+    falls due may also be *not recorded* (unless ``absence_is_violation``)."""
+
+    horizon: int
+    absence_is_violation: bool = False
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of one exchange round: what one party releases on one day."""
+
+    clause: str
+    round: int
+    counter: bool
+    debtor: int
+    creditor: int
+    items: tuple[tuple[int, str, int], ...]  # (stock index or -1, category, quantity)
+    phase: int
+    day: int
+
+
+@dataclass(frozen=True)
+class Duty:
+    """An obligation due at one point (a run of recurrence days folded into one)."""
+
+    clause: str
+    debtor: int
+    keys: tuple[str, ...]
+    first_day: int
+    last_day: int
+    tracked: int  # index of the clause's flag slot, or -1 when folded per party
+    stock: int  # stock index a fulfilment releases from, or -1
+    quantity: int
+    grants: int  # power index granted to the creditor on violation, or -1
+    action: str
+
+
+@dataclass(frozen=True)
+class PowerInfo:
+    clause: str
+    holder: int
+    action: PowerAction
+    target: int  # negotiation, phase or suspendable-clause index; -1 when none
+    days: int
+    during: tuple[int, ...]
+    after: tuple[int, int] | None  # (phase, day in phase)
+    condition: ex.Formula | None
+    consent: int  # bit mask of parties that must consent
+    grantable: bool
+
+
+@dataclass(frozen=True)
+class NegotiationInfo:
+    clause: str
+    between: tuple[int, ...]
+    home: int
+    starts_by: tuple[int, int] | None
+    on_agreed: int
+
+
+@dataclass(frozen=True)
+class ExtensionInfo:
+    clause: str
+    phase: int
+    releasing: int
+    stock: int
+    units: int
+    days: int
+    max_days: int
+
+
+@dataclass
+class Point:
+    """What falls due at one point of one phase."""
+
+    day: int
+    duties: list[Duty] = field(default_factory=list)
+    sides: list[int] = field(default_factory=list)
+    starts_by: list[int] = field(default_factory=list)
+
+
+class Tables:
+    """The compiled agreement: its tables, the state layout and the initial state."""
+
+    def __init__(
+        self,
+        agreement: Agreement,
+        observed: set[str] | None = None,
+        *,
+        abstract_rounds: bool = False,
+        track_violators: bool = True,
+        replay: Replay | None = None,
+    ) -> None:
+        self.agreement = a = agreement
+        #: Rounds folded into one slot (some side not released / discharged): sound for
+        #: properties that do not look at single rounds or stock counts, when the rounds
+        #: never need more than is held (see :attr:`stocks_suffice`).
+        self.abstract = abstract_rounds
+        #: Whether the state records who has violated something (only ``compliant(p)``
+        #: reads it; a graph restricted to runs compliant for P never needs it).
+        self.track_violators = track_violators
+        #: Set when replaying a log: every day is a point, every outcome is kept.
+        self.replay = replay
+        self.observed = set(observed or ())
+        if replay is not None:
+            self.observed |= {c.id for c in agreement.clauses}
+        self.parties = [p.id for p in a.parties]
+        self.pidx = {p: i for i, p in enumerate(self.parties)}
+        self.fighters = [i for i, p in enumerate(a.parties) if p.role == Role.party]
+        self.phases = [p.id for p in a.phases]
+        self.phidx = {p: i for i, p in enumerate(self.phases)}
+        self.durations = [p.duration_days for p in a.phases]
+        self.rules = [p.at_expiry.rule for p in a.phases]
+        self.stocks = [s.id for s in a.stocks]
+        self.sidx = {s: i for i, s in enumerate(self.stocks)}
+        self.counts = [s.count for s in a.stocks]
+        negs = a.clauses_of("negotiation")
+        self.nidx = {c.id: i for i, c in enumerate(negs)}
+        self.negotiations: list[NegotiationInfo] = []
+        for c in negs:
+            n = c.negotiation
+            assert n is not None
+            home = self.phidx.get(n.starts_by.phase if n.starts_by else (c.phase or ""), 0)
+            sb = None
+            if n.starts_by is not None:
+                d = n.starts_by.day if n.starts_by.day is not None else 1
+                if n.starts_by.at == "end":
+                    d = self.durations[home] or 1
+                sb = (home, d)
+            self.negotiations.append(
+                NegotiationInfo(
+                    c.id,
+                    tuple(self.pidx[p] for p in n.between if p in self.pidx),
+                    home,
+                    sb,
+                    self.phidx.get(n.on_agreed or "", -1),
+                )
+            )
+        self.cont_neg = [
+            self.nidx.get(p.at_expiry.negotiation or "", -1)
+            if p.at_expiry.rule == "continues_while"
+            else -1
+            for p in a.phases
+        ]
+        # suspendable clauses and powers
+        self.suspendable = [
+            c.power.target
+            for c in a.clauses
+            if c.power is not None
+            and c.power.action == PowerAction.suspend_clause
+            and c.power.target is not None
+        ]
+        self.suspendable = list(dict.fromkeys(self.suspendable))
+        self.susidx = {c: i for i, c in enumerate(self.suspendable)}
+        grantable = grantable_powers(a)
+        power_clauses = a.clauses_of("power")
+        self.widx = {c.id: i for i, c in enumerate(power_clauses)}
+        self.powers: list[PowerInfo] = []
+        for c in power_clauses:
+            p = c.power
+            assert p is not None
+            target = -1
+            if p.action == PowerAction.declare_failed:
+                target = self.nidx.get(p.target or "", -1)
+            elif p.action == PowerAction.extend_phase:
+                target = self.phidx.get(p.target or "", -1)
+            elif p.action == PowerAction.suspend_clause:
+                target = self.susidx.get(p.target or "", -1)
+            after = None
+            if p.available.after is not None:
+                wa = p.available.after
+                q = self.phidx[wa.phase]
+                dq = (
+                    wa.day if wa.day is not None else (1 if wa.at == "start" else self.durations[q])
+                )
+                after = (q, dq if dq is not None else 10**9)
+            cond = (
+                ex.parse(p.available.condition, temporal=False) if p.available.condition else None
+            )
+            consent = 0
+            for who in p.requires_consent:
+                if who in self.pidx:
+                    consent |= 1 << self.pidx[who]
+            self.powers.append(
+                PowerInfo(
+                    c.id,
+                    self.pidx[p.holder],
+                    p.action,
+                    target,
+                    p.days or 0,
+                    tuple(self.phidx[d] for d in p.available.during if d in self.phidx),
+                    after,
+                    cond,
+                    consent,
+                    c.id in grantable,
+                )
+            )
+            if cond is not None:
+                for atom in ex.atoms(cond):
+                    self.observed.update(atom.args)
+        self.extensions = [
+            ExtensionInfo(
+                c.id,
+                self.phidx[e.phase],
+                self.pidx[e.releasing],
+                self.sidx.get(e.category, -1),
+                e.units,
+                e.days,
+                e.max_days or 10 * e.days,
+            )
+            for c in a.clauses
+            if (e := c.extension) is not None
+        ]
+        self.prohibitions = [c for c in a.clauses if c.prohibition is not None]
+        self.acts = sorted({c.prohibition.act for c in self.prohibitions if c.prohibition})
+        self._compile_points()
+        #: Whether stock counts are kept (always, unless rounds are folded and can never
+        #: need more than is held).
+        self.count_stocks = not self.abstract or not self.stocks_suffice
+        self._layout()
+
+    # ------------------------------------------------------------------ tables
+
+    def _compile_points(self) -> None:
+        a = self.agreement
+        insts: list[Instance] = instances(a, phase_spans(a))
+        self.instances = insts
+        # Tracked clause flags: observed obligations, prohibitions, negotiations, and granting ones.
+        tracked: list[str] = []
+        for c in a.clauses:
+            granting = c.obligation is not None and c.obligation.on_violation is not None
+            if c.id in self.observed or granting:
+                tracked.append(c.id)
+        self.tracked = tracked
+        self.tidx = {c: i for i, c in enumerate(tracked)}
+        days: list[set[int]] = [{1} for _ in self.phases]
+        recurring: list[list[Instance]] = [[] for _ in self.phases]
+        singles: list[list[Instance]] = [[] for _ in self.phases]
+        sides_raw: dict[tuple[str, int, bool], list[Instance]] = {}
+        for inst in insts:
+            q = self.phidx[inst.phase]
+            if inst.day_in_phase is None:
+                continue
+            if inst.kind in ("release", "counter_release"):
+                assert inst.round is not None
+                sides_raw.setdefault(
+                    (inst.clause, inst.round, inst.kind == "counter_release"), []
+                ).append(inst)
+                days[q].add(inst.day_in_phase)
+            elif inst.kind == "negotiation_start":
+                days[q].add(inst.day_in_phase)
+            elif "#" in inst.key:
+                recurring[q].append(inst)
+            else:
+                singles[q].append(inst)
+                days[q].add(inst.day_in_phase)
+        for w in self.powers:
+            if w.after is not None and w.after[1] < 10**9:
+                days[w.after[0]].add(w.after[1])
+        # possible expiry days (extensions and extend_phase powers can move them)
+        self.expiry_days: list[set[int]] = []
+        for q, d in enumerate(self.durations):
+            exp: set[int] = set()
+            if d is not None:
+                extra = {0}
+                for e in self.extensions:
+                    if e.phase == q:
+                        extra |= {k * e.days for k in range(0, e.max_days // e.days + 1)}
+                for w in self.powers:
+                    if w.action == PowerAction.extend_phase and w.target == q:
+                        extra |= {x + w.days for x in extra}
+                exp = {d + 1 + x for x in extra}
+            self.expiry_days.append(exp)
+            days[q] |= exp
+            if any(e.phase == q for e in self.extensions):
+                days[q] |= {x - 1 for x in exp}  # an extension rule acts on the last day
+        if self.replay is not None:
+            for q in range(len(self.phases)):
+                days[q].update(range(1, self.replay.horizon + 2))
+        # a run of recurrence days with nothing else in it is one point
+        for q in range(len(self.phases)):
+            base = set(days[q])
+            rdays = {i.day_in_phase for i in recurring[q] if i.day_in_phase is not None}
+            for d in sorted(rdays):
+                if d not in base and ((d - 1) in base or (d - 1) not in rdays):
+                    days[q].add(d)
+        self.pts: list[list[Point]] = [
+            [Point(d) for d in sorted(days[q])] for q in range(len(self.phases))
+        ]
+        self.point_of = [
+            {p.day: i for i, p in enumerate(self.pts[q])} for q in range(len(self.phases))
+        ]
+
+        point_days = [[p.day for p in pts] for pts in self.pts]
+
+        def at(q: int, day: int) -> Point:
+            return self.pts[q][bisect_right(point_days[q], day) - 1]
+
+        for q in range(len(self.phases)):
+            groups: dict[tuple[str, int], list[Instance]] = {}
+            for inst in recurring[q]:
+                assert inst.day_in_phase is not None
+                pt = at(q, inst.day_in_phase)
+                groups.setdefault((inst.clause, pt.day), []).append(inst)
+            for inst in singles[q]:
+                groups.setdefault(
+                    (inst.clause + "\0" + inst.key, inst.day_in_phase or 0), []
+                ).append(inst)
+            for (_, pday), group in groups.items():
+                pt = self.pts[q][self.point_of[q][pday]]
+                first = group[0]
+                clause = a.clause(first.clause)
+                o = clause.obligation
+                assert o is not None
+                stock = self.sidx.get(o.category or "", -1) if o.quantity is not None else -1
+                grants = -1
+                if o.on_violation is not None:
+                    grants = self.widx.get(o.on_violation.grants, -1)
+                pt.duties.append(
+                    Duty(
+                        first.clause,
+                        self.pidx[first.debtor],
+                        tuple(i.key for i in group),
+                        min(i.day_in_phase or 0 for i in group),
+                        max(i.day_in_phase or 0 for i in group),
+                        self.tidx.get(first.clause, -1),
+                        stock,
+                        o.quantity or 0,
+                        grants,
+                        o.action,
+                    )
+                )
+        self.sides: list[Side] = []
+        for (clause_id, rnd, counter), group in sides_raw.items():
+            first = group[0]
+            q = self.phidx[first.phase]
+            assert first.day_in_phase is not None
+            self.sides.append(
+                Side(
+                    clause_id,
+                    rnd,
+                    counter,
+                    self.pidx[first.debtor],
+                    self.pidx[first.creditor],
+                    tuple(
+                        (self.sidx.get(i.category or "", -1), i.category or "", i.quantity or 0)
+                        for i in group
+                    ),
+                    q,
+                    first.day_in_phase,
+                )
+            )
+            self.pts[q][self.point_of[q][first.day_in_phase]].sides.append(len(self.sides) - 1)
+        self.side_of = {(s.clause, s.round, s.counter): i for i, s in enumerate(self.sides)}
+        for k, n in enumerate(self.negotiations):
+            if n.starts_by is not None:
+                q, d = n.starts_by
+                if d in self.point_of[q]:
+                    self.pts[q][self.point_of[q][d]].starts_by.append(k)
+
+    @property
+    def stocks_suffice(self) -> bool:
+        """Whether no release can ever need more than its holder still holds."""
+        need: dict[int, int] = {}
+        for side in self.sides:
+            for stock, _, q in side.items:
+                if stock >= 0:
+                    need[stock] = need.get(stock, 0) + q
+        for pts in self.pts:
+            for pt in pts:
+                for duty in pt.duties:
+                    if duty.stock >= 0:
+                        need[duty.stock] = need.get(duty.stock, 0) + duty.quantity * len(duty.keys)
+        if any(e.stock >= 0 for e in self.extensions):
+            return False
+        return all(self.counts[k] is None or n <= (self.counts[k] or 0) for k, n in need.items())
+
+    def sides_passed(self, t: list[int] | State, clause: str | None = None) -> bool:
+        """Whether every round side (of ``clause``) has reached its day."""
+        cur, clk = t[1], t[2]
+        for side in self.sides:
+            if clause is not None and side.clause != clause:
+                continue
+            st = t[self.o_ph + side.phase]
+            if st in (DONE, CUT_SHORT):
+                continue
+            if st == PENDING or side.phase != cur or clk == 0:
+                return False
+            if clk <= len(self.pts[cur]) and self.pts[cur][clk - 1].day < side.day:
+                return False
+        return True
+
+    def _layout(self) -> None:
+        np_, nn = len(self.phases), len(self.negotiations)
+        ns = (1 if self.sides else 0) if self.abstract else len(self.sides)
+        self.o_ph = 3
+        self.o_ng = self.o_ph + np_
+        self.o_rs = self.o_ng + nn
+        self.o_fl = self.o_rs + ns
+        self.o_pw = self.o_fl + len(self.tracked)
+        self.o_st = self.o_pw + len(self.powers)
+        self.o_ex = self.o_st + len(self.stocks)
+        self.o_h = self.o_ex + np_  # hostilities on, lawful-by mask, via power
+        self.o_v = self.o_h + 3  # violators mask
+        self.o_gap = self.o_v + 1
+        self.o_sus = self.o_gap + 1
+        self.width = self.o_sus + 1
+        s = [0] * self.width
+        s[self.o_ph] = ACTIVE
+        for k, n in enumerate(self.negotiations):
+            if n.starts_by is None and n.home == 0:
+                s[self.o_ng + k] = OPEN
+        self.initial: State = tuple(s)
+
