@@ -39,7 +39,17 @@ def test_on_time_late_and_violated(agreement: Agreement) -> None:
     assert (late.status, late.late_days, late.fulfilled_on) == ("late", 1, dt.date(2024, 1, 2))
     assert r.obligation("4#1").status == "fulfilled"
     assert r.obligation("4#2").describe() == "late by 1 day"
-    assert r.obligation("4#3").describe() == "violated (no delivery recorded)"
+    # Nothing logged for day 3's trucks: not recorded, never violated on silence alone.
+    assert r.obligation("4#3").describe() == "not recorded (nothing logged by its deadline)"
+    strict = monitor(
+        agreement,
+        iter_events(LOG, agreement),
+        as_of=dt.date(2024, 1, 4),
+        absence_is_violation=True,
+    )
+    assert strict.obligation("4#3").status == "violated"
+    assert strict.obligation("4#2").describe() == "late by 1 day"
+    assert "violation" in strict.reading and "not recorded" in r.reading
 
 
 def test_due_in_n_days_and_next_deadlines(agreement: Agreement) -> None:
@@ -73,8 +83,8 @@ def test_termination_discharges_open_obligations(agreement: Agreement) -> None:
     assert r.phase is None
     assert r.obligation("6").status == "discharged"
     assert r.powers[0]["lawful"] is True and r.powers[0]["power"] == "end_agreement"
-    # What was already violated stays violated.
-    assert r.obligation("4#3").status == "violated"
+    # What had fallen due unrecorded stays so; termination discharges only what was not yet due.
+    assert r.obligation("4#3").status == "not_recorded"
 
 
 def test_a_power_not_yet_available_is_not_lawful(agreement: Agreement) -> None:
@@ -93,7 +103,7 @@ def test_disputed_events_are_shown_both_ways(agreement: Agreement) -> None:
     other = r.without_disputed
     assert other is not None
     assert r.obligation("2/r2/counter/prisoners").status == "fulfilled"
-    assert other.obligation("2/r2/counter/prisoners").status == "violated"
+    assert other.obligation("2/r2/counter/prisoners").status == "not_recorded"
     assert [v["id"] for v in r.violations] == ["e9"]
     assert r.violations[0]["verification"] == "disputed"
     assert r.violations[0]["source"] == "https://example.org/strike"
@@ -164,7 +174,7 @@ def test_entry_into_force_from_argument() -> None:
     with pytest.raises(detente.SpecError, match="entry_into_force"):
         monitor(agreement, [])
     r = monitor(agreement, [], entry_into_force=dt.date(2024, 2, 1), as_of=dt.date(2024, 2, 2))
-    assert r.obligation("2/r1/release/hostages").status == "violated"
+    assert r.obligation("2/r1/release/hostages").status == "not_recorded"
 
 
 def test_real_logs_replay_to_the_public_totals() -> None:
@@ -240,7 +250,11 @@ def test_any_valid_log_replays_consistently(events: list[Event], as_of: int) -> 
         expected[e.actor][e.category] += e.quantity
     assert r.totals == expected
     for o in r.obligations:
-        assert o.status in ("fulfilled", "late", "violated", "due", "pending", "discharged")
+        assert o.status in (
+            "fulfilled", "late", "violated", "not_recorded", "due", "pending", "discharged"
+        )  # fmt: skip
+        # Only a logged breach makes a violation, and this log has none.
+        assert o.status != "violated"
         assert (o.status == "late") == bool(o.late_days)
         if o.quantity is not None and o.status in ("fulfilled", "late"):
             assert o.delivered == o.quantity

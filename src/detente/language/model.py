@@ -236,6 +236,7 @@ BUILTIN_ACTIONS = (
     "negotiations_agree",
     "exercise",
     "announce",
+    "breach",
 )
 
 

@@ -32,6 +32,7 @@ COLUMNS = (
     "quantity",
     "category",
     "clause",
+    "round",
     "location",
     "source",
     "reported_by",
@@ -41,6 +42,8 @@ COLUMNS = (
     "id",
 )
 _COLUMN_SET = frozenset(COLUMNS)
+#: Columns added after logs were first written (see :func:`_row_hash`).
+_LATER = frozenset({"round"})
 REQUIRED = ("date", "actor", "action", "source")
 VERIFICATIONS = ("reported", "confirmed", "disputed")
 PRECISIONS = ("day", "week", "month")
@@ -71,6 +74,9 @@ class Event:
     quantity: int | None = None
     category: str | None = None
     clause: str | None = None
+    #: Which round of an exchange (1 = the first), or which recurrence of a recurring
+    #: duty, the event is for; None: matched by its date.
+    round: int | None = None
     location: str | None = None
     reported_by: str | None = None
     verification: Verification = "reported"
@@ -111,6 +117,7 @@ class Event:
             "quantity": self.quantity,
             "category": self.category,
             "clause": self.clause,
+            "round": self.round,
             "location": self.location,
             "source": self.source,
             "reported_by": self.reported_by,
@@ -154,11 +161,11 @@ def check_columns(
             if len(stripped) <= MAX_TEXT:
                 values[name] = stripped or None
                 continue
-        if name == "quantity" and isinstance(raw, int) and not isinstance(raw, bool):
+        if name in ("quantity", "round") and isinstance(raw, int) and not isinstance(raw, bool):
             values[name] = str(raw)
             continue
-        if name == "quantity" and raw is not None and not isinstance(raw, str):
-            bad(name, f"`quantity` must be a whole number, not {_kind(raw)}")
+        if name in ("quantity", "round") and raw is not None and not isinstance(raw, str):
+            bad(name, f"`{name}` must be a whole number, not {_kind(raw)}")
             values[name] = None
             continue
         try:
@@ -208,6 +215,13 @@ def check_columns(
             else:
                 quantity = q
 
+    round_: int | None = None
+    if (raw_round := values["round"]) is not None:
+        if not re.fullmatch(r"\d{1,6}", raw_round) or int(raw_round) < 1:
+            bad("round", f"`round` must be a whole number from 1, not {_show(raw_round)}")
+        else:
+            round_ = int(raw_round)
+
     verification = values["verification"] or "reported"
     if verification not in VERIFICATIONS:
         bad(
@@ -250,6 +264,19 @@ def check_columns(
             )
         if clause is not None and clause not in clauses:
             bad("clause", f"clause {_show(clause)} is not a clause of the agreement")
+        if action == "breach":
+            if clause is None:
+                bad("clause", "a `breach` event names the clause that was not carried out in `clause`")
+            elif clause in clauses and not (
+                clauses[clause].obligation is not None
+                or clauses[clause].exchange is not None
+                or clauses[clause].negotiation is not None
+            ):
+                bad(
+                    "clause",
+                    f"clause {clause} is no duty (obligation, exchange or negotiation), "
+                    "so it cannot be breached",
+                )
         if action == "exercise":
             if clause is None:
                 bad("clause", "an `exercise` event names the power it exercises in `clause`")
@@ -286,6 +313,7 @@ def check_columns(
             quantity=quantity,
             category=category,
             clause=clause,
+            round=round_,
             location=values["location"],
             reported_by=values["reported_by"],
             verification=verification,  # type: ignore[arg-type]
@@ -327,7 +355,11 @@ def vocabulary(agreement: Agreement) -> _Vocabulary:
 
 def _row_hash(values: Mapping[str, str | None]) -> str:
     """A stable id for a row without one: the same row always gets the same id."""
-    canon = json.dumps([values.get(c) for c in COLUMNS if c != "id"], ensure_ascii=False)
+    # Columns added after the first release count only when set, so old rows keep their ids.
+    canon = json.dumps(
+        [values.get(c) for c in COLUMNS if c != "id" and (c not in _LATER or values.get(c))],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
 
 

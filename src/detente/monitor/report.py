@@ -5,7 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+Status = Literal["fulfilled", "late", "violated", "not_recorded", "due", "pending", "discharged"]
+
+#: Every status, in words, for the legend of every report.
+LEGEND: dict[str, str] = {
+    "fulfilled": "delivered in full by its deadline",
+    "late": "delivered in full, after its deadline (by how many days)",
+    "violated": "a logged event says it was not done (a breach), or not done in full",
+    "not_recorded": "its deadline has passed and the log says neither that it was done nor "
+    "that it was not: nothing is concluded",
+    "due": "its deadline is today or later",
+    "pending": "its phase has not started, so it has no date yet",
+    "discharged": "released before its deadline: the agreement ended, the clause was "
+    "suspended, or its phase was cut short",
+}
 
 
 @dataclass(frozen=True)
@@ -25,8 +40,9 @@ class ObligationStatus:
     opens: dt.date | None
     due: dt.date | None
     due_day: int | None
-    #: fulfilled, late, violated, due, pending (its phase has not started) or discharged.
-    status: str
+    #: fulfilled, late, violated, not_recorded, due, pending (its phase has not started)
+    #: or discharged (see :data:`LEGEND`).
+    status: Status
     delivered: int
     fulfilled_on: dt.date | None
     late_days: int | None
@@ -45,8 +61,10 @@ class ObligationStatus:
             return "pending (its phase has not started)"
         if self.status == "violated" and self.quantity is not None and self.delivered:
             return f"violated ({self.delivered} of {self.quantity} delivered)"
-        if self.status == "violated":
-            return "violated (no delivery recorded)"
+        if self.status == "not_recorded" and self.quantity is not None and self.delivered:
+            return f"not recorded ({self.delivered} of {self.quantity} logged by its deadline)"
+        if self.status == "not_recorded":
+            return "not recorded (nothing logged by its deadline)"
         return self.status
 
     def to_json(self) -> dict[str, Any]:
@@ -93,9 +111,27 @@ class MonitorReport:
     lawful_acts: list[dict[str, Any]]
     powers: list[dict[str, Any]]
     events_read: int
+    #: {party: {category: count}} released with no due round to go to (not credited ahead)
+    surplus: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The reading asked for: a deadline passed with nothing logged is violated (True) or
+    #: not recorded (False, the default).
+    absence_is_violation: bool = False
     disputed: list[dict[str, Any]] = field(default_factory=list)
     disputed_events: list[dict[str, Any]] = field(default_factory=list)
     without_disputed: MonitorReport | None = None
+
+    @property
+    def reading(self) -> str:
+        """The reading of absence the report uses, in words, for the top of every report."""
+        if self.absence_is_violation:
+            return (
+                "Absence read as violation: a duty whose deadline passed with nothing logged "
+                "is counted as violated."
+            )
+        return (
+            "Only what the log records: a duty whose deadline passed with nothing logged is "
+            "'not recorded', not violated."
+        )
 
     def obligation(self, key: str) -> ObligationStatus:
         return next(o for o in self.obligations if o.id == key)
@@ -107,12 +143,15 @@ class MonitorReport:
             "entry_into_force": self.entry_into_force.isoformat(),
             "as_of": self.as_of.isoformat(),
             "day": self.day,
+            "reading": "absence_is_violation" if self.absence_is_violation else "recorded_only",
+            "legend": LEGEND,
             "agreement_status": self.agreement_status,
             "phase": self.phase,
             "phases": self.phases,
             "obligations": [o.to_json() for o in self.obligations],
             "ledger": self.ledger,
             "totals": self.totals,
+            "surplus": self.surplus,
             "next_deadlines": self.next_deadlines,
             "violations": self.violations,
             "lawful_acts": self.lawful_acts,

@@ -60,6 +60,12 @@ class EventIn(BaseModel):
     ] = None
     category: Opt = None
     clause: Opt = None
+    round: Annotated[
+        Annotated[int, Field(ge=1, le=999_999)] | None, BeforeValidator(_blank_is_none)
+    ] = Field(
+        default=None,
+        description="Which round of an exchange (or recurrence of a duty) it is for, from 1.",
+    )
     location: Opt = None
     source: Annotated[str, StringConstraints(min_length=1, max_length=4000)] = Field(
         description="Where this comes from: a URL or a document reference."

@@ -1,0 +1,284 @@
+"""Each day of a replay, the option of every choice that the log records.
+
+The transition system offers the choices (:meth:`detente.semantics.System.choices`);
+this module only reads the log to pick among them. A duty falling due is fulfilled when
+the log delivered it in full by then, violated when a logged ``breach`` says so, and
+otherwise *not recorded*. A power is exercised when its holder's ``exercise`` is logged
+that day; an exercise the system does not offer that day is unlawful, with the reason
+the system gives. An act is judged against the state at that day's time point.
+"""
+
+from __future__ import annotations
+
+from detente.language.model import PowerAction
+from detente.monitor.log import Breach, Log
+from detente.monitor.path import Path, _number
+from detente.semantics import Choice, Option, System
+from detente.semantics.events import (
+    Committed,
+    Exercised,
+    HostilitiesResumed,
+    NotRecorded,
+    OpeningNotRecorded,
+    RefusedToOpen,
+    Released,
+    ReleasedLate,
+    SideNotRecorded,
+    TalksOpened,
+    Violated,
+    Withheld,
+)
+from detente.semantics.choices import NOTHING
+from detente.semantics.tables import (
+    ACTIVE,
+    AGREED,
+    FAILED,
+    PENDING,
+    State,
+)
+
+
+class Chooser:
+    """Picks, for one replay, the options its log records."""
+
+    def __init__(self, system: System, log: Log, path: Path) -> None:
+        self.m = system
+        self.log = log
+        self.path = path
+        self.used: set[int] = set()  # ids of breaches already matched
+        self.extension_credit: dict[tuple[str, str], int] = {}
+
+    # ------------------------------------------------------------------ a day
+
+    def picks(self, day: int, arrived: State, choices: list[Choice]) -> list[Option]:
+        """One option per choice, and the day's logged powers and acts judged."""
+        picked = [self._pick(day, arrived, c) for c in choices]
+        self._judge_powers(day, arrived, picked)
+        self._judge_acts(day, arrived, picked)
+        return picked
+
+    def _pick(self, day: int, arrived: State, c: Choice) -> Option:
+        m, opts = self.m, self.m.options
+        if c.kind == "duty":
+            duty = c.duty
+            assert duty is not None
+            keys = duty.keys
+            if self._complete(keys, day):
+                return _offered(c, opts.fulfil(duty))
+            number = _number(self.path.by_key[keys[0]]) if keys else None
+            if self._breach(m.parties[duty.debtor], duty.clause, number, keys):
+                return _offered(c, opts.violate(duty))
+            return _absent(c, NotRecorded, opts.violate(duty))
+        if c.kind == "side":
+            keys = self.path.side_keys[c.index]
+            if self._complete(keys, day):
+                return _offered(c, opts.release(c.index))
+            side = m.sides[c.index]
+            if self._breach(m.parties[side.debtor], side.clause, side.round + 1, keys):
+                return _offered(c, opts.withhold(c.index))
+            return _absent(c, SideNotRecorded, opts.withhold(c.index))
+        if c.kind == "late":
+            keys = self.path.side_keys[c.index]
+            if self._complete(keys, day) and max(self.path.completed[k] for k in keys) == day:
+                return opts.released_late(c.index)
+            return NOTHING
+        if c.kind == "opening":
+            return self._opening(day, c)
+        if c.kind == "talks":
+            n = m.negotiations[c.index]
+            agreed = self._agreed_on(c.index)
+            return opts.agree(c.index) if agreed is not None and agreed <= day else opts.stall(c.index)
+        if c.kind == "power":
+            w = m.powers[c.index]
+            holder = m.parties[w.holder]
+            for e in self.log.exercises.get(day, ()):
+                if e.clause == w.clause and e.actor == holder:
+                    return opts.exercise(c.index)
+            return NOTHING
+        if c.kind in ("act", "hostilities"):
+            party = m.parties[c.index]
+            act = c.act or "hostilities"
+            if any(e.actor == party and e.action == act for e in self.log.acts.get(day, ())):
+                return c.options[-1]
+            return NOTHING
+        if c.kind == "extension":
+            return opts.extend(c.index) if self._extends(day, c.index) else NOTHING
+        # "folded": a replay tracks every clause, so nothing is folded; comply by default
+        return c.options[0]
+
+    def _opening(self, day: int, c: Choice) -> Option:
+        m, opts = self.m, self.m.options
+        n = m.negotiations[c.index]
+        keys = self.path.start_keys[c.index]
+        started = [self._complete((k,), day) for k in keys]
+        agreed = self._agreed_on(c.index)
+        if all(started) or (agreed is not None and agreed <= day):
+            return _offered(c, opts.opening(c.index, 0))
+        refusing = 0
+        for p, key, done in zip(n.between, keys, started, strict=True):
+            if not done and self._breach(m.parties[p], n.clause, None, (key,)):
+                refusing |= 1 << p
+        if refusing:
+            return _offered(c, opts.opening(c.index, refusing))
+        missing = 0
+        for p, done in zip(n.between, started, strict=True):
+            if not done:
+                missing |= 1 << p
+        return _absent(c, OpeningNotRecorded, opts.opening(c.index, missing))
+
+    # ------------------------------------------------------------------ reading the log
+
+    def _complete(self, keys: tuple[str, ...], day: int) -> bool:
+        done = self.path.completed
+        return bool(keys) and all(k in done and done[k] <= day for k in keys)
+
+    def _agreed_on(self, k: int) -> int | None:
+        m = self.m
+        n = m.negotiations[k]
+        between = tuple(m.parties[p] for p in n.between)
+        return self.log.agreed_on(n.clause, between, len(m.negotiations) == 1)
+
+    def _breach(self, actor: str, clause: str, number: int | None, keys: tuple[str, ...]) -> bool:
+        """Whether a logged breach of ``clause`` by ``actor`` is for this duty: one naming its
+        round, or else the earliest unmatched one dated from its window's opening on."""
+        opens = min(
+            (o for k in keys if (i := self.path.by_key.get(k)) and (o := self.path.opens(i))),
+            default=1,
+        )
+        found: Breach | None = None
+        for b in self.log.breaches:
+            if id(b) in self.used or b.actor != actor or b.clause != clause:
+                continue
+            if b.round is not None:
+                if b.round == number:
+                    found = b
+                    break
+                continue
+            if b.day >= opens and (found is None or b.day < found.day):
+                found = b
+        if found is None:
+            return False
+        self.used.add(id(found))
+        return True
+
+    def _extends(self, day: int, k: int) -> bool:
+        """Whether the log shows an extension rule's further units released: on the phase's
+        last day, or on the day that releasing them earns (the extension day itself)."""
+        m = self.m
+        e = m.extensions[k]
+        if e.stock < 0:
+            return False
+        party, category = m.parties[e.releasing], m.stocks[e.stock]
+        key = (party, category)
+        spare = self.path.surplus_on.get(day, {}).get(key, 0)
+        tomorrow = sum(
+            q
+            for (actor, action, cat, _, rnd), (q, _) in self.log.deliveries.get(day + 1, {}).items()
+            if actor == party and action == "release" and cat == category and rnd is None
+        )
+        due = sum(
+            i.quantity or 0
+            for i in self.path.instances
+            if i.debtor == party
+            and i.action == "release"
+            and i.category == category
+            and self.path.due(i) == day + 1
+        )
+        credit = self.extension_credit.get(key, 0)
+        if spare + max(0, tomorrow - due) - credit < e.units:
+            return False
+        self.extension_credit[key] = credit + e.units - min(spare, e.units)
+        self.path.extension_releases[key] = self.path.extension_releases.get(key, 0) + e.units
+        return True
+
+    # ------------------------------------------------------------------ powers and acts
+
+    def _judge_powers(self, day: int, arrived: State, picked: list[Option]) -> None:
+        m = self.m
+        exercised = {o.act.power for o in picked if isinstance(o.act, Exercised)}
+        power_of = {w.clause: k for k, w in enumerate(m.powers)}
+        for e in self.log.exercises.get(day, ()):
+            k = power_of.get(e.clause or "")
+            if k is None:
+                continue  # an unvalidated list may name no power: nothing to replay
+            if k in exercised and e.actor == m.parties[m.powers[k].holder]:
+                exercised.discard(k)
+                self.path.log_power(day, e, True, "in effect for its holder")
+            else:
+                self.path.log_power(day, e, False, why_not(m, arrived, k, e.actor))
+
+    def _judge_acts(self, day: int, arrived: State, picked: list[Option]) -> None:
+        m = self.m
+        chosen: dict[tuple[int, str], tuple[str, ...]] = {}
+        for o in picked:
+            if isinstance(o.act, HostilitiesResumed):
+                chosen[(o.act.party, "hostilities")] = o.act.clauses
+            elif isinstance(o.act, Committed):
+                chosen[(o.act.party, o.act.act)] = o.act.clauses
+        for e in self.log.acts.get(day, ()):
+            p = m.pidx.get(e.actor)
+            if p is None:
+                continue
+            if (p, e.action) in chosen:
+                clauses: tuple[str, ...] = chosen[(p, e.action)]
+            elif e.action == "hostilities" and m.hostilities(arrived) and _lawfully_fighting(
+                m, arrived, p
+            ):
+                clauses = ()
+            else:
+                clauses = m.forbidding(arrived, p, e.action)
+            self.path.log_act(day, e, list(clauses))
+
+
+def _lawfully_fighting(m: System, s: State, party: int) -> bool:
+    """Whether ``party`` resumed hostilities lawfully (no norm forbade it, or its own power)."""
+    if m.lawful_fighters(s) >> party & 1:
+        return True
+    w = m.resumed_by_power(s)
+    return w is not None and w.holder == party
+
+
+def _offered(c: Choice, option: Option) -> Option:
+    """``option`` as the choice offers it (an option the system did not offer, e.g. a
+    release beyond a stock's declared count, is still what the log records)."""
+    for o in c.options:
+        if o.act == option.act:
+            return o
+    return option
+
+
+def _absent(c: Choice, not_recorded: type, violated: Option) -> Option:
+    """Nothing logged: *not recorded*, or, when absence is read as violation, violated."""
+    for o in c.options:
+        if isinstance(o.act, not_recorded):
+            return o
+    return violated
+
+
+def why_not(m: System, s: State, k: int, actor: str) -> str:
+    """Why power ``k`` was not the system's to offer ``actor`` on the day of state ``s``."""
+    w = m.powers[k]
+    holder = m.parties[w.holder]
+    if holder != actor:
+        return f"the power is {holder}'s, not {actor}'s"
+    if m.exercised(s, k):
+        return "already exercised"
+    if not m.in_force(s):
+        return "the agreement was no longer in force"
+    if w.action == PowerAction.declare_failed and w.target >= 0:
+        ns = m.negotiation_status(s, w.target)
+        if ns in (AGREED, FAILED):
+            how = "agreed" if ns == AGREED else "been declared failed"
+            return f"the talks of clause {m.negotiations[w.target].clause} had already {how}"
+    if w.action == PowerAction.resume_hostilities and m.hostilities(s):
+        return "hostilities had already resumed"
+    if w.action == PowerAction.extend_phase and w.target >= 0:
+        if m.phase_status(s, w.target) not in (PENDING, ACTIVE):
+            return f"{m.agreement.phases[w.target].name} had already run out"
+    if w.grantable and not m.granted(s, k):
+        return "only a violation of the obligation that grants it puts it in effect, and none was"
+    return "not in effect on that day (its phase, day or condition)"
+
+
+__all__ = ["Chooser", "why_not"]
+

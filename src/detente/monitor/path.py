@@ -1,0 +1,288 @@
+"""A replayed run, day by day: where each phase lay, what the log delivered to each duty,
+and how each duty came out at its deadline.
+
+:class:`Path` is filled by :func:`detente.monitor.replay.replay_path` as it steps the
+transition system: :meth:`Path.arrive` when a day's time point arrives (phases that
+start or run out, then the day's deliveries matched to the duties they were for),
+:meth:`Path.step` with the events of the choices made that day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from detente.monitor.events import Event
+from detente.monitor.log import Log
+from detente.semantics import Instance, System
+from detente.semantics.events import (
+    Committed,
+    Exercised,
+    Fulfilled,
+    HostilitiesResumed,
+    NotRecorded,
+    OpeningNotRecorded,
+    PhaseExpired,
+    PhaseOver,
+    PhaseStarted,
+    RefusedToOpen,
+    Released,
+    ReleasedLate,
+    SideNotRecorded,
+    StepEvent,
+    TalksOpened,
+    Terminated,
+    Violated,
+    Withheld,
+)
+from detente.semantics.tables import COMPLETED, State
+
+Outcome = Literal["fulfilled", "violated", "not_recorded"]
+RELEASE_KINDS = ("release", "counter_release")
+
+
+@dataclass
+class Act:
+    """A logged act that a prohibition may forbid, judged at its day's time point."""
+
+    day: int
+    event: Event
+    prohibited_by: list[str]
+
+
+@dataclass
+class PowerUse:
+    """A logged exercise of a power, and whether the system offered it that day."""
+
+    day: int
+    event: Event
+    lawful: bool
+    reason: str
+
+
+@dataclass
+class Path:
+    """One replayed run of ``system`` against ``log``."""
+
+    system: System
+    log: Log
+    today: int = 0
+    #: phase index -> agreement day of its day 1
+    starts: dict[int, int] = field(default_factory=lambda: {0: 1})
+    #: phase index -> (first day it is over, how)
+    ended: dict[int, tuple[int, str]] = field(default_factory=dict)
+    #: instance key -> (how it came out at its deadline, day)
+    outcomes: dict[str, tuple[Outcome, int]] = field(default_factory=dict)
+    #: instance key -> how much the log delivered to it / the day it was complete
+    delivered: dict[str, int] = field(default_factory=dict)
+    completed: dict[str, int] = field(default_factory=dict)
+    #: (actor, category) -> releases that were for no due round
+    surplus: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: day -> (actor, category) -> that day's releases that were for no due round
+    surplus_on: dict[int, dict[tuple[str, str], int]] = field(default_factory=dict)
+    #: (actor, category) -> releases that earned an extension rule's days
+    extension_releases: dict[tuple[str, str], int] = field(default_factory=dict)
+    acts: list[Act] = field(default_factory=list)
+    powers: list[PowerUse] = field(default_factory=list)
+    terminated: int | None = None
+    completed_on: int | None = None
+    suspended: dict[str, int] = field(default_factory=dict)
+    state: State = ()
+
+    def __post_init__(self) -> None:
+        m = self.system
+        self.state = m.initial
+        self.instances: list[Instance] = [i for i in m.instances if i.day_in_phase is not None]
+        self.instances += [i for i in m.instances if i.day_in_phase is None]
+        self.by_key = {i.key: i for i in m.instances}
+        self.phase_index = {p: q for q, p in enumerate(m.phases)}
+        # (phase, clause, first day, last day) -> the instance keys of that duty's point
+        self.duty_keys: dict[tuple[int, str, int, int], tuple[str, ...]] = {}
+        for q, pts in enumerate(m.pts):
+            for pt in pts:
+                for duty in pt.duties:
+                    self.duty_keys[(q, duty.clause, duty.first_day, duty.last_day)] = duty.keys
+        self.side_keys: list[tuple[str, ...]] = [
+            tuple(
+                f"{s.clause}/r{s.round + 1}/{'counter' if s.counter else 'release'}/{cat}"
+                for _, cat, _ in s.items
+            )
+            for s in m.sides
+        ]
+        self.start_keys: list[tuple[str, ...]] = [
+            tuple(f"{n.clause}/start/{m.parties[p]}" for p in n.between) for n in m.negotiations
+        ]
+
+    # ------------------------------------------------------------------ when
+
+    def due(self, i: Instance) -> int | None:
+        """The agreement day an instance falls due (None: its phase has not started)."""
+        start = self.starts.get(self.phase_index[i.phase])
+        if start is None or i.day_in_phase is None:
+            return None
+        return start + i.day_in_phase - 1
+
+    def opens(self, i: Instance) -> int | None:
+        """The agreement day an instance's window opens."""
+        start = self.starts.get(self.phase_index[i.opens_phase])
+        return None if start is None else start + i.opens_in_phase - 1
+
+    # ------------------------------------------------------------------ a day
+
+    def arrive(self, day: int, arrived: State, passed: tuple[StepEvent, ...]) -> None:
+        """Time has reached ``day``: note phases that ran out or started, then match the
+        day's deliveries to the duties they were for."""
+        self.today = day
+        self._note(day, passed, arrived[1])
+        for key, (q, n) in sorted(
+            self.log.deliveries.get(day, {}).items(), key=lambda kv: _order(kv[0])
+        ):
+            self._deliver(day, key, q, n)
+
+    def step(
+        self, day: int, arrived: State, made: tuple[StepEvent, ...], state: State
+    ) -> None:
+        self._note(day, made, arrived[1])
+        self.state = state
+        if self.completed_on is None and self.system.status(state) == COMPLETED:
+            self.completed_on = day
+
+    def _note(self, day: int, events: tuple[StepEvent, ...], cur: int) -> None:
+        m = self.system
+        for e in events:
+            match e:
+                case PhaseStarted(q):
+                    self.starts[q] = day
+                case PhaseExpired(q, how) if how != "continuing":
+                    self.ended[q] = (day, "cut_short" if how == "cut_short" else "done")
+                case PhaseOver(q, how):
+                    self.ended[q] = (day + 1, how)
+                case Terminated():
+                    self.terminated = day
+                case Fulfilled(_, clause, first, last):
+                    self._outcome(self.duty_keys.get((cur, clause, first, last), ()), "fulfilled", day)
+                case Violated(_, clause, first, last):
+                    self._outcome(self.duty_keys.get((cur, clause, first, last), ()), "violated", day)
+                case NotRecorded(_, clause, first, last):
+                    keys = self.duty_keys.get((cur, clause, first, last), ())
+                    self._outcome(keys, "not_recorded", day)
+                case Released(k):
+                    self._outcome(self.side_keys[k], "fulfilled", day)
+                case Withheld(k):
+                    self._outcome(self.side_keys[k], "violated", day)
+                case SideNotRecorded(k):
+                    self._outcome(self.side_keys[k], "not_recorded", day)
+                case ReleasedLate(_):
+                    pass  # the deliveries say when it was complete
+                case TalksOpened(k):
+                    for key in self.start_keys[k]:
+                        self.completed.setdefault(key, day)
+                        i = self.by_key.get(key)
+                        if i is not None and (d := self.due(i)) is not None and day <= d:
+                            self.outcomes.setdefault(key, ("fulfilled", day))
+                case RefusedToOpen(k, mask):
+                    n = m.negotiations[k]
+                    for p, key in zip(n.between, self.start_keys[k], strict=True):
+                        if mask >> p & 1:
+                            self.outcomes.setdefault(key, ("violated", day))
+                case OpeningNotRecorded(k):
+                    for key in self.start_keys[k]:
+                        i = self.by_key.get(key)
+                        if i is not None and self.due(i) == day and key not in self.completed:
+                            self.outcomes.setdefault(key, ("not_recorded", day))
+                case Exercised(k):
+                    w = m.powers[k]
+                    if w.action == "suspend_clause" and 0 <= w.target < len(m.suspendable):
+                        self.suspended.setdefault(m.suspendable[w.target], day)
+                case Committed() | HostilitiesResumed():
+                    pass  # judged with the logged event, in Chooser.pick
+                case _:
+                    pass
+
+    def _outcome(self, keys: tuple[str, ...], outcome: Outcome, day: int) -> None:
+        for key in keys:
+            self.outcomes.setdefault(key, (outcome, day))
+
+    # ------------------------------------------------------------------ deliveries
+
+    def _deliver(self, day: int, key: tuple[str, str, str | None, str | None, int | None], q: int, n: int) -> None:
+        """Match what was delivered on ``day`` to the duties it was for.
+
+        An event naming a ``round`` goes to that round (or recurrence) only. Otherwise:
+        first the duty due that day (or whose window is open), then overdue ones, oldest
+        first (late); a release with nothing due or overdue goes to the next round not yet
+        due (delivered early). What is left is surplus: never credited to a later round
+        ahead of one due today.
+        """
+        actor, action, category, clause, rnd = key
+        cands = [
+            i
+            for i in self.instances
+            if i.debtor == actor
+            and i.action == action
+            and (category is None or i.category is None or i.category == category)
+            and (clause is None or i.clause == clause)
+            and (rnd is None or _number(i) == rnd)
+            and i.key not in self.completed
+        ]
+        due_now: list[tuple[int, Instance]] = []
+        overdue: list[tuple[int, Instance]] = []
+        ahead: list[tuple[int, Instance]] = []
+        for i in cands:
+            d = self.due(i)
+            if d is None:
+                continue
+            o = self.opens(i) if i.kind not in RELEASE_KINDS else d
+            if (o is None or o <= day) and day <= d:
+                due_now.append((d, i))
+            elif d < day:
+                overdue.append((d, i))
+            elif i.kind in RELEASE_KINDS or rnd is not None:
+                ahead.append((d, i))
+        order = [
+            i
+            for group in (due_now, overdue, ahead)
+            for _, i in sorted(group, key=lambda x: (x[0], x[1].round or 0))
+        ]
+        for i in order:
+            if q <= 0 and n <= 0:
+                break
+            if n > 0 or i.quantity is None:
+                self.delivered[i.key] = i.quantity if i.quantity is not None else 1
+                self.completed[i.key] = day
+                if n > 0:
+                    n -= 1
+                else:
+                    q = 0
+                continue
+            need = i.quantity - self.delivered.get(i.key, 0)
+            take = min(need, q)
+            self.delivered[i.key] = self.delivered.get(i.key, 0) + take
+            q -= take
+            if take == need:
+                self.completed[i.key] = day
+        if q > 0 and action == "release" and category is not None:
+            self.surplus[(actor, category)] = self.surplus.get((actor, category), 0) + q
+            today = self.surplus_on.setdefault(day, {})
+            today[(actor, category)] = today.get((actor, category), 0) + q
+
+    def log_act(self, day: int, event: Event, prohibited_by: list[str]) -> None:
+        self.acts.append(Act(day, event, prohibited_by))
+
+    def log_power(self, day: int, event: Event, lawful: bool, reason: str) -> None:
+        self.powers.append(PowerUse(day, event, lawful, reason))
+
+
+def _number(i: Instance) -> int | None:
+    """An instance's round (exchange) or recurrence number (recurring duty), from 1."""
+    if i.round is not None:
+        return i.round + 1
+    if "#" in i.key:
+        return int(i.key.rsplit("#", 1)[1])
+    return None
+
+
+def _order(key: tuple[str, str, str | None, str | None, int | None]) -> tuple[int, int, str, str, str, str]:
+    """Deliveries naming their round first, then those naming their clause, then the rest."""
+    actor, action, category, clause, rnd = key
+    return (0 if rnd is not None else 1, 0 if clause else 1, actor, action, category or "", clause or "")

@@ -1,0 +1,344 @@
+"""The monitor's report, read off a replayed path: each duty's status, the exchange ledger,
+the phases, the agreement's status, powers and acts, totals and the next deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from detente.monitor.events import Event
+from detente.monitor.path import RELEASE_KINDS, Path
+from detente.monitor.report import MonitorReport, ObligationStatus, Status
+from detente.semantics import Instance
+from detente.semantics.tables import COMPLETED, CUT_SHORT, LIVE, PHASE_STATUS, TERMINATED
+
+NEXT_DEADLINES = 10
+AGREEMENT_STATUS = {COMPLETED: "completed", TERMINATED: "terminated"}
+
+
+def read_report(
+    path: Path,
+    eif: dt.date,
+    as_of: dt.date,
+    today: int,
+    events_read: int,
+    absence_is_violation: bool,
+) -> MonitorReport:
+    m = path.system
+    agreement = m.agreement
+    state = path.state
+
+    def date_of(day: int | None) -> dt.date | None:
+        return None if day is None else eif + dt.timedelta(days=day - 1)
+
+    obligations = [_status(path, i, today, date_of) for i in m.instances]
+
+    statuses = {
+        p.id: PHASE_STATUS[m.phase_status(state, q)] for q, p in enumerate(agreement.phases)
+    }
+    phases: list[dict[str, Any]] = []
+    for q, p in enumerate(agreement.phases):
+        start = path.starts.get(q)
+        added = m.days_added(state, q)
+        last = None if start is None or p.duration_days is None else start + p.duration_days + added - 1
+        ended = path.ended.get(q)
+        phases.append(
+            {
+                "id": p.id,
+                "name": p.name,
+                "status": statuses[p.id],
+                "start": _iso(date_of(start)),
+                "last_day": _iso(date_of(last)),
+                "ended": _iso(date_of(ended[0] if ended else None)),
+                "extended_days": added,
+            }
+        )
+    phase: dict[str, Any] | None = None
+    live = [
+        q for q in range(len(agreement.phases)) if m.phase_status(state, q) in LIVE
+    ]
+    if live and m.status(state) != TERMINATED:
+        q = live[-1]
+        p = agreement.phases[q]
+        start = path.starts[q]
+        phase = {
+            "id": p.id,
+            "name": p.name,
+            "status": statuses[p.id],
+            "day_in_phase": today - start + 1,
+            "start": phases[q]["start"],
+            "last_day": phases[q]["last_day"],
+        }
+    agreement_status = AGREEMENT_STATUS.get(m.status(state), "in_force")
+
+    upcoming = sorted(
+        (o for o in obligations if o.status == "due"), key=lambda o: (o.due_day or 0, o.id)
+    )
+    next_deadlines: list[dict[str, Any]] = [
+        {
+            "id": o.id,
+            "clause": o.clause,
+            "debtor": o.debtor,
+            "due": _iso(o.due),
+            "due_in_days": o.due_in_days,
+            "quantity": o.quantity,
+            "delivered": o.delivered,
+        }
+        for o in upcoming[:NEXT_DEADLINES]
+    ]
+    for q, p in enumerate(agreement.phases):
+        start = path.starts.get(q)
+        if statuses[p.id] != "active" or start is None or p.duration_days is None:
+            continue
+        expires = start + p.duration_days + m.days_added(state, q)
+        if expires > today:
+            next_deadlines.append(
+                {
+                    "id": f"{p.id}/expiry",
+                    "clause": None,
+                    "debtor": None,
+                    "due": _iso(date_of(expires)),
+                    "due_in_days": expires - today,
+                    "what": f"{p.name}: its days run out ({p.at_expiry.rule.replace('_', ' ')})",
+                }
+            )
+    next_deadlines.sort(key=lambda d: (d["due"] or "", d["id"]))
+
+    violations: list[dict[str, Any]] = []
+    lawful_acts: list[dict[str, Any]] = []
+    for act in sorted(path.acts, key=lambda a: (a.day, a.event.id)):
+        row = event_row(act.event, eif) | {"prohibited_by": act.prohibited_by}
+        (violations if act.prohibited_by else lawful_acts).append(row)
+    powers: list[dict[str, Any]] = []
+    for use in sorted(path.powers, key=lambda u: (u.day, u.event.id)):
+        power = agreement.clause(use.event.clause or "").power
+        assert power is not None
+        powers.append(
+            event_row(use.event, eif)
+            | {
+                "power": power.action.value,
+                "target": power.target,
+                "lawful": use.lawful,
+                "reason": use.reason,
+            }
+        )
+
+    totals: dict[str, dict[str, int]] = {}
+    for (party, category), n in sorted(path.log.released.items()):
+        totals.setdefault(party, {})[category] = n
+    surplus: dict[str, dict[str, int]] = {}
+    for (party, category), n in sorted(path.surplus.items()):
+        beyond = n - path.extension_releases.get((party, category), 0)
+        if beyond > 0:
+            surplus.setdefault(party, {})[category] = beyond
+
+    return MonitorReport(
+        agreement_id=agreement.id,
+        title=agreement.title,
+        entry_into_force=eif,
+        as_of=as_of,
+        day=today,
+        obligations=obligations,
+        ledger=_ledger(path, obligations),
+        totals=totals,
+        phase=phase,
+        phases=phases,
+        agreement_status=agreement_status,
+        next_deadlines=next_deadlines,
+        violations=violations,
+        lawful_acts=lawful_acts,
+        powers=powers,
+        events_read=events_read,
+        surplus=surplus,
+        absence_is_violation=absence_is_violation,
+    )
+
+
+def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStatus:
+    due = path.due(i)
+    outcome = path.outcomes.get(i.key)
+    done = path.completed.get(i.key)
+    delivered = path.delivered.get(i.key, 0)
+    late: int | None = None
+    due_in: int | None = None
+    status: Status
+    if done is not None and (due is None or done <= due):
+        status = "fulfilled"
+    elif done is not None and due is not None:
+        status, late = "late", done - due
+    elif outcome is not None and outcome[0] != "fulfilled":
+        status = outcome[0]
+    elif _discharged(path, i, due):
+        status = "discharged"
+    elif due is None:
+        status = "pending"
+    elif due >= today:
+        status, due_in = "due", due - today
+    else:
+        status = "not_recorded"
+    return ObligationStatus(
+        id=i.key,
+        clause=i.clause,
+        kind=i.kind,
+        debtor=i.debtor,
+        creditor=i.creditor,
+        action=i.action,
+        category=i.category,
+        quantity=i.quantity,
+        round=None if i.round is None else i.round + 1,
+        ratio=i.ratio,
+        opens=date_of(path.opens(i)),
+        due=date_of(due),
+        due_day=due,
+        status=status,
+        delivered=delivered,
+        fulfilled_on=date_of(done),
+        late_days=late,
+        due_in_days=due_in,
+    )
+
+
+def _discharged(path: Path, i: Instance, due: int | None) -> bool:
+    """Whether the instance was released before its day: the agreement ended, its clause
+    was suspended, or its phase was cut short (or is over without it falling due)."""
+    t = path.terminated
+    if t is not None and (due is None or t <= due):
+        return True
+    s = path.suspended.get(i.clause)
+    if s is not None and (due is None or s <= due):
+        return True
+    q = path.phase_index[i.phase]
+    ended = path.ended.get(q)
+    status = path.system.phase_status(path.state, q)
+    if ended is not None and (due is None or ended[0] <= due):
+        return True
+    if status == CUT_SHORT:
+        return True
+    # a phase that can no longer start (an earlier one was cut short, or the agreement is over)
+    return due is None and path.system.status(path.state) != 0
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+_SEVERITY = {
+    "violated": 6,
+    "not_recorded": 5,
+    "late": 4,
+    "due": 3,
+    "pending": 2,
+    "discharged": 1,
+    "fulfilled": 0,
+}
+
+
+def _ledger(path: Path, obligations: list[ObligationStatus]) -> list[dict[str, Any]]:
+    """One row per exchange round: due and delivered on both sides, ratio agreed and achieved."""
+    agreement = path.system.agreement
+    rounds: dict[tuple[str, int], list[ObligationStatus]] = {}
+    for o in obligations:
+        if o.kind in RELEASE_KINDS and o.round is not None:
+            rounds.setdefault((o.clause, o.round), []).append(o)
+    out: list[dict[str, Any]] = []
+    for (clause_id, n), sides in rounds.items():
+        x = agreement.clause(clause_id).exchange
+        assert x is not None
+        rnd = x.rounds[n - 1]
+        rel = [o for o in sides if o.kind == "release"]
+        ctr = [o for o in sides if o.kind == "counter_release"]
+        rel_due = sum(o.quantity or 0 for o in rel)
+        ctr_due = sum(o.quantity or 0 for o in ctr)
+        rel_done = sum(o.delivered for o in rel)
+        ctr_done = sum(o.delivered for o in ctr)
+        worst = max(sides, key=lambda o: _SEVERITY[o.status])
+        ons = [o.fulfilled_on for o in sides if o.fulfilled_on is not None]
+        out.append(
+            {
+                "id": f"{clause_id}/r{n}",
+                "clause": clause_id,
+                "round": n,
+                "label": rnd.label,
+                "due": _iso(sides[0].due),
+                "releasing": x.releasing,
+                "counterpart": x.counterpart,
+                "release_due": {o.category: o.quantity for o in rel},
+                "release_delivered": {o.category: o.delivered for o in rel},
+                "counter_due": {o.category: o.quantity for o in ctr},
+                "counter_delivered": {o.category: o.delivered for o in ctr},
+                "ratio_agreed": round(ctr_due / rel_due, 2) if rel_due else None,
+                "ratio_achieved": round(ctr_done / rel_done, 2) if rel_done else None,
+                "status": worst.status,
+                "delivered_on": _iso(max(ons)) if len(ons) == len(sides) else None,
+                "late_days": max((o.late_days or 0) for o in sides) or None,
+            }
+        )
+    return out
+
+
+def event_row(e: Event, eif: dt.date) -> dict[str, Any]:
+    row = e.to_row()
+    row["day"] = (e.latest - eif).days + 1
+    return row
+
+
+def differences(
+    main: MonitorReport, other: MonitorReport, disputed: list[Event]
+) -> list[dict[str, Any]]:
+    """What changes when disputed events are left out: one row per difference."""
+    out: list[dict[str, Any]] = []
+    theirs = {o.id: o for o in other.obligations}
+    for o in main.obligations:
+        t = theirs.get(o.id)
+        if t is not None and (o.describe() != t.describe() or o.delivered != t.delivered):
+            out.append(
+                {
+                    "id": o.id,
+                    "what": f"{o.id} ({o.debtor})",
+                    "with": o.describe(),
+                    "without": t.describe(),
+                }
+            )
+    kept = {v["id"] for v in other.violations}
+    for v in main.violations:
+        if v["id"] not in kept:
+            out.append(
+                {
+                    "id": v["id"],
+                    "what": f"{v['action']} by {v['actor']} on {v['date']}",
+                    "with": "violation of " + ", ".join(v["prohibited_by"]),
+                    "without": "not counted (disputed)",
+                }
+            )
+    for party in sorted(set(main.totals) | set(other.totals)):
+        a, b = main.totals.get(party, {}), other.totals.get(party, {})
+        for cat in sorted(set(a) | set(b)):
+            if a.get(cat, 0) != b.get(cat, 0):
+                out.append(
+                    {
+                        "id": f"totals/{party}/{cat}",
+                        "what": f"{cat} released by {party}",
+                        "with": a.get(cat, 0),
+                        "without": b.get(cat, 0),
+                    }
+                )
+    if (main.phase or {}).get("id") != (other.phase or {}).get("id"):
+        out.append(
+            {
+                "id": "phase",
+                "what": "current phase",
+                "with": (main.phase or {}).get("id"),
+                "without": (other.phase or {}).get("id"),
+            }
+        )
+    if not out and disputed:
+        out.extend(
+            {
+                "id": e.id,
+                "what": f"{e.action} by {e.actor} on {e.date}",
+                "with": "no change",
+                "without": "no change",
+            }
+            for e in disputed
+        )
+    return out
