@@ -52,7 +52,7 @@ def _example(name: str) -> tuple[Agreement, list[dict[str, str]], Path]:
         pytest.skip(f"{name}: log or agreement not there yet")
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        assert reader.fieldnames == [c for c in COLUMNS if c != "round"]  # TEMP
+        assert reader.fieldnames == COLUMNS
         rows = list(reader)
     return load(folder / "agreement.yaml"), rows, path
 
