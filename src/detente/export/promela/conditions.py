@@ -1,0 +1,106 @@
+"""Conditions on the model's state that several stages share: which prohibitions bind,
+what falls due at this time point, what is in effect, and whether the text obliges the
+impossible (for ``consistent``)."""
+
+from __future__ import annotations
+
+from detente.export.promela.syntax import any_of
+from detente.export.promela.tables import (
+    Side,
+    Tables,
+    held,
+    one_off_release,
+    recurrence_until,
+    running,
+    started,
+    window_from,
+)
+from detente.language.model import Clause
+
+
+def binds(t: Tables, c: Clause) -> str:
+    """Prohibition ``c`` binds its parties now."""
+    p = c.prohibition
+    assert p is not None
+    # "while in force" (no `during`): until the agreement is terminated; completing
+    # the agreement does not lift its ceasefire
+    if not p.during:
+        return f"(!sus_{t.cid[c.id]} && agr != TERMINATED)"
+    where = any_of(running(ph) for ph in p.during)
+    return f"(!sus_{t.cid[c.id]} && agr != TERMINATED && ({where}))"
+
+
+def forbidden(t: Tables, act: str, party: str) -> str:
+    """Some prohibition of ``act`` binds ``party`` now."""
+    return any_of(binds(t, c) for c, p in t.prohibitions if p.act == act and party in p.parties)
+
+
+def ceasefire(t: Tables) -> str:
+    """A ceasefire norm is in effect: some prohibition of hostilities binds."""
+    return any_of(binds(t, c) for c, p in t.prohibitions if p.act == "hostilities")
+
+
+def ob_in_effect(t: Tables, c: Clause) -> str:
+    """Obligation ``c``'s window is open and it is not decided (a recurring one: not discharged)."""
+    o = c.obligation
+    assert o is not None
+    v = f"ob_{t.cid[c.id]}"
+    f = window_from(o)
+    base = f"agr != TERMINATED && {started(f.phase)} && {started(o.window.by.phase)} && day >= {t.when(f)}"
+    if o.recurrence is not None:
+        return f"({base} && {v} != DISCH && day <= {t.when(recurrence_until(o))})"
+    return f"({base} && {v} == UNDEC)"
+
+
+def ob_due(t: Tables, c: Clause) -> str:
+    """Obligation ``c`` falls due at this time point (its debtor must choose now).
+
+    A recurring one falls due when some recurrence point lies in ``prev+1 .. day``
+    (consecutive points collapse into one step)."""
+    o = c.obligation
+    assert o is not None
+    v = f"ob_{t.cid[c.id]}"
+    if o.recurrence is None:
+        return f"agr != TERMINATED && {v} == UNDEC && {started(o.window.by.phase)} && {t.when(o.window.by)} <= day"
+    fw, uw = window_from(o), recurrence_until(o)
+    f, u, k = t.when(fw), t.when(uw), o.recurrence.every_days
+    return (
+        f"agr != TERMINATED && {v} != DISCH && {started(fw.phase)} && {started(uw.phase)}"
+        f" && (prev + 1 > {f} -> prev + 1 : {f}) <= (day < {u} -> day : {u})"
+        f" && {f} + (((day < {u} -> day : {u}) - {f}) / {k}) * {k} >= (prev + 1 > {f} -> prev + 1 : {f})"
+    )
+
+
+def side_due(s: Side) -> str:
+    """Round side ``s`` falls due at this time point."""
+    return f"agr != TERMINATED && {s.var} == UNDEC && {started(s.exchange.phase)} && {s.day} <= day"
+
+
+def side_in_effect(s: Side) -> str:
+    return f"(agr != TERMINATED && {started(s.exchange.phase)} && {s.var} == UNDEC)"
+
+
+def inconsistent(t: Tables) -> str:
+    """At this time point, before anyone chooses: something falling due now is forbidden
+    to its debtor, or what falls due from a stock adds up to more than is held."""
+    bad: list[str] = []
+    need: dict[str, list[str]] = {}
+    for c, o in t.obligations:
+        due = ob_due(t, c)
+        forbid = forbidden(t, o.action, o.debtor)
+        if forbid != "false":
+            bad.append(f"({due} && ({forbid}))")
+        release = one_off_release(o)
+        if release is not None and release[0] in t.limited:
+            stock, units = release
+            need.setdefault(stock, []).append(f"(({due}) -> {units} : 0)")
+    for s in t.sides:
+        due = side_due(s)
+        forbid = forbidden(t, "release", s.party)
+        if forbid != "false":
+            bad.append(f"({due} && ({forbid}))")
+        for k, n in s.amounts.items():
+            if k in t.limited:
+                need.setdefault(k, []).append(f"(({due}) -> {n} : 0)")
+    bad.extend(f"({' + '.join(parts)}) > {held(k)}" for k, parts in need.items())
+    return any_of(bad)
