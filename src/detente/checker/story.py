@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 from itertools import pairwise
 
+from detente.checker.result import StoryStep
+from detente.language.model import Agreement, PowerAction
 from detente.semantics.events import (
     Agreed,
     Committed,
@@ -36,8 +38,6 @@ from detente.semantics.events import (
 )
 from detente.semantics.system import System
 from detente.semantics.tables import State
-from detente.checker.result import StoryStep
-from detente.language.model import Agreement, PowerAction
 
 
 def clause_words(agreement: Agreement, clause_id: str, limit: int = 160) -> str:
@@ -279,9 +279,7 @@ class Teller:
             case Terminated():
                 out.append("The agreement is terminated; every open obligation is discharged.")
             case Completed():
-                out.append(
-                    "The agreement is complete: every exchange round has been carried out."
-                )
+                out.append("The agreement is complete: every exchange round has been carried out.")
             case Extended(k):
                 x = m.extensions[k]
                 out.append(

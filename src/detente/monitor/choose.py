@@ -14,21 +14,15 @@ from detente.language.model import PowerAction
 from detente.monitor.log import Breach, Log
 from detente.monitor.path import Path, _number
 from detente.semantics import Choice, Option, System
+from detente.semantics.choices import NOTHING
 from detente.semantics.events import (
     Committed,
     Exercised,
     HostilitiesResumed,
     NotRecorded,
     OpeningNotRecorded,
-    RefusedToOpen,
-    Released,
-    ReleasedLate,
     SideNotRecorded,
-    TalksOpened,
-    Violated,
-    Withheld,
 )
-from detente.semantics.choices import NOTHING
 from detente.semantics.tables import (
     ACTIVE,
     AGREED,
@@ -85,9 +79,10 @@ class Chooser:
         if c.kind == "opening":
             return self._opening(day, c)
         if c.kind == "talks":
-            n = m.negotiations[c.index]
             agreed = self._agreed_on(c.index)
-            return opts.agree(c.index) if agreed is not None and agreed <= day else opts.stall(c.index)
+            return (
+                opts.agree(c.index) if agreed is not None and agreed <= day else opts.stall(c.index)
+            )
         if c.kind == "power":
             w = m.powers[c.index]
             holder = m.parties[w.holder]
@@ -221,8 +216,10 @@ class Chooser:
                 continue
             if (p, e.action) in chosen:
                 clauses: tuple[str, ...] = chosen[(p, e.action)]
-            elif e.action == "hostilities" and m.hostilities(arrived) and _lawfully_fighting(
-                m, arrived, p
+            elif (
+                e.action == "hostilities"
+                and m.hostilities(arrived)
+                and _lawfully_fighting(m, arrived, p)
             ):
                 clauses = ()
             else:
@@ -272,13 +269,15 @@ def why_not(m: System, s: State, k: int, actor: str) -> str:
             return f"the talks of clause {m.negotiations[w.target].clause} had already {how}"
     if w.action == PowerAction.resume_hostilities and m.hostilities(s):
         return "hostilities had already resumed"
-    if w.action == PowerAction.extend_phase and w.target >= 0:
-        if m.phase_status(s, w.target) not in (PENDING, ACTIVE):
-            return f"{m.agreement.phases[w.target].name} had already run out"
+    if (
+        w.action == PowerAction.extend_phase
+        and w.target >= 0
+        and m.phase_status(s, w.target) not in (PENDING, ACTIVE)
+    ):
+        return f"{m.agreement.phases[w.target].name} had already run out"
     if w.grantable and not m.granted(s, k):
         return "only a violation of the obligation that grants it puts it in effect, and none was"
     return "not in effect on that day (its phase, day or condition)"
 
 
 __all__ = ["Chooser", "why_not"]
-

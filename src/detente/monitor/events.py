@@ -266,7 +266,10 @@ def check_columns(
             bad("clause", f"clause {_show(clause)} is not a clause of the agreement")
         if action == "breach":
             if clause is None:
-                bad("clause", "a `breach` event names the clause that was not carried out in `clause`")
+                bad(
+                    "clause",
+                    "a `breach` event names the clause that was not carried out in `clause`",
+                )
             elif clause in clauses and not (
                 clauses[clause].obligation is not None
                 or clauses[clause].exchange is not None

@@ -139,9 +139,7 @@ class Path:
         ):
             self._deliver(day, key, q, n)
 
-    def step(
-        self, day: int, arrived: State, made: tuple[StepEvent, ...], state: State
-    ) -> None:
+    def step(self, day: int, arrived: State, made: tuple[StepEvent, ...], state: State) -> None:
         self._note(day, made, arrived[1])
         self.state = state
         if self.completed_on is None and self.system.status(state) == COMPLETED:
@@ -160,9 +158,13 @@ class Path:
                 case Terminated():
                     self.terminated = day
                 case Fulfilled(_, clause, first, last):
-                    self._outcome(self.duty_keys.get((cur, clause, first, last), ()), "fulfilled", day)
+                    self._outcome(
+                        self.duty_keys.get((cur, clause, first, last), ()), "fulfilled", day
+                    )
                 case Violated(_, clause, first, last):
-                    self._outcome(self.duty_keys.get((cur, clause, first, last), ()), "violated", day)
+                    self._outcome(
+                        self.duty_keys.get((cur, clause, first, last), ()), "violated", day
+                    )
                 case NotRecorded(_, clause, first, last):
                     keys = self.duty_keys.get((cur, clause, first, last), ())
                     self._outcome(keys, "not_recorded", day)
@@ -205,7 +207,9 @@ class Path:
 
     # ------------------------------------------------------------------ deliveries
 
-    def _deliver(self, day: int, key: tuple[str, str, str | None, str | None, int | None], q: int, n: int) -> None:
+    def _deliver(
+        self, day: int, key: tuple[str, str, str | None, str | None, int | None], q: int, n: int
+    ) -> None:
         """Match what was delivered on ``day`` to the duties it was for.
 
         An event naming a ``round`` goes to that round (or recurrence) only. Otherwise:
@@ -282,7 +286,16 @@ def _number(i: Instance) -> int | None:
     return None
 
 
-def _order(key: tuple[str, str, str | None, str | None, int | None]) -> tuple[int, int, str, str, str, str]:
+def _order(
+    key: tuple[str, str, str | None, str | None, int | None],
+) -> tuple[int, int, str, str, str, str]:
     """Deliveries naming their round first, then those naming their clause, then the rest."""
     actor, action, category, clause, rnd = key
-    return (0 if rnd is not None else 1, 0 if clause else 1, actor, action, category or "", clause or "")
+    return (
+        0 if rnd is not None else 1,
+        0 if clause else 1,
+        actor,
+        action,
+        category or "",
+        clause or "",
+    )

@@ -40,7 +40,11 @@ def read_report(
     for q, p in enumerate(agreement.phases):
         start = path.starts.get(q)
         added = m.days_added(state, q)
-        last = None if start is None or p.duration_days is None else start + p.duration_days + added - 1
+        last = (
+            None
+            if start is None or p.duration_days is None
+            else start + p.duration_days + added - 1
+        )
         ended = path.ended.get(q)
         phases.append(
             {
@@ -54,9 +58,7 @@ def read_report(
             }
         )
     phase: dict[str, Any] | None = None
-    live = [
-        q for q in range(len(agreement.phases)) if m.phase_status(state, q) in LIVE
-    ]
+    live = [q for q in range(len(agreement.phases)) if m.phase_status(state, q) in LIVE]
     if live and m.status(state) != TERMINATED:
         q = live[-1]
         p = agreement.phases[q]

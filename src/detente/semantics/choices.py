@@ -249,10 +249,13 @@ class Options:
         """A party's folded duties and acts: it violates at least one (told as the first)."""
 
         def build() -> Option:
-            told = (folded[0],) + tuple(
-                PerhapsFulfilled(e.debtor, e.clause, e.first, e.last)
-                for e in folded[1:]
-                if isinstance(e, Violated)
+            told = (
+                folded[0],
+                *(
+                    PerhapsFulfilled(e.debtor, e.clause, e.first, e.last)
+                    for e in folded[1:]
+                    if isinstance(e, Violated)
+                ),
             )
 
             def apply(t: list[int], evs: list[StepEvent], post: list[Effect]) -> None:

@@ -37,7 +37,6 @@ from detente.semantics.tables import (
 class Observations(Tables):
     """Reading a state of the compiled agreement."""
 
-
     def phase_statuses(self, s: State) -> dict[str, str]:
         return {p: PHASE_STATUS[s[self.o_ph + i]] for i, p in enumerate(self.phases)}
 

@@ -34,9 +34,7 @@ class TransitionSystem(Protocol):
         violate; ``powers=False``: no power is exercised)."""
         ...
 
-    def apply(
-        self, arrived: State, picks: Sequence[Option]
-    ) -> tuple[tuple[StepEvent, ...], State]:
+    def apply(self, arrived: State, picks: Sequence[Option]) -> tuple[tuple[StepEvent, ...], State]:
         """One option per choice applied: the step's events and the next state."""
         ...
 

@@ -98,9 +98,7 @@ class System(Observations):
         """
         return self._components(list(arrived), forbid, powers)
 
-    def apply(
-        self, arrived: State, picks: Sequence[Option]
-    ) -> tuple[tuple[StepEvent, ...], State]:
+    def apply(self, arrived: State, picks: Sequence[Option]) -> tuple[tuple[StepEvent, ...], State]:
         """Steps 3 to 5 with one option picked per choice: the events and the next state.
 
         Unlike :meth:`steps`, a pick that releases more than is held is not refused (a
@@ -309,7 +307,7 @@ class System(Observations):
                 if st[self.o_ng + k] == NOT_STARTED:
                     comps.append(self._opening_choice(k, forbid))
         if replay is not None:
-            for k, side in enumerate(self.sides):
+            for k in range(len(self.sides)):
                 if st[self.o_rs + k] in (NOT_RECORDED, VIOLATED):
                     comps.append(Choice("late", k, (NOTHING, opts.released_late(k))))
         for k, n in enumerate(self.negotiations):

@@ -459,4 +459,3 @@ class Tables:
             if n.starts_by is None and n.home == 0:
                 s[self.o_ng + k] = OPEN
         self.initial: State = tuple(s)
-

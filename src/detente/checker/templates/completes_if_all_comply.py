@@ -6,8 +6,8 @@ negotiation is left open (so the talks did agree, or never had to)."""
 from __future__ import annotations
 
 from detente.checker.context import Context, Outcome, lasso
-from detente.semantics.tables import COMPLETED
 from detente.language.model import Expectation
+from detente.semantics.tables import COMPLETED
 
 
 def check(ctx: Context, e: Expectation) -> Outcome:

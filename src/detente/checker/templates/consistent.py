@@ -9,9 +9,9 @@ one point is added up before it is compared with what is held.
 from __future__ import annotations
 
 from detente.checker.context import Context, Outcome
+from detente.language.model import Expectation
 from detente.semantics.system import System
 from detente.semantics.tables import State
-from detente.language.model import Expectation
 
 
 def impossible_now(m: System, before: State) -> bool:

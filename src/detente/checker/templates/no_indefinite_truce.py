@@ -4,8 +4,8 @@ in force, without hostilities, with no power available to anyone that could end 
 from __future__ import annotations
 
 from detente.checker.context import Context, Outcome, lasso
-from detente.semantics.tables import IN_FORCE, PENDING
 from detente.language.model import Expectation, PowerAction
+from detente.semantics.tables import IN_FORCE, PENDING
 
 #: Powers whose exercise can end a truce lawfully.
 ENDING = (PowerAction.end_agreement, PowerAction.resume_hostilities, PowerAction.declare_failed)

@@ -4,8 +4,8 @@ and got there through an expiry the text says nothing after."""
 from __future__ import annotations
 
 from detente.checker.context import Context, Outcome, safety
-from detente.semantics.tables import IN_FORCE
 from detente.language.model import Expectation
+from detente.semantics.tables import IN_FORCE
 
 
 def check(ctx: Context, e: Expectation) -> Outcome:

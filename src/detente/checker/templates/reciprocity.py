@@ -4,8 +4,8 @@ and was not discharged."""
 from __future__ import annotations
 
 from detente.checker.context import Context, Outcome, safety
-from detente.semantics.tables import DISCHARGED, FULFILLED
 from detente.language.model import Expectation
+from detente.semantics.tables import DISCHARGED, FULFILLED
 
 
 def check(ctx: Context, e: Expectation) -> Outcome:
@@ -30,7 +30,8 @@ def check(ctx: Context, e: Expectation) -> Outcome:
 
     def bad(s: tuple[int, ...]) -> bool:
         return any(
-            m.side_status(s, k) == FULFILLED and (j < 0 or m.side_status(s, j) == DISCHARGED) for k, j in pairs
+            m.side_status(s, k) == FULFILLED and (j < 0 or m.side_status(s, j) == DISCHARGED)
+            for k, j in pairs
         )
 
     return safety(
