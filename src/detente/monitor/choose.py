@@ -105,16 +105,21 @@ class Chooser:
         m, opts = self.m, self.m.options
         n = m.negotiations[c.index]
         keys = self.path.start_keys[c.index]
+        # At the start-by day a breach logged later still says the talks were refused then;
+        # at each later point, only a breach of that day is a new refusal.
+        due = any(
+            (i := self.path.by_key.get(k)) is not None and self.path.due(i) == day for k in keys
+        )
+        refusing = 0
+        for p, key in zip(n.between, keys, strict=True):
+            if self._breach(m.parties[p], n.clause, None, (key,), until=None if due else day):
+                refusing |= 1 << p
+        if refusing:
+            return _offered(c, opts.opening(c.index, refusing))
         started = [self._complete((k,), day) for k in keys]
         agreed = self._agreed_on(c.index)
         if all(started) or (agreed is not None and agreed <= day):
             return _offered(c, opts.opening(c.index, 0))
-        refusing = 0
-        for p, key, done in zip(n.between, keys, started, strict=True):
-            if not done and self._breach(m.parties[p], n.clause, None, (key,)):
-                refusing |= 1 << p
-        if refusing:
-            return _offered(c, opts.opening(c.index, refusing))
         missing = 0
         for p, done in zip(n.between, started, strict=True):
             if not done:
@@ -133,9 +138,18 @@ class Chooser:
         between = tuple(m.parties[p] for p in n.between)
         return self.log.agreed_on(n.clause, between, len(m.negotiations) == 1)
 
-    def _breach(self, actor: str, clause: str, number: int | None, keys: tuple[str, ...]) -> bool:
+    def _breach(
+        self,
+        actor: str,
+        clause: str,
+        number: int | None,
+        keys: tuple[str, ...],
+        *,
+        until: int | None = None,
+    ) -> bool:
         """Whether a logged breach of ``clause`` by ``actor`` is for this duty: one naming its
-        round, or else the earliest unmatched one dated from its window's opening on."""
+        round, or else the earliest unmatched one dated from its window's opening on (and,
+        with ``until``, no later than that day)."""
         opens = min(
             (o for k in keys if (i := self.path.by_key.get(k)) and (o := self.path.opens(i))),
             default=1,
@@ -143,6 +157,8 @@ class Chooser:
         found: Breach | None = None
         for b in self.log.breaches:
             if id(b) in self.used or b.actor != actor or b.clause != clause:
+                continue
+            if until is not None and b.day > until:
                 continue
             if b.round is not None:
                 if b.round == number:

@@ -49,6 +49,11 @@ class Log:
         self._delivered_actions = {"release", "negotiations_start"} | {
             c.obligation.action for c in a.clauses if c.obligation is not None
         }
+        self._duties = {
+            c.id
+            for c in a.clauses
+            if c.obligation is not None or c.exchange is not None or c.negotiation is not None
+        }
         self._acts = {"hostilities"} | {
             c.prohibition.act for c in a.clauses if c.prohibition is not None
         }
@@ -76,7 +81,9 @@ class Log:
             seen[e.actor] = min(day, seen.get(e.actor, day))
         elif e.action == "exercise":
             self.exercises.setdefault(day, []).append(e)
-        if e.action in self._acts:
+        if e.action in self._acts and e.clause not in self._duties:
+            # an act logged under a duty's clause is that duty's performance, not an act
+            # a prohibition may forbid
             self.acts.setdefault(day, []).append(e)
 
     def agreed_on(self, clause: str, between: tuple[str, ...], only: bool) -> int | None:

@@ -184,9 +184,12 @@ class Path:
                             self.outcomes.setdefault(key, ("fulfilled", day))
                 case RefusedToOpen(k, mask):
                     n = m.negotiations[k]
-                    for p, key in zip(n.between, self.start_keys[k], strict=True):
-                        if mask >> p & 1:
-                            self.outcomes.setdefault(key, ("violated", day))
+                    refused = tuple(
+                        key
+                        for p, key in zip(n.between, self.start_keys[k], strict=True)
+                        if mask >> p & 1
+                    )
+                    self._outcome(refused, "violated", day)
                 case OpeningNotRecorded(k):
                     for key in self.start_keys[k]:
                         i = self.by_key.get(key)
@@ -202,8 +205,12 @@ class Path:
                     pass
 
     def _outcome(self, keys: tuple[str, ...], outcome: Outcome, day: int) -> None:
+        """The first outcome stays, but a violation (a refusal at a later point) sticks."""
         for key in keys:
-            self.outcomes.setdefault(key, (outcome, day))
+            if outcome == "violated" and self.outcomes.get(key, ("", 0))[0] != "violated":
+                self.outcomes[key] = (outcome, day)
+            else:
+                self.outcomes.setdefault(key, (outcome, day))
 
     # ------------------------------------------------------------------ deliveries
 

@@ -164,7 +164,13 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
     late: int | None = None
     due_in: int | None = None
     status: Status
-    if done is not None and (due is None or done <= due):
+    if (
+        outcome is not None
+        and outcome[0] == "violated"
+        and (done is None or due is None or done <= due)
+    ):
+        status = "violated"  # a breach logged (talks refused after a party's own start)
+    elif done is not None and (due is None or done <= due):
         status = "fulfilled"
     elif done is not None and due is not None:
         status, late = "late", done - due
@@ -197,6 +203,7 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         fulfilled_on=date_of(done),
         late_days=late,
         due_in_days=due_in,
+        breached=outcome is not None and outcome[0] == "violated",
     )
 
 

@@ -47,13 +47,16 @@ class ObligationStatus:
     fulfilled_on: dt.date | None
     late_days: int | None
     due_in_days: int | None
+    #: A logged breach says it was not done by its deadline (it may have been done late).
+    breached: bool = False
 
     def describe(self) -> str:
         """The status in words: 'fulfilled on time', 'late by 2 days', 'due in 3 days'."""
         if self.status == "fulfilled":
             return "fulfilled on time"
         if self.status == "late":
-            return f"late by {self.late_days} day{'s' if self.late_days != 1 else ''}"
+            late = f"late by {self.late_days} day{'s' if self.late_days != 1 else ''}"
+            return late + (" (a breach was logged at its deadline)" if self.breached else "")
         if self.status == "due":
             n = self.due_in_days
             return "due today" if n == 0 else f"due in {n} day{'s' if n != 1 else ''}"
@@ -86,6 +89,7 @@ class ObligationStatus:
             "fulfilled_on": _iso(self.fulfilled_on),
             "late_days": self.late_days,
             "due_in_days": self.due_in_days,
+            "breached": self.breached,
         }
 
 
