@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import agreement_data
 
 from detente.language.model import Agreement
 from detente.monitor import Event, MonitorReport, iter_events, monitor, write_events
@@ -56,6 +55,7 @@ from detente.semantics.tables import (
     VIOLATED,
     State,
 )
+from strategies import agreement_data
 
 EIF = dt.date(2024, 3, 1)
 MAX_STEPS = 14

@@ -207,10 +207,9 @@ class Path:
     def _outcome(self, keys: tuple[str, ...], outcome: Outcome, day: int) -> None:
         """The first outcome stays, but a violation (a refusal at a later point) sticks."""
         for key in keys:
-            if outcome == "violated" and self.outcomes.get(key, ("", 0))[0] != "violated":
+            before = self.outcomes.get(key)
+            if before is None or (outcome == "violated" and before[0] != "violated"):
                 self.outcomes[key] = (outcome, day)
-            else:
-                self.outcomes.setdefault(key, (outcome, day))
 
     # ------------------------------------------------------------------ deliveries
 
