@@ -14,7 +14,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m detente.demo
+	$(BIN)/python -m detente.cli.demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from detente.checker import formula
 from detente.checker.context import Context, Outcome
 from detente.checker.result import CheckResult, ExpectationResult, StoryStep
+from detente.checker.story import tell
 from detente.checker.templates import TEMPLATES
 from detente.language.claims import claim_name
 from detente.language.model import Agreement, Expectation
-from detente.checker.story import tell
 
 #: The default bound on explored states per restriction.
 DEFAULT_MAX_STATES = 2_000_000
