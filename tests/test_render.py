@@ -15,7 +15,8 @@ from detente.cli import app
 from detente.language.loader import load, load_text
 from detente.language.model import Agreement
 from detente.reports.monitor_html import render_monitor_html
-from detente.reports.render import FORMATS, build_view, render
+from detente.reports.render import FORMATS, render
+from detente.reports.view import build_view
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SPECS = sorted(p for p in (ROOT / "examples").glob("*/*.yaml") if p.is_file())

@@ -27,7 +27,8 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from detente.language.model import Agreement
-from detente.reports.render import build_view, template_environment
+from detente.reports.templating import template_environment
+from detente.reports.view import build_view
 
 if TYPE_CHECKING:
     from detente.monitor.events import Event

@@ -1,9 +1,10 @@
-"""The agreement as a document for a drafting team (``detente render``).
+"""The agreement as a reader sees it, built once for every report.
 
-One view of the agreement is built here, once: its parties, its numbered clauses
-with their words, sources and norm in a plain sentence, its phase timeline and its
-exchange schedule. The Markdown, HTML and DOCX writers only lay that view out, so
-the three formats always say the same thing.
+One view of the agreement is built here: its parties, its numbered clauses with
+their words, sources and norm in a plain sentence, its phase timeline and its
+exchange schedule. The Markdown, HTML and DOCX writers (``detente render``), the
+terminal (``detente show``) and the monitor's HTML page only lay that view out, so
+they always say the same thing.
 """
 
 from __future__ import annotations
@@ -12,18 +13,13 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal, TypeVar
-
-import jinja2
+from typing import TypeVar
 
 from detente.language.model import Agreement, Exchange, ExchangeRound
 from detente.reports.sentences import describe
 from detente.semantics.schedule import PhaseSpan, phase_spans
 
 T = TypeVar("T")
-Format = Literal["md", "html", "docx"]
-FORMATS: tuple[Format, ...] = ("md", "html", "docx")
 
 
 # --------------------------------------------------------------------------- the view
@@ -376,40 +372,3 @@ def clean(value: T) -> T:
     if isinstance(value, dict):
         return {clean(k): clean(v) for k, v in value.items()}  # type: ignore[return-value]
     return value
-
-
-def render(agreement: Agreement, fmt: Format) -> bytes:
-    """The agreement as a document in ``fmt``: UTF-8 text for md and html, a .docx file's bytes."""
-    view = build_view(agreement)
-    if fmt == "md":
-        from detente.reports.markdown import render_markdown
-
-        return render_markdown(view).encode("utf-8")
-    if fmt == "html":
-        from detente.reports.html import render_html
-
-        return render_html(view).encode("utf-8")
-    if fmt == "docx":
-        from detente.reports.docx import render_docx
-
-        return render_docx(view)
-    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-
-
-def default_output(path: Path, fmt: Format) -> Path:
-    """Where ``detente render`` writes when no ``-o`` is given: beside the spec."""
-    return path.with_suffix(f".{fmt}")
-
-
-def template_environment(*, html: bool) -> jinja2.Environment:
-    """Jinja2 over ``reports/templates``; HTML escapes everything the spec says."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("detente.reports", "templates"),
-        autoescape=html,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["label"] = lambda s: str(s).replace("_", " ")
-    return env

@@ -326,7 +326,7 @@ def _agreement_body(
             status = _status_view(report)
         except ServiceError as exc:
             status_error = exc.message
-        from detente.reports.render import phase_views
+        from detente.reports.view import phase_views
 
         body = Markup(
             env.get_template("agreement_body.html").render(
