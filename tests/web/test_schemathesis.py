@@ -7,7 +7,6 @@ paths point at a real agreement and event, so the generated bodies reach the led
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,6 @@ from detente.web.app import create_app
 from detente.web.db import open_database, writing
 
 TOKEN: dict[str, str] = {}
-#: Until the monitor lands, /status answers 503 (documented); then it must answer 200.
-MONITOR = importlib.util.find_spec("detente.monitor") is not None
 
 
 def _build_app() -> Any:
@@ -80,10 +77,7 @@ def test_api_honours_its_openapi_document(case: Any) -> None:
     if "event_id" in params:
         params["event_id"] = "known"
     auth = {"Authorization": f"Bearer {TOKEN['value']}"}
-    checks = [not_a_server_error, response_schema_conformance]
-    if not MONITOR and case.path.endswith("/status"):
-        checks = [response_schema_conformance]  # its documented 503
-    case.call_and_validate(headers=auth, checks=checks)
+    case.call_and_validate(headers=auth, checks=[not_a_server_error, response_schema_conformance])
 
 
 def test_openapi_document_describes_every_api_route() -> None:
