@@ -107,7 +107,9 @@ def test_quote_and_summary_are_marked(minimal_spec: Path) -> None:
 def test_docx_opens_and_has_numbered_clauses(minimal_spec: Path) -> None:
     data = render(load(minimal_spec), "docx")
     document = docx.Document(io.BytesIO(data))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        p.text for p in document.paragraphs if p.style and p.style.name.startswith("Heading")
+    ]
     assert {"Clause 1", "Clause 2", "Clause 3"} <= set(headings)
     assert len(document.tables) >= 3  # parties, timeline, schedule
     schedule = document.tables[-1]
@@ -226,4 +228,4 @@ def test_monitor_html_reads_objects_json_text_and_odd_rows(minimal_spec: Path) -
     assert "Side A" in page and ">2<" in page
     assert render_monitor_html(Report().to_json(), agreement)
     with pytest.raises(TypeError):
-        render_monitor_html(object(), agreement)
+        render_monitor_html(object(), agreement)  # type: ignore[arg-type]  # the wrong type, on purpose

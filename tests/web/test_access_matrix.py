@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from conftest import MINIMAL, Cell, event
+from tests.web.conftest import MINIMAL, Cell, event
 
 #: Caller → (user name or None, role, member of the agreement?)
 CALLERS: dict[str, tuple[str | None, str, bool]] = {

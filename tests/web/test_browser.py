@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 import pytest
-from server import Server, add_user
 
-from conftest import JAN_2025, MINIMAL
+from tests.web.conftest import JAN_2025, MINIMAL
+from tests.web.server import Server, add_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 
-from conftest import MINIMAL, PASSWORD, Cell, event
+from tests.web.conftest import MINIMAL, PASSWORD, Cell, event
 
 
 def csrf_of(html: str) -> str:
@@ -27,9 +30,12 @@ def sign_in(cell: Cell, name: str) -> TestClient:
     return client
 
 
-def form_post(client: TestClient, page: str, url: str, data: dict[str, str], **kw: object):  # type: ignore[no-untyped-def]
+def form_post(client: TestClient, page: str, url: str, data: Mapping[str, Any]) -> httpx.Response:
     token = csrf_of(client.get(page).text)
-    return client.post(url, data={**data, "csrf": token}, follow_redirects=False, **kw)  # type: ignore[arg-type]
+    response: httpx.Response = client.post(
+        url, data={**data, "csrf": token}, follow_redirects=False
+    )
+    return response
 
 
 def test_pages_need_a_session_and_redirect_to_login(cell: Cell) -> None:

@@ -17,10 +17,10 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from schemathesis.transport.asgi import ASGI_TRANSPORT
 
-from conftest import MINIMAL, event
 from detente.web.accounts import Role, add_user, new_token
 from detente.web.app import create_app
 from detente.web.db import open_database, writing
+from tests.web.conftest import MINIMAL, event
 
 TOKEN: dict[str, str] = {}
 
