@@ -41,10 +41,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "web"))
+sys.path.insert(0, str(ROOT))
 
-from pgcluster import Cluster, free_port  # noqa: E402
-from server import Server, add_user  # noqa: E402
+from tests.web.pgcluster import Cluster, free_port  # noqa: E402
+from tests.web.server import Server, add_user  # noqa: E402
 
 SPEC = ROOT / "tests" / "web" / "fixtures" / "truce.yaml"
 PASSWORD = "correct horse battery"

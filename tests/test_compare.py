@@ -66,6 +66,6 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
     assert runner.invoke(app, ["check", str(tmp_path / "missing.yaml")]).exit_code == 2
     bad = tmp_path / "bad.yaml"
     bad.write_text("agreement: {}\n")
-    assert runner.invoke(app, ["check", str(bad)]).exit_code == 2
+    assert runner.invoke(app, ["check", str(bad)]).exit_code == 1  # invalid: problems found
     text = runner.invoke(app, ["check", str(ISRAEL)])
     assert "Israel resumes fighting, as clause 14" in text.stdout

@@ -131,12 +131,9 @@ def test_the_schema_is_valid_json_with_an_id() -> None:
 def test_the_schema_accepts_generated_valid_agreements(
     validator: jsonschema.protocols.Validator,
 ) -> None:
-    import sys
-
     from hypothesis import HealthCheck, given, settings
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from strategies import agreement_data
+    from tests.strategies import agreement_data
 
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
     @given(agreement_data())

@@ -108,7 +108,7 @@ def _open_offline(page_path: Path) -> dict[str, Any]:
             page.goto(page_path.as_uri(), wait_until="load")
             page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length > 0")
             page.wait_for_timeout(300)
-            result = page.evaluate(
+            result: dict[str, Any] = page.evaluate(
                 """() => {
                 const plots = [...document.querySelectorAll('.js-plotly-plot')];
                 return {

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 from collections import Counter
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -24,7 +25,14 @@ from detente.monitor.events import COLUMNS as EVENT_COLUMNS
 ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = list(EVENT_COLUMNS)
 
-LOGS = {
+
+class Log(TypedDict):
+    totals: dict[str, dict[str, int]]  # released in total, by party and category
+    first: dt.date
+    last: dt.date
+
+
+LOGS: dict[str, Log] = {
     "nov-2023-truce": {
         "totals": {
             "hamas": {"women_children_hostages": 78},

@@ -15,7 +15,8 @@ from detente.cli import app
 from detente.language.loader import load, load_text
 from detente.language.model import Agreement
 from detente.reports.monitor_html import render_monitor_html
-from detente.reports.render import FORMATS, build_view, render
+from detente.reports.render import FORMATS, render
+from detente.reports.view import build_view
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_SPECS = sorted(p for p in (ROOT / "examples").glob("*/*.yaml") if p.is_file())
@@ -106,7 +107,9 @@ def test_quote_and_summary_are_marked(minimal_spec: Path) -> None:
 def test_docx_opens_and_has_numbered_clauses(minimal_spec: Path) -> None:
     data = render(load(minimal_spec), "docx")
     document = docx.Document(io.BytesIO(data))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        p.text for p in document.paragraphs if p.style and p.style.name.startswith("Heading")
+    ]
     assert {"Clause 1", "Clause 2", "Clause 3"} <= set(headings)
     assert len(document.tables) >= 3  # parties, timeline, schedule
     schedule = document.tables[-1]
@@ -225,4 +228,4 @@ def test_monitor_html_reads_objects_json_text_and_odd_rows(minimal_spec: Path) -
     assert "Side A" in page and ">2<" in page
     assert render_monitor_html(Report().to_json(), agreement)
     with pytest.raises(TypeError):
-        render_monitor_html(object(), agreement)
+        render_monitor_html(object(), agreement)  # type: ignore[arg-type]  # the wrong type, on purpose

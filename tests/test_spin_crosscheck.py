@@ -44,9 +44,7 @@ import detente
 from detente.export import spin
 from detente.export.promela import claims, to_promela
 from detente.language.model import Agreement
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from strategies import agreement_data
+from tests.strategies import agreement_data
 
 pytestmark = [
     pytest.mark.spin,

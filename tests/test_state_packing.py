@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from detente.checker.context import Context
 from detente.checker.explore import pack, unpack
 from detente.language.model import Agreement
-from strategies import agreements
+from tests.strategies import agreements
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))

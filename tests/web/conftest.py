@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pgcluster import Cluster, bin_dir
 from sqlalchemy import Engine
 
 from detente.web.accounts import Role, add_user, new_token
 from detente.web.app import create_app
 from detente.web.db import open_database, writing
+from tests.web.pgcluster import Cluster, bin_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 JAN_2025 = ROOT / "examples" / "jan-2025-ceasefire" / "agreement.yaml"

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import httpx
-from pgcluster import free_port
+
+from tests.web.pgcluster import free_port
 
 DETENTE = [sys.executable, "-m", "detente.cli"]
 

@@ -7,7 +7,6 @@ with a script in it shows as text.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -17,9 +16,9 @@ from typing import Any
 
 import httpx
 import pytest
-from server import Server, add_user
 
-from conftest import JAN_2025, MINIMAL
+from tests.web.conftest import JAN_2025, MINIMAL
+from tests.web.server import Server, add_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -34,7 +33,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "correct horse battery"
-MONITOR = importlib.util.find_spec("detente.monitor") is not None
 SPEC = JAN_2025 if JAN_2025.exists() else MINIMAL
 
 
@@ -129,11 +127,10 @@ def test_an_editor_uploads_records_sees_fulfilled_and_corrects(server: Any, brow
         assert "recorded by eli" in page.content()
 
     page.goto(f"{base}/agreements/{aid}?as_of={as_of}")
-    if MONITOR:
-        ledger = page.locator("h3:has-text('Exchange ledger') + table")
-        assert "fulfilled" in (
-            ledger.inner_text() + page.locator("h3:has-text('Obligations') + table").inner_text()
-        )
+    ledger = page.locator("h3:has-text('Exchange ledger') + table")
+    assert "fulfilled" in (
+        ledger.inner_text() + page.locator("h3:has-text('Obligations') + table").inner_text()
+    )
 
     # Correct the prisoners' figure: a new entry supersedes the old one, both stay.
     page.goto(f"{base}/agreements/{aid}/events/r1-prisoners")

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 from fastapi.testclient import TestClient
 
-from conftest import PASSWORD, Cell, event
 from detente.web.app import create_app
 from detente.web.db import reading
 from detente.web.ledger import Entry, fold, history
+from tests.web.conftest import PASSWORD, Cell, event
 
 
-def _entry(position: int, kind: str, event_id: str | None, payload: dict) -> Entry:
+def _entry(position: int, kind: str, event_id: str | None, payload: dict[str, Any]) -> Entry:
     return Entry(position, "a", position, kind, event_id, payload, "eli", "t", "p", f"h{position}")
 
 

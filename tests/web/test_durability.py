@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server import Server, detente
 
-from conftest import MINIMAL, event
+from tests.web.conftest import MINIMAL, event
+from tests.web.server import Server, detente
 
 pytestmark = pytest.mark.slow
 

@@ -7,20 +7,22 @@ import itertools
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from conftest import Cell, event
 from detente.web.db import reading, writing
 from detente.web.ledger import canonical, entry_hash, verify_all
+from tests.web.conftest import MINIMAL, Cell, event
 
 
-def record(cell: Cell, aid: str, who: str = "eli", **changes: object) -> dict:
+def record(cell: Cell, aid: str, who: str = "eli", **changes: object) -> dict[str, Any]:
     r = cell.api("POST", f"/api/agreements/{aid}/events", who, json=event(**changes))
     assert r.status_code == 201, r.text
-    return r.json()
+    recorded: dict[str, Any] = r.json()
+    return recorded
 
 
 def test_each_entry_hashes_its_content_and_the_entry_before(cell: Cell) -> None:
@@ -265,7 +267,7 @@ def test_a_spec_with_errors_answers_422_with_lines(cell: Cell) -> None:
         "POST",
         "/api/agreements",
         "eli",
-        content=(cell and __import__("conftest").MINIMAL.read_text()),
+        content=MINIMAL.read_text(),
         headers={"Content-Type": "application/yaml"},
     )
     assert again.status_code == 409 and aid in again.json()["detail"]
@@ -273,8 +275,6 @@ def test_a_spec_with_errors_answers_422_with_lines(cell: Cell) -> None:
 
 def test_a_spec_as_json_is_accepted(cell: Cell) -> None:
     from ruamel.yaml import YAML
-
-    from conftest import MINIMAL
 
     data = YAML(typ="safe").load(MINIMAL.read_text().replace("id: truce", "id: truce-json", 1))
     r = cell.api(

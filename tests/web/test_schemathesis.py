@@ -7,7 +7,6 @@ paths point at a real agreement and event, so the generated bodies reach the led
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,14 +17,12 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 from schemathesis.transport.asgi import ASGI_TRANSPORT
 
-from conftest import MINIMAL, event
 from detente.web.accounts import Role, add_user, new_token
 from detente.web.app import create_app
 from detente.web.db import open_database, writing
+from tests.web.conftest import MINIMAL, event
 
 TOKEN: dict[str, str] = {}
-#: Until the monitor lands, /status answers 503 (documented); then it must answer 200.
-MONITOR = importlib.util.find_spec("detente.monitor") is not None
 
 
 def _build_app() -> Any:
@@ -80,10 +77,7 @@ def test_api_honours_its_openapi_document(case: Any) -> None:
     if "event_id" in params:
         params["event_id"] = "known"
     auth = {"Authorization": f"Bearer {TOKEN['value']}"}
-    checks = [not_a_server_error, response_schema_conformance]
-    if not MONITOR and case.path.endswith("/status"):
-        checks = [response_schema_conformance]  # its documented 503
-    case.call_and_validate(headers=auth, checks=checks)
+    case.call_and_validate(headers=auth, checks=[not_a_server_error, response_schema_conformance])
 
 
 def test_openapi_document_describes_every_api_route() -> None:

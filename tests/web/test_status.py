@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from conftest import JAN_2025, Cell
+from detente.language.loader import load
+from detente.monitor import monitor, read_events
+from tests.web.conftest import JAN_2025, Cell
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("detente.monitor") is None, reason="the monitor is not in this build"
-)
 LOG = JAN_2025.parent / "events.csv"
 
 
 @pytest.mark.skipif(not LOG.exists(), reason="the January 2025 log is not in this checkout")
 def test_status_of_the_imported_january_2025_log_is_the_monitors(cell: Cell) -> None:
-    monitor = importlib.import_module("detente.monitor")
-    from detente.language.loader import load
-
     aid = cell.upload("eli", JAN_2025)
     r = cell.api(
         "POST",
@@ -34,10 +30,8 @@ def test_status_of_the_imported_january_2025_log_is_the_monitors(cell: Cell) -> 
     for as_of in ("2025-01-26", "2025-03-18"):
         web = cell.api("GET", f"/api/agreements/{aid}/status?as_of={as_of}", "eli")
         assert web.status_code == 200
-        import datetime as dt
-
-        direct = monitor.monitor(
-            agreement, monitor.read_events(LOG, agreement), as_of=dt.date.fromisoformat(as_of)
+        direct = monitor(
+            agreement, read_events(LOG, agreement), as_of=dt.date.fromisoformat(as_of)
         ).to_json()
         direct = json.loads(json.dumps(direct, default=str))
         assert web.json()["ledger"] == direct["ledger"]

@@ -8,6 +8,7 @@ drafts × expectations with whom each protects and each verdict in a word.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,7 +117,7 @@ def clause_changes(before: Agreement, after: Agreement) -> list[ClauseChange]:
 
 
 def compare(
-    drafts: list[Agreement | str | os.PathLike[str]],
+    drafts: Sequence[Agreement | str | os.PathLike[str]],
     *,
     max_states: int | None = DEFAULT_MAX_STATES,
 ) -> Comparison:

@@ -13,7 +13,7 @@ from typing import Any
 
 from detente.errors import Problem
 from detente.language.expressions import ExpressionError, parse, reference_problems
-from detente.language.loader import Loaded
+from detente.language.located import Loaded
 from detente.language.model import Agreement, Clause, PowerAction, Role, When
 
 Check = Callable[[Loaded], Iterator[Problem]]

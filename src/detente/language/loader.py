@@ -11,14 +11,14 @@ from __future__ import annotations
 import difflib
 import os
 import typing
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from detente.errors import Problem, SpecError, UnreadableError
+from detente.language.checks import check_agreement
+from detente.language.located import MISSING, Loaded, Origins, child
 from detente.language.model import (
     Action,
     Agreement,
@@ -37,95 +37,6 @@ from detente.language.yaml_reader import Locations, decode, read_yaml
 MAX_FILE_BYTES = 8 * 1024 * 1024
 #: Longest chain of drafts extending drafts.
 MAX_EXTENDS_DEPTH = 16
-
-LocPath = tuple[str | int, ...]
-
-
-_MISSING = object()
-
-
-def _child(container: Any, step: str | int) -> Any:
-    """``container[step]`` for a mapping key or list index that exists, else ``_MISSING``."""
-    if isinstance(container, dict):
-        return container.get(step, _MISSING) if isinstance(step, str) else _MISSING
-    if isinstance(container, list) and isinstance(step, int) and 0 <= step < len(container):
-        return container[step]
-    return _MISSING
-
-
-@dataclass
-class Origins:
-    """Where each mapping or list of a (possibly merged) agreement came from.
-
-    Keyed by object identity: merging keeps the original objects, so a clause
-    inherited from a base file is still found in the base file.
-    """
-
-    table: dict[int, tuple[Locations, LocPath]] = field(default_factory=dict)
-    keep: list[Any] = field(default_factory=list)
-
-    def register_tree(self, value: Any, locs: Locations, loc: LocPath) -> None:
-        if isinstance(value, dict):
-            self._add(value, locs, loc)
-            for k, v in value.items():
-                self.register_tree(v, locs, (*loc, k))
-        elif isinstance(value, list):
-            self._add(value, locs, loc)
-            for i, v in enumerate(value):
-                self.register_tree(v, locs, (*loc, i))
-
-    def _add(self, obj: Any, locs: Locations, loc: LocPath) -> None:
-        self.table[id(obj)] = (locs, loc)
-        self.keep.append(obj)
-
-    def merge(self, other: Origins) -> None:
-        self.table.update(other.table)
-        self.keep.extend(other.keep)
-
-    def locate(
-        self, root: Any, loc: Iterable[str | int], *, key: bool = False
-    ) -> tuple[str, int | None, int | None]:
-        """File, line and column of the value at ``loc`` below ``root``."""
-        best: tuple[Locations, LocPath, int] | None = None
-        current: Any = root
-        steps = list(loc)
-        for depth in range(len(steps) + 1):
-            if id(current) in self.table:
-                locs, base = self.table[id(current)]
-                best = (locs, base, depth)
-            if depth == len(steps):
-                break
-            step = steps[depth]
-            nxt = _child(current, step)
-            if nxt is _MISSING:
-                break
-            current = nxt
-        if best is None:
-            return ("<unknown>", None, None)
-        locs, base, depth = best
-        line, col = locs.at((*base, *steps[depth:]), key=key)
-        return (locs.path, line, col)
-
-    def problem(self, root: Any, loc: Iterable[str | int], message: str) -> Problem:
-        path, line, col = self.locate(root, loc)
-        return Problem(path, line, col, message)
-
-
-@dataclass
-class Loaded:
-    """An agreement with the data it was validated from and where each part came from."""
-
-    agreement: Agreement
-    data: dict[str, Any]
-    origins: Origins
-    path: str
-    #: True when the file failed its shape check and only the entries that passed it
-    #: are here (so semantic checks still report what they can).
-    partial: bool = False
-
-    def where(self, loc: Iterable[str | int]) -> tuple[str, int | None, int | None]:
-        """File, line, column of a value, by its path inside the agreement mapping."""
-        return self.origins.locate(self.data, loc)
 
 
 def load(path: str | os.PathLike[str]) -> Agreement:
@@ -155,8 +66,6 @@ def _finish(
     data: dict[str, Any] | None, origins: Origins, shown: str, problems: list[Problem]
 ) -> Loaded:
     """Validate merged data into the model and run the semantic checks, or raise every problem."""
-    from detente.language.checks import check_agreement
-
     if data is None:
         raise SpecError(
             _one_line(problems) or [Problem(shown, None, None, "the file holds no agreement")]
@@ -412,8 +321,8 @@ def _strip_model_names(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     out: list[Any] = []
     current = data
     for step in loc:
-        nxt = _child(current, step)
-        if nxt is not _MISSING:
+        nxt = child(current, step)
+        if nxt is not MISSING:
             out.append(step)
             current = nxt
         elif isinstance(current, dict) and isinstance(step, str):
@@ -459,7 +368,7 @@ def _where_words(loc: tuple[Any, ...], data: Any) -> tuple[str, str | None]:
     if steps and isinstance(steps[-1], str):
         last = steps.pop()
     for i, step in enumerate(steps):
-        nxt = _child(current, step)
+        nxt = child(current, step)
         if isinstance(step, int):
             parent = str(steps[i - 1]) if i > 0 else ""
             noun = _SINGULAR.get(parent, "entry")
@@ -472,7 +381,7 @@ def _where_words(loc: tuple[Any, ...], data: Any) -> tuple[str, str | None]:
                 words.append(f"{noun} {step + 1}" if parent else f"entry {step + 1}")
         elif step != "agreement" or i > 0:
             words.append(str(step))
-        current = nxt if nxt is not _MISSING else None
+        current = nxt if nxt is not MISSING else None
     return ", ".join(words), last
 
 

@@ -13,7 +13,7 @@ import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt, RGBColor
 
-from detente.reports.render import DocumentView, ScheduleView
+from detente.reports.view import DocumentView, ScheduleView
 
 _MUTED = RGBColor(0x5B, 0x64, 0x75)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from detente.reports.render import DocumentView, template_environment
+from detente.reports.templating import template_environment
+from detente.reports.view import DocumentView
 
 #: Width of the drawing area of the timeline, in SVG units.
 WIDTH = 900

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from detente.reports.render import DocumentView, RoundView, template_environment
+from detente.reports.templating import template_environment
+from detente.reports.view import DocumentView, RoundView
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])", re.MULTILINE)

@@ -19,7 +19,7 @@ import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -27,11 +27,18 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from detente.language.model import Agreement
-from detente.reports.render import build_view, template_environment
+from detente.reports.templating import template_environment
+from detente.reports.view import build_view
 
 if TYPE_CHECKING:
     from detente.monitor.events import Event
-    from detente.monitor.report import MonitorReport
+
+
+class ReportLike(Protocol):
+    """What the page reads a report through: its JSON (the monitor's MonitorReport is one)."""
+
+    def to_json(self) -> Mapping[str, Any] | str: ...
+
 
 #: Colours per series, stable across charts (colour-blind-safe Okabe-Ito).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
@@ -615,7 +622,7 @@ def _div(fig: go.Figure, div_id: str) -> Markup:
 
 
 def render_monitor_html(
-    report: MonitorReport | Mapping[str, Any] | str,
+    report: ReportLike | Mapping[str, Any] | str,
     agreement: Agreement,
     events: Iterable[Event | Mapping[str, Any]] | None = None,
 ) -> str:

@@ -15,8 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.language.model import Agreement
-from detente.reports.render import DocumentView, PhaseView, ScheduleView, build_view
 from detente.reports.sentences import party_name, phase_name, stock_name
+from detente.reports.view import DocumentView, PhaseView, ScheduleView, build_view
 
 #: Widest timeline bar, in characters.
 BAR_WIDTH = 48

@@ -159,7 +159,7 @@ def get_agreement(agreement_id: AgreementId, user: UserDep, svc: ServiceDep) -> 
 @router.get(
     "/agreements/{agreement_id}/status",
     response_model=dict[str, Any],
-    responses=errors(401, 404, 409, 422, 503),
+    responses=errors(401, 404, 409, 422),
 )
 def get_status(
     agreement_id: AgreementId, user: UserDep, svc: ServiceDep, as_of: AsOf = None
@@ -169,8 +169,7 @@ def get_status(
         _, _, report = svc.status(user, agreement_id, as_of)
     except ServiceError as exc:
         raise refuse(exc) from None
-    data: dict[str, Any] = report.to_json() if hasattr(report, "to_json") else report
-    return data
+    return report.to_json()
 
 
 @router.get(

@@ -63,13 +63,8 @@ def settle() -> None:
     measure under load. Frozen objects are still freed by reference counting; only cycles
     among them would stay, and start-up objects live as long as the server anyway.
     """
-    import contextlib
     import gc
-    import importlib
 
-    for module in ("detente.monitor", "detente.reports.render", "detente.reports.monitor_html"):
-        with contextlib.suppress(ImportError):  # without the monitor those pages answer 503
-            importlib.import_module(module)
     from detente.web.pages import env
 
     for template in env.list_templates(extensions=["html"]):

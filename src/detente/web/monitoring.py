@@ -8,46 +8,29 @@ applied, verification as the ledger says) and caches answers by the chain's head
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
-from detente.errors import SpecError
+from detente.errors import Problem, SpecError
 from detente.language.model import Agreement
+from detente.monitor import MonitorReport, events_from_rows, monitor, validate_event
 from detente.web.flights import Flights
 from detente.web.ledger import EventState
 
 _lock = threading.Lock()
 _flights = Flights()
-_reports: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+_reports: OrderedDict[tuple[str, str, str], MonitorReport] = OrderedDict()
 CACHE_SIZE = 64
-
-
-class MonitorUnavailable(Exception):
-    pass
 
 
 class LedgerUnreadable(Exception):
     """The ledger holds events the monitor cannot read (recorded before a check existed)."""
 
-    def __init__(self, problems: Any) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
+    def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = list(problems)
-
-
-def _monitor() -> Any:
-    try:
-        monitor_module = importlib.import_module("detente.monitor")
-    except ImportError as exc:
-        raise MonitorUnavailable("the monitor is not installed in this build") from exc
-    if not all(
-        hasattr(monitor_module, n) for n in ("monitor", "events_from_rows", "validate_event")
-    ):
-        raise MonitorUnavailable(
-            "this build's monitor lacks monitor/events_from_rows/validate_event"
-        )
-    return monitor_module
+        super().__init__("; ".join(str(p) for p in self.problems))
 
 
 def log_row(state: EventState) -> dict[str, Any]:
@@ -60,14 +43,12 @@ def log_row(state: EventState) -> dict[str, Any]:
 
 def event_problems(agreement: Agreement, columns: dict[str, Any]) -> list[str]:
     """What the monitor finds wrong with one event against the agreement (plain sentences)."""
-    try:
-        monitor_module = _monitor()
-    except MonitorUnavailable:
-        return []
-    return [str(p) for p in monitor_module.validate_event(agreement, columns)]
+    return validate_event(agreement, columns)
 
 
-def status(agreement: Agreement, head_hash: str, events: list[EventState], as_of: dt.date) -> Any:
+def status(
+    agreement: Agreement, head_hash: str, events: list[EventState], as_of: dt.date
+) -> MonitorReport:
     """The monitor's report as of ``as_of``; cached by the chain's head and the date."""
     key = (agreement.id, head_hash, as_of.isoformat())
     hit = _cached(key)
@@ -77,13 +58,10 @@ def status(agreement: Agreement, head_hash: str, events: list[EventState], as_of
         hit = _cached(key)
         if hit is not None:
             return hit
-        monitor_module = _monitor()
         rows = [log_row(e) for e in events]
         try:
-            report = monitor_module.monitor(
-                agreement,
-                monitor_module.events_from_rows(rows, agreement, path="ledger"),
-                as_of=as_of,
+            report = monitor(
+                agreement, events_from_rows(rows, agreement, path="ledger"), as_of=as_of
             )
         except SpecError as exc:
             raise LedgerUnreadable(exc.problems) from None
@@ -94,7 +72,7 @@ def status(agreement: Agreement, head_hash: str, events: list[EventState], as_of
     return report
 
 
-def _cached(key: tuple[str, str, str]) -> Any:
+def _cached(key: tuple[str, str, str]) -> MonitorReport | None:
     with _lock:
         hit = _reports.get(key)
         if hit is not None:

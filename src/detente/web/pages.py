@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from detente.language.model import Agreement
+from detente.monitor import MonitorReport
 from detente.reports.monitor_html import cell_text
 from detente.web import accounts
 from detente.web.accounts import User
@@ -260,8 +261,8 @@ def grid(items: Any, preferred: tuple[str, ...] = ()) -> Grid:
     return Grid(columns, [[cell_text(r.get(c)) for c in columns] for r in rows], classes)
 
 
-def _status_view(report: Any) -> dict[str, Any]:
-    data: dict[str, Any] = report.to_json() if hasattr(report, "to_json") else dict(report)
+def _status_view(report: MonitorReport) -> dict[str, Any]:
+    data = report.to_json()
     return {
         "data": data,
         "phase": cell_text(data.get("phase")),
@@ -326,7 +327,7 @@ def _agreement_body(
             status = _status_view(report)
         except ServiceError as exc:
             status_error = exc.message
-        from detente.reports.render import phase_views
+        from detente.reports.view import phase_views
 
         body = Markup(
             env.get_template("agreement_body.html").render(

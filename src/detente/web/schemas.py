@@ -30,7 +30,6 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflicts with what the ledger already holds.",
         413: "Too large.",
         422: "The input has problems, each with its line and column where known.",
-        503: "The monitor is not available in this build.",
     }
     return {c: {"model": ErrorOut, "description": text[c]} for c in codes}
 

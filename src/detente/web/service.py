@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from detente.errors import SpecError
 from detente.language.loader import load_text
 from detente.language.model import Agreement
+from detente.monitor import MonitorReport
 from detente.web import accounts, ledger, monitoring
 from detente.web.accounts import User
 from detente.web.db import read_one, reading, writing
@@ -399,15 +400,13 @@ class Service:
 
     def status(
         self, user: User, agreement_id: str, as_of: dt.date | None
-    ) -> tuple[AgreementRow, Agreement, Any]:
+    ) -> tuple[AgreementRow, Agreement, MonitorReport]:
         row = self.agreement(user, agreement_id)
         model = self.model(row)
         hist = self.history_of(row)
         day = as_of or dt.date.today()
         try:
             report = monitoring.status(model, row.head_hash, hist.current, day)
-        except monitoring.MonitorUnavailable as exc:
-            raise ServiceError(503, str(exc)) from None
         except monitoring.LedgerUnreadable as exc:
             details = [{"line": p.line, "field": None, "message": p.message} for p in exc.problems]
             raise ServiceError(

@@ -14,13 +14,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
 from rich.console import Console
 from rich.rule import Rule
 
 from detente.cli import app
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "examples"
 FRAMEWORK = EXAMPLES / "gaza-framework-2024"
 JAN_2025 = EXAMPLES / "jan-2025-ceasefire"
@@ -63,14 +62,9 @@ STEPS: tuple[tuple[str, list[str]], ...] = (
 def run(argv: list[str]) -> int:
     """Run one ``detente`` command in-process and return its exit code."""
     try:
-        app(argv, standalone_mode=False)
-    except click.exceptions.Exit as done:
-        return done.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
+        app(argv, prog_name="detente")
     except SystemExit as done:
-        return int(done.code or 0)
+        return done.code if isinstance(done.code, int) else int(done.code is not None)
     return 0
 
 

@@ -1,0 +1,135 @@
+"""``detente monitor AGREEMENT EVENTS``: a thin client of :func:`detente.monitor.monitor`.
+
+Exit codes: 0 the report was made; 1 the agreement or the log has problems (each
+printed as PATH:LINE[:COL]: error: sentence); 2 a path cannot be read or written,
+or a bad option.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli.common import err, out, reporting, usage_error
+from detente.errors import UnreadableError
+from detente.language.loader import load
+from detente.language.model import Agreement
+from detente.monitor import MonitorReport, iter_events, monitor
+
+
+def _date_option(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    if value == "today":
+        return dt.date.today()
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        usage_error("monitor", f"{name} must be an ISO 8601 date YYYY-MM-DD, not {value!r}")
+
+
+def monitor_command(
+    agreement_path: Annotated[
+        Path, typer.Argument(metavar="AGREEMENT", help="The agreement spec.")
+    ],
+    events_path: Annotated[
+        Path, typer.Argument(metavar="EVENTS", help="The event log: CSV, or JSON Lines (.jsonl).")
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Report as of this date (YYYY-MM-DD or 'today'); default: the log's last date.",
+        ),
+    ] = None,
+    entry_into_force: Annotated[
+        str | None,
+        typer.Option(
+            "--entry-into-force", help="Date of entry into force, when the spec gives none."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the report as one offline HTML page.")
+    ] = None,
+    export: Annotated[
+        str | None,
+        typer.Option(
+            "--export", help="Write the log as ACLED rows (acled) or PLOVER JSON Lines (plover)."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where --export writes; default stdout.")
+    ] = None,
+) -> None:
+    """Each obligation's status, the exchange ledger, violations, the phase and next deadlines."""
+    from detente.reports.monitor_terminal import print_report
+
+    if export is not None and export not in ("acled", "plover"):
+        usage_error("monitor", f"--export must be acled or plover, not {export!r}")
+    report_date = _date_option(as_of, "--as-of")
+    eif = _date_option(entry_into_force, "--entry-into-force")
+    with reporting():
+        agreement = load(agreement_path)
+        if export is not None:
+            _export(agreement, events_path, export, output)
+            return
+        report = monitor(
+            agreement, iter_events(events_path, agreement), entry_into_force=eif, as_of=report_date
+        )
+        if html is not None:
+            _write_html(report, agreement, events_path, html)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_report(report, agreement, out)
+    if html is not None and not as_json:
+        out.print(f"wrote {html}", markup=False)
+
+
+def _export(agreement: Agreement, events_path: Path, shape: str, output: Path | None) -> None:
+    """Stream the export into a temporary file, so a log with problems leaves nothing behind."""
+    from detente.monitor.interop import write_acled, write_plover
+
+    write = write_acled if shape == "acled" else write_plover
+    folder = output.parent if output is not None else None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".detente-export-", dir=folder)
+    except OSError as exc:
+        raise UnreadableError(str(output), exc.strerror or str(exc)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            n = write(agreement, iter_events(events_path, agreement), f)
+        if output is None:
+            with open(tmp, encoding="utf-8") as f:
+                shutil.copyfileobj(f, sys.stdout)
+        else:
+            os.replace(tmp, output)
+            err.print(f"wrote {n} {shape} records to {output}", markup=False)
+    except OSError as exc:
+        raise UnreadableError(str(output or "stdout"), exc.strerror or str(exc)) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _write_html(report: MonitorReport, agreement: Agreement, events_path: Path, out: Path) -> None:
+    from detente.reports.monitor_html import render_monitor_html
+
+    # The charts need the releases only; a second streaming pass keeps memory flat.
+    releases = [e for e in iter_events(events_path, agreement) if e.action == "release"]
+    page = render_monitor_html(report, agreement, releases)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise UnreadableError(str(out), exc.strerror or str(exc)) from None

@@ -1,0 +1,71 @@
+"""``detente validate``, ``show``, ``render`` and ``schema``: the spec itself, for a reader."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli.common import cannot_write, load_spec, out, report, usage_error
+from detente.errors import EXIT_OK, DetenteError
+
+
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Spec files (agreements or drafts).")],
+) -> None:
+    """Check spec files and print every problem as PATH:LINE:COL: error: sentence."""
+    from detente.language.loader import load
+
+    status = EXIT_OK
+    for path in paths:
+        try:
+            load(path)
+        except DetenteError as exc:
+            # Every file is read; the worst outcome decides (2 unreadable over 1 invalid).
+            status = max(status, report(exc))
+        else:
+            out.print(f"{path}: ok", markup=False)
+    raise typer.Exit(status)
+
+
+def show(path: Annotated[Path, typer.Argument(help="A spec file.")]) -> None:
+    """Print the agreement for a reader: parties, phase timeline, clauses, exchange schedule."""
+    from detente.reports.terminal import show_agreement
+
+    show_agreement(load_spec(path), out)
+
+
+def render(
+    path: Annotated[Path, typer.Argument(help="A spec file (agreement or draft).")],
+    to: Annotated[str, typer.Option("--to", help="md, html or docx.")] = "html",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where to write; '-' for stdout.")
+    ] = None,
+) -> None:
+    """Write the agreement as a document: Markdown, self-contained HTML, or DOCX."""
+    from detente.reports.render import FORMATS, default_output
+    from detente.reports.render import render as render_document
+
+    if to not in FORMATS:
+        usage_error("render", f"--to must be one of {', '.join(FORMATS)}, not {to!r}")
+    if output is not None and str(output) == "-" and to == "docx":
+        usage_error("render", "DOCX is binary; give -o FILE.docx")
+    data = render_document(load_spec(path), to)
+    if output is not None and str(output) == "-":
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    target = output or default_output(path, to)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        cannot_write(target, exc)
+    out.print(f"wrote {target}", markup=False)
+
+
+def schema() -> None:
+    """Print the JSON Schema of the spec language."""
+    from detente.language.schema import schema_text
+
+    sys.stdout.write(schema_text())
