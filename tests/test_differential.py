@@ -55,7 +55,7 @@ from detente.semantics.tables import (
     VIOLATED,
     State,
 )
-from strategies import agreement_data
+from tests.strategies import agreement_data
 
 EIF = dt.date(2024, 3, 1)
 MAX_STEPS = 14
@@ -74,17 +74,31 @@ class Run:
     lawful: list[str] = field(default_factory=list)  # ids of lawful acts
     unlawful: list[str] = field(default_factory=list)  # ids of acts a prohibition forbade
 
-    def log(self, actor: int | str, action: str, **kw: object) -> str:
+    def log(
+        self,
+        actor: int | str,
+        action: str,
+        *,
+        clause: str | None = None,
+        round: int | None = None,
+        quantity: int | None = None,
+        category: str | None = None,
+        later: int = 0,
+    ) -> str:
+        """Log one event on the run's day (``later`` days after it)."""
         name = actor if isinstance(actor, str) else self.system.parties[actor]
         n = len(self.events)
         self.events.append(
             Event(
                 id=f"r{n}",
-                date=EIF + dt.timedelta(days=self.day - 1),
+                date=EIF + dt.timedelta(days=self.day + later - 1),
                 actor=name,
                 action=action,
                 source="https://example.org/generated",
-                **kw,  # type: ignore[arg-type]
+                clause=clause,
+                round=round,
+                quantity=quantity,
+                category=category,
             )
         )
         return f"r{n}"
@@ -106,16 +120,20 @@ def _day_of(run: Run, passed: tuple[StepEvent, ...], rng: random.Random) -> int:
 
 def _write(run: Run, cur: int, made: tuple[StepEvent, ...]) -> None:
     m = run.system
+    days_in_phase = {i.key: i.day_in_phase for i in m.instances}
     for e in made:
         match e:
             case Fulfilled(debtor, clause, first, last) | Violated(debtor, clause, first, last):
                 keys = _duty_keys(m, cur, clause, first, last)
                 c = run.agreement.clause(clause).obligation
                 assert c is not None
-                for n, key in enumerate(keys):
+                # A run of recurrence days is one point of the checker's: each day's
+                # instance is logged on its own day, all done or all breached.
+                for key in keys:
                     number = int(key.rsplit("#", 1)[1]) if "#" in key else None
-                    if isinstance(e, Violated) and n == 0:
-                        run.log(debtor, "breach", clause=clause, round=number)
+                    later = (days_in_phase[key] or first) - first
+                    if isinstance(e, Violated):
+                        run.log(debtor, "breach", clause=clause, round=number, later=later)
                     else:
                         run.log(
                             debtor,
@@ -124,6 +142,7 @@ def _write(run: Run, cur: int, made: tuple[StepEvent, ...]) -> None:
                             round=number,
                             quantity=c.quantity,
                             category=c.category if c.quantity is not None else None,
+                            later=later,
                         )
             case Released(k):
                 side = m.sides[k]
@@ -140,20 +159,20 @@ def _write(run: Run, cur: int, made: tuple[StepEvent, ...]) -> None:
                 side = m.sides[k]
                 run.log(side.debtor, "breach", clause=side.clause, round=side.round + 1)
             case TalksOpened(k):
-                n = m.negotiations[k]
-                for p in n.between:
-                    run.log(p, "negotiations_start", clause=n.clause)
+                talks = m.negotiations[k]
+                for p in talks.between:
+                    run.log(p, "negotiations_start", clause=talks.clause)
             case RefusedToOpen(k, mask):
-                n = m.negotiations[k]
-                for p in n.between:
+                talks = m.negotiations[k]
+                for p in talks.between:
                     if mask >> p & 1:
-                        run.log(p, "breach", clause=n.clause)
+                        run.log(p, "breach", clause=talks.clause)
                     else:
-                        run.log(p, "negotiations_start", clause=n.clause)
+                        run.log(p, "negotiations_start", clause=talks.clause)
             case Agreed(k):
-                n = m.negotiations[k]
-                for p in n.between:
-                    run.log(p, "negotiations_agree", clause=n.clause)
+                talks = m.negotiations[k]
+                for p in talks.between:
+                    run.log(p, "negotiations_agree", clause=talks.clause)
             case Exercised(k):
                 w = m.powers[k]
                 run.log(w.holder, "exercise", clause=w.clause)

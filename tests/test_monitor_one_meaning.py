@@ -56,10 +56,28 @@ agreement:
 """
 
 
-def _event(n: int, day: str, actor: str, action: str, **kw: object) -> Event:
+def _event(
+    n: int,
+    day: str,
+    actor: str,
+    action: str,
+    *,
+    clause: str | None = None,
+    round: int | None = None,
+    quantity: int | None = None,
+    category: str | None = None,
+) -> Event:
     return Event(
-        id=f"x{n}", date=dt.date.fromisoformat(day), actor=actor, action=action, source="s", **kw
-    )  # type: ignore[arg-type]
+        id=f"x{n}",
+        date=dt.date.fromisoformat(day),
+        actor=actor,
+        action=action,
+        source="s",
+        clause=clause,
+        round=round,
+        quantity=quantity,
+        category=category,
+    )
 
 
 def test_every_round_breached_is_no_completed_agreement() -> None:

@@ -182,10 +182,24 @@ class Chooser:
         party, category = m.parties[e.releasing], m.stocks[e.stock]
         key = (party, category)
         spare = self.path.surplus_on.get(day, {}).get(key, 0)
+        # releases under the rule itself, or under the exchange whose schedule it extends
+        related = {e.clause} | {
+            c.id
+            for c in m.agreement.clauses
+            if (x := c.exchange) is not None
+            and m.phidx[x.phase] == e.phase
+            and x.releasing == party
+        }
         tomorrow = sum(
             q
-            for (actor, action, cat, _, rnd), (q, _) in self.log.deliveries.get(day + 1, {}).items()
-            if actor == party and action == "release" and cat == category and rnd is None
+            for (actor, action, cat, clause, rnd), (q, _) in self.log.deliveries.get(
+                day + 1, {}
+            ).items()
+            if actor == party
+            and action == "release"
+            and cat == category
+            and rnd is None
+            and (clause is None or clause in related)
         )
         due = sum(
             i.quantity or 0
