@@ -74,6 +74,13 @@ class Run:
     lawful: list[str] = field(default_factory=list)  # ids of lawful acts
     unlawful: list[str] = field(default_factory=list)  # ids of acts a prohibition forbade
 
+    @property
+    def covered(self) -> int:
+        """The last day the run has decided: its day, or the last day of a run of
+        recurrence days decided at its time point."""
+        last = max((e.date for e in self.events), default=EIF)
+        return max(self.day, (last - EIF).days + 1)
+
     def log(
         self,
         actor: int | str,
@@ -118,7 +125,8 @@ def _day_of(run: Run, passed: tuple[StepEvent, ...], rng: random.Random) -> int:
     raise AssertionError("a step always passes time")
 
 
-def _write(run: Run, cur: int, made: tuple[StepEvent, ...]) -> None:
+def _write(run: Run, cur: int, point: int, made: tuple[StepEvent, ...]) -> None:
+    """Log the acts of one step at the time point ``point`` (a day of phase ``cur``)."""
     m = run.system
     days_in_phase = {i.key: i.day_in_phase for i in m.instances}
     for e in made:
@@ -131,7 +139,7 @@ def _write(run: Run, cur: int, made: tuple[StepEvent, ...]) -> None:
                 # instance is logged on its own day, all done or all breached.
                 for key in keys:
                     number = int(key.rsplit("#", 1)[1]) if "#" in key else None
-                    later = (days_in_phase[key] or first) - first
+                    later = (days_in_phase[key] or point) - point
                     if isinstance(e, Violated):
                         run.log(debtor, "breach", clause=clause, round=number, later=later)
                     else:
@@ -227,7 +235,13 @@ def random_run(agreement: Agreement, seed: int) -> Iterator[tuple[Run, State]]:
         for e in passed:
             if isinstance(e, PhaseStarted):
                 run.starts[e.phase] = run.day
-        _write(run, arrived[1], made)
+        cur = arrived[1]
+        point = (
+            1
+            if any(isinstance(e, PhaseStarted) and e.phase == cur for e in passed)
+            else next((e.day for e in passed if isinstance(e, Reached) and e.phase == cur), 0)
+        )
+        _write(run, cur, point, made)
         state = nxt
         yield run, state
 
@@ -323,11 +337,12 @@ def check_run(agreement: Agreement, seed: int) -> int:
     """Replay every prefix of one random run; return the number of steps compared."""
     steps = 0
     for run, state in random_run(agreement, seed):
+        # Nothing changes between two time points: compare once the step's days are over.
         report = monitor(
             agreement,
             list(run.events),
             entry_into_force=EIF,
-            as_of=EIF + dt.timedelta(days=run.day - 1),
+            as_of=EIF + dt.timedelta(days=run.covered - 1),
         )
         problems = disagreements(run, state, report)
         assert not problems, "\n".join(problems) + "\n" + _explain(run)

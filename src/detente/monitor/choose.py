@@ -170,6 +170,7 @@ class Chooser:
         if found is None:
             return False
         self.used.add(id(found))
+        self.path.breached.update(keys)
         return True
 
     def _extends(self, day: int, k: int) -> bool:

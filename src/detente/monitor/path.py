@@ -82,6 +82,8 @@ class Path:
     surplus_on: dict[int, dict[tuple[str, str], int]] = field(default_factory=dict)
     #: (actor, category) -> releases that earned an extension rule's days
     extension_releases: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: instance keys for which a logged breach was matched
+    breached: set[str] = field(default_factory=set)
     acts: list[Act] = field(default_factory=list)
     powers: list[PowerUse] = field(default_factory=list)
     terminated: int | None = None

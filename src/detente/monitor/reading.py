@@ -203,7 +203,7 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         fulfilled_on=date_of(done),
         late_days=late,
         due_in_days=due_in,
-        breached=outcome is not None and outcome[0] == "violated",
+        breached=i.key in path.breached,
     )
 
 

@@ -148,6 +148,7 @@ class MonitorReport:
             "as_of": self.as_of.isoformat(),
             "day": self.day,
             "reading": "absence_is_violation" if self.absence_is_violation else "recorded_only",
+            "reading_text": self.reading,
             "legend": LEGEND,
             "agreement_status": self.agreement_status,
             "phase": self.phase,
