@@ -13,6 +13,7 @@ import pytest
 from detente.language.loader import load, load_text
 from detente.language.model import Agreement
 from detente.monitor import Event, MonitorReport, monitor, read_events
+from detente.monitor.report import LEGEND
 from detente.reports.monitor_html import render_monitor_html
 
 pytestmark = pytest.mark.browser
@@ -73,12 +74,17 @@ def _sample() -> tuple[Agreement, dict[str, Any], list[dict[str, Any]]]:
     return agreement, report, events
 
 
-def _real_report() -> tuple[Agreement, MonitorReport, list[Event]]:
+def _real_report(
+    *, absence_is_violation: bool = False
+) -> tuple[Agreement, MonitorReport, list[Event]]:
     """The January 2025 log through the real monitor, as of its last day."""
     folder = ROOT / "examples/jan-2025-ceasefire"
     agreement = load(folder / "agreement.yaml")
     events = read_events(folder / "events.csv", agreement)
-    return agreement, monitor(agreement, events, as_of=dt.date(2025, 3, 18)), events
+    report = monitor(
+        agreement, events, as_of=dt.date(2025, 3, 18), absence_is_violation=absence_is_violation
+    )
+    return agreement, report, events
 
 
 def _open_offline(page_path: Path) -> dict[str, Any]:
@@ -119,6 +125,18 @@ def _open_offline(page_path: Path) -> dict[str, Any]:
                   hasPlotly: typeof window.Plotly === 'object',
                   pwned: window.__pwned === 1,
                   tables: document.querySelectorAll('table').length,
+                  reading: (document.querySelector('#reading') || {}).innerText || null,
+                  legend: [...document.querySelectorAll('table.legend-table tr')].slice(1)
+                    .map(tr => tr.innerText.split('\t')),
+                  looks: Object.fromEntries(['not-recorded', 'late', 'violated'].map(c => {
+                    const td = document.querySelector(`#obligations tr.${c} td`);
+                    if (!td) return [c, null];
+                    const s = getComputedStyle(td);
+                    return [c, {color: s.color, italic: s.fontStyle === 'italic',
+                                weight: s.fontWeight, pattern: s.backgroundImage,
+                                border: getComputedStyle(td.parentElement.firstElementChild)
+                                  .borderLeftStyle, text: td.parentElement.innerText}];
+                  })),
                 };
             }"""
             )
@@ -159,3 +177,27 @@ def test_real_january_2025_report_renders_offline(tmp_path: Path) -> None:
     # Israel's and Hamas's cumulative releases, and the timeline.
     _assert_rendered(result, min_plots=3)
     assert result["tables"] >= 6
+    # The reading at the top; not recorded apart from late, in words and a look of its own.
+    assert result["reading"].startswith("Reading: " + report.reading)
+    assert [s for s, _ in result["legend"]] == ["not recorded", "late", "fulfilled", "pending"]
+    assert result["legend"][0][1] == LEGEND["not_recorded"]
+    unrecorded, late = result["looks"]["not-recorded"], result["looks"]["late"]
+    assert "not recorded" in unrecorded["text"] and "late by" in late["text"]
+    assert unrecorded["italic"] and "repeating-linear-gradient" in unrecorded["pattern"]
+    assert unrecorded["color"] == "rgb(47, 93, 138)" and unrecorded["border"] == "dotted"
+    assert late["color"] != unrecorded["color"] and late["border"] == "double"
+    assert result["looks"]["violated"] is None
+
+
+def test_absence_read_as_violation_is_red_and_says_so(tmp_path: Path) -> None:
+    agreement, report, events = _real_report(absence_is_violation=True)
+    page = tmp_path / "jan-2025-absence.html"
+    page.write_text(render_monitor_html(report, agreement, events), encoding="utf-8")
+    result = _open_offline(page)
+    _assert_rendered(result, min_plots=3)
+    assert result["reading"].startswith("Reading: Absence read as violation")
+    assert result["looks"]["not-recorded"] is None
+    violated = result["looks"]["violated"]
+    assert violated["color"] == "rgb(143, 29, 21)" and int(violated["weight"]) >= 600
+    assert violated["border"] == "solid" and not violated["italic"]
+    assert "violated" in [s for s, _ in result["legend"]]

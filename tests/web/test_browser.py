@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from detente.monitor.report import LEGEND
 from tests.web.conftest import JAN_2025, MINIMAL
 from tests.web.server import Server, add_user
 
@@ -129,8 +130,21 @@ def test_an_editor_uploads_records_sees_fulfilled_and_corrects(server: Any, brow
     page.goto(f"{base}/agreements/{aid}?as_of={as_of}")
     ledger = page.locator("h3:has-text('Exchange ledger') + table")
     assert "fulfilled" in (
-        ledger.inner_text() + page.locator("h3:has-text('Obligations') + table").inner_text()
+        ledger.inner_text() + page.locator("h3:has-text('Obligations') ~ table").first.inner_text()
     )
+    # The dashboard's one reading, said at the top of the status; the legend of the statuses.
+    reading = page.locator("#reading").inner_text()
+    assert "Only what the log records" in reading
+    assert "The dashboard always uses this reading" in reading
+    legend = page.locator("#legend").inner_text()
+    assert LEGEND["fulfilled"] in legend and LEGEND["violated"] not in legend
+    unrecorded = page.locator("tr.not-recorded").first
+    if unrecorded.count():  # the January 2025 spec: its daily aid, not logged here
+        assert LEGEND["not_recorded"] in legend and "not recorded" in unrecorded.inner_text()
+        looks = unrecorded.locator("td").first.evaluate(
+            "td => [getComputedStyle(td).color, getComputedStyle(td).fontStyle]"
+        )
+        assert looks == ["rgb(47, 93, 138)", "italic"]
 
     # Correct the prisoners' figure: a new entry supersedes the old one, both stay.
     page.goto(f"{base}/agreements/{aid}/events/r1-prisoners")

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
+from detente.monitor.report import LEGEND
 from tests.web.conftest import MINIMAL, PASSWORD, Cell, event
 
 
@@ -177,3 +178,31 @@ def test_the_full_text_and_the_chart_report_are_served_by_the_app(cell: Cell) ->
     assert "http://" not in report.headers["content-security-policy"]
     assert "<script src=" not in report.text  # plotly is inlined, no CDN
     assert sign_in(cell, "val").get(f"/agreements/{aid}/report").status_code == 404
+    # The report page, like the dashboard, uses the default reading and says so.
+    assert 'id="reading"' in report.text and "Only what the log records" in report.text
+    assert '<tr class="not-recorded">' in report.text and LEGEND["not_recorded"] in report.text
+
+
+def test_the_dashboard_shows_not_recorded_apart_with_the_reading_and_the_legend(
+    cell: Cell,
+) -> None:
+    aid = cell.upload("eli")
+    # Round 1: A's two hostages are logged; B's twenty prisoners, due the same day, are not.
+    cell.api("POST", f"/api/agreements/{aid}/events", "eli", json=event())
+    page = sign_in(cell, "eli").get(f"/agreements/{aid}?as_of=2025-01-25").text
+    reading = re.search(r'<p class="reading" id="reading">(.*?)</p>', page, re.S)
+    assert reading and "Only what the log records" in reading.group(1)
+    assert "The dashboard always uses this reading" in reading.group(1)
+    rows = re.findall(r'<tr class="([^"]*)">(.*?)</tr>', page, re.S)
+    unrecorded = [text for cls, text in rows if cls == "not-recorded"]
+    assert unrecorded and all("not recorded" in text for text in unrecorded)
+    assert any("2/r1/counter/prisoners" in text for text in unrecorded)
+    assert not [text for cls, text in rows if "violated" in cls]  # nothing logged a breach
+    assert any("fulfilled" in text for cls, text in rows if cls == "")
+    assert '<span class="status violated">0 violated</span>' in page
+    legend = page[page.index('id="legend"') :]
+    legend = legend[: legend.index("</table>")]
+    assert LEGEND["not_recorded"] in legend and LEGEND["fulfilled"] in legend
+    assert LEGEND["violated"] not in legend  # only the statuses present
+    status = cell.api("GET", f"/api/agreements/{aid}/status?as_of=2025-01-25", "eli").json()
+    assert status["reading"] == "recorded_only" and status["legend"] == LEGEND

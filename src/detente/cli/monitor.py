@@ -59,8 +59,20 @@ def monitor_command(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    absence_is_violation: Annotated[
+        bool,
+        typer.Option(
+            "--absence-is-violation",
+            help="Read a duty whose deadline passed with nothing logged as violated. Default: "
+            "it is 'not recorded', and only a logged breach event makes a duty violated.",
+        ),
+    ] = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write the report as one offline HTML page.")
+    ] = None,
+    docx_out: Annotated[
+        Path | None,
+        typer.Option("--docx", help="Also write the report as a Word document."),
     ] = None,
     export: Annotated[
         str | None,
@@ -85,16 +97,23 @@ def monitor_command(
             _export(agreement, events_path, export, output)
             return
         report = monitor(
-            agreement, iter_events(events_path, agreement), entry_into_force=eif, as_of=report_date
+            agreement,
+            iter_events(events_path, agreement),
+            entry_into_force=eif,
+            as_of=report_date,
+            absence_is_violation=absence_is_violation,
         )
         if html is not None:
             _write_html(report, agreement, events_path, html)
+        if docx_out is not None:
+            _write_docx(report, agreement, docx_out)
     if as_json:
         sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
         print_report(report, agreement, out)
-    if html is not None and not as_json:
-        out.print(f"wrote {html}", markup=False)
+    for written in (html, docx_out):
+        if written is not None and not as_json:
+            out.print(f"wrote {written}", markup=False)
 
 
 def _export(agreement: Agreement, events_path: Path, shape: str, output: Path | None) -> None:
@@ -121,6 +140,16 @@ def _export(agreement: Agreement, events_path: Path, shape: str, output: Path | 
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _write_docx(report: MonitorReport, agreement: Agreement, path: Path) -> None:
+    from detente.reports.monitor_docx import render_monitor_docx
+
+    data = render_monitor_docx(report, agreement)
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise UnreadableError(str(path), exc.strerror or str(exc)) from None
 
 
 def _write_html(report: MonitorReport, agreement: Agreement, events_path: Path, out: Path) -> None:

@@ -18,7 +18,9 @@ from detente.reports.view import DocumentView, ScheduleView
 _MUTED = RGBColor(0x5B, 0x64, 0x75)
 
 
-def _table(document: Any, header: list[str], rows: list[list[str]], numeric_from: int = 99) -> Any:
+def add_table(
+    document: Any, header: list[str], rows: list[list[str]], numeric_from: int = 99
+) -> Any:
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
@@ -34,7 +36,7 @@ def _table(document: Any, header: list[str], rows: list[list[str]], numeric_from
     return table
 
 
-def _muted(paragraph: Any, text: str, *, italic: bool = False) -> None:
+def add_muted(paragraph: Any, text: str, *, italic: bool = False) -> None:
     run = paragraph.add_run(text)
     run.font.color.rgb = _MUTED
     run.font.size = Pt(9)
@@ -94,12 +96,12 @@ def _schedule(document: Any, s: ScheduleView) -> None:
                 *(str(s.stated_counter_totals.get(c, "")) for c in s.counter_categories),
             ]
         )
-    table = _table(document, header, rows, numeric_from=4)
+    table = add_table(document, header, rows, numeric_from=4)
     for cell in table.rows[len(s.rounds) + 1].cells:
         for run in cell.paragraphs[0].runs:
             run.bold = True
     if any(r.counter_derived and r.counter_release for r in s.rounds):
-        _muted(
+        add_muted(
             document.add_paragraph(),
             "* derived from the ratios, not stated round by round in the text.",
             italic=True,
@@ -111,14 +113,14 @@ def render_docx(view: DocumentView) -> bytes:
     document.core_properties.title = view.title
     document.core_properties.subject = f"Détente agreement {view.id}"
     document.add_heading(view.title, level=0)
-    _muted(document.add_paragraph(), f"{view.id} · status: {view.status}")
+    add_muted(document.add_paragraph(), f"{view.id} · status: {view.status}")
     if view.description:
         document.add_paragraph(view.description)
     if view.dates:
-        _table(document, ["Date", "When"], [[n, w] for n, w in view.dates])
+        add_table(document, ["Date", "When"], [[n, w] for n, w in view.dates])
 
     document.add_heading("Parties", level=1)
-    _table(document, ["id", "Name", "Role"], [[p.id, p.name, p.role] for p in view.parties])
+    add_table(document, ["id", "Name", "Role"], [[p.id, p.name, p.role] for p in view.parties])
 
     document.add_heading("Phase timeline", level=1)
     document.add_paragraph("Days are counted from entry into force (day 1).")
@@ -131,7 +133,7 @@ def render_docx(view: DocumentView) -> bytes:
         else:
             days = "conditional"
         rows.append([f"{p.name} ({p.id})", p.starts, days, p.duration, p.at_expiry])
-    _table(document, ["Phase", "Starts", "Days", "Length", "At expiry"], rows)
+    add_table(document, ["Phase", "Starts", "Days", "Length", "At expiry"], rows)
 
     if view.schedules:
         document.add_heading("Exchange schedule", level=1)
@@ -149,7 +151,7 @@ def render_docx(view: DocumentView) -> bytes:
             tags.insert(1, f"phase {c.phase}")
         if c.pax_codes:
             tags.append("PA-X " + ", ".join(c.pax_codes))
-        _muted(document.add_paragraph(), " · ".join(tags), italic=True)
+        add_muted(document.add_paragraph(), " · ".join(tags), italic=True)
         if c.words == "quote":
             document.add_paragraph(c.text, style="Quote")
         else:
@@ -158,8 +160,8 @@ def render_docx(view: DocumentView) -> bytes:
         norm.add_run("Norm: ").bold = True
         norm.add_run(c.sentence)
         if c.note:
-            _muted(document.add_paragraph(), f"Note: {c.note}")
-        _muted(
+            add_muted(document.add_paragraph(), f"Note: {c.note}")
+        add_muted(
             document.add_paragraph(),
             "Sources: "
             + "; ".join(f"{s.label} <{s.url}>" if s.url else s.label for s in c.sources),

@@ -27,6 +27,7 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from detente.language.model import Agreement
+from detente.reports import statuses
 from detente.reports.templating import template_environment
 from detente.reports.view import build_view
 
@@ -174,14 +175,25 @@ def table(items: Any, columns: Sequence[str] = ()) -> Table:
                     seen.append(k)
     classes = []
     for r in rows_in:
-        status = str(r.get("status", "")) + " " + str(r.get("verification", ""))
+        status = str(r.get("status", ""))
         cls = []
-        if "disputed" in status:
+        if "disputed" in status + " " + str(r.get("verification", "")):
             cls.append("disputed")
-        if "late" in status or "violated" in status or _number(r.get("late_days")) > 0:
+        # Each status its own class: not recorded is never styled as violated or late.
+        if status in statuses.ORDER and status not in ("late", "fulfilled"):
+            cls.append(statuses.css_class(status))
+        elif status == "late" or _number(r.get("late_days")) > 0:
             cls.append("late")
         classes.append(" ".join(cls))
-    return Table(seen, [[cell_text(r.get(c)) for c in seen] for r in rows_in], classes)
+    return Table(seen, [[_cell(r, c) for c in seen] for r in rows_in], classes)
+
+
+def _cell(row: Mapping[str, Any], column: str) -> str:
+    """A row's cell; a status code in words (``not_recorded`` → ``not recorded``)."""
+    value = row.get(column)
+    if column == "status" and value in statuses.ORDER:
+        return statuses.label(str(value))
+    return cell_text(value)
 
 
 def grouped_obligations(items: Any) -> list[dict[str, Any]]:
@@ -662,6 +674,12 @@ def render_monitor_html(
     ]
     both = data.get("without_disputed")
     both_ways = both_ways_rows(data, both) if isinstance(both, Mapping) else []
+    obligation_statuses = [_get(o, "status") for o in _as_list(data.get("obligations"))]
+    legend = data.get("legend")
+    code = statuses.reading_code(data)
+    reading = getattr(report, "reading", None)
+    if not isinstance(reading, str):
+        reading = None if code is None else statuses.reading_sentence(code)
     env = template_environment(html=True)
     return env.get_template("monitor.html.j2").render(
         title=agreement.title,
@@ -679,6 +697,14 @@ def render_monitor_html(
         phases=table(data.get("phases"), PHASE_COLUMNS),
         obligations=table(grouped_obligations(data.get("obligations")), OBLIGATION_COLUMNS),
         obligation_count=len(_as_list(data.get("obligations"))),
+        status_counts={"violated": 0} | statuses.counts(obligation_statuses),
+        legend=statuses.legend(
+            obligation_statuses, legend if isinstance(legend, Mapping) else None
+        ),
+        reading=reading,
+        other_reading=None if code is None else statuses.OTHER_READING[code],
+        label=statuses.label,
+        css_class=statuses.css_class,
         ledger=table(data.get("ledger"), LEDGER_COLUMNS),
         next_deadlines=table(data.get("next_deadlines"), DEADLINE_COLUMNS),
         violations=table(data.get("violations"), EVENT_COLUMNS),
@@ -693,8 +719,8 @@ def render_monitor_html(
 def both_ways_rows(data: Mapping[str, Any], without: Mapping[str, Any]) -> list[list[str]]:
     """The headline figures with the disputed events and without them, side by side."""
 
-    def violated(d: Mapping[str, Any]) -> int:
-        return sum(1 for o in _as_list(d.get("obligations")) if _get(o, "status") == "violated")
+    def count(d: Mapping[str, Any], status: str) -> str:
+        return str(sum(1 for o in _as_list(d.get("obligations")) if _get(o, "status") == status))
 
     def totals(d: Mapping[str, Any]) -> str:
         t = d.get("totals")
@@ -703,7 +729,9 @@ def both_ways_rows(data: Mapping[str, Any], without: Mapping[str, Any]) -> list[
     return [
         ["Violations (unlawful acts)", str(len(_as_list(data.get("violations")))),
          str(len(_as_list(without.get("violations"))))],
-        ["Obligations violated", str(violated(data)), str(violated(without))],
+        ["Obligations violated", count(data, "violated"), count(without, "violated")],
+        ["Obligations not recorded", count(data, "not_recorded"),
+         count(without, "not_recorded")],
         ["Current phase", cell_text(_get(data.get("phase") or {}, "name")) + " "
          + cell_text(_get(data.get("phase") or {}, "status")),
          cell_text(_get(without.get("phase") or {}, "name")) + " "

@@ -1,5 +1,9 @@
 """The monitor's report as terminal tables (``detente monitor``), in the order a
-monitoring cell reads it each morning."""
+monitoring cell reads it each morning.
+
+The reading of absence comes first; *not recorded* has a style of its own (blue italic,
+never red), apart from *late* (yellow) and *violated* (bold red); the legend of the
+statuses present follows the obligations."""
 
 from __future__ import annotations
 
@@ -10,12 +14,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from detente.language.model import Agreement
-from detente.monitor.report import MonitorReport, ObligationStatus
+from detente.monitor.report import MonitorReport
+from detente.reports import statuses
 
 STATUS_STYLE = {
     "fulfilled": "green",
     "late": "yellow",
     "violated": "bold red",
+    "not_recorded": "italic blue",
     "due": "cyan",
     "pending": "dim",
     "discharged": "magenta",
@@ -53,6 +59,17 @@ def print_report(report: MonitorReport, agreement: Agreement, console: Console) 
         f"{_cell(where)}; agreement {report.agreement_status.replace('_', ' ')}; "
         f"{report.events_read} events read"
     )
+    console.print(_styled(report.reading, "italic"))
+    # Violated counts the violated only, and is said even when none is: never the not recorded.
+    tally = {"violated": 0} | statuses.counts(o.status for o in report.obligations)
+    if report.obligations:
+        console.print(
+            "Obligations: "
+            + ", ".join(
+                _styled(f"{n} {statuses.label(s)}", STATUS_STYLE.get(s, ""))
+                for s, n in tally.items()
+            )
+        )
 
     deadlines = Table(title="Next deadlines", title_justify="left")
     for col in ("due", "in", "what", "debtor", "delivered"):
@@ -75,7 +92,9 @@ def print_report(report: MonitorReport, agreement: Agreement, console: Console) 
         rel = ", ".join(f"{r['release_delivered'][c]}/{n} {c}" for c, n in r["release_due"].items())
         ctr = ", ".join(f"{r['counter_delivered'][c]}/{n} {c}" for c, n in r["counter_due"].items())
         ratio = f"{r['ratio_achieved'] if r['ratio_achieved'] is not None else '-'} (agreed {r['ratio_agreed']})"
-        status = r["status"] + (f" by {r['late_days']} d" if r["status"] == "late" else "")
+        status = statuses.label(r["status"]) + (
+            f" by {r['late_days']} d" if r["status"] == "late" else ""
+        )
         ledger.add_row(
             _cell(f"{r['clause']} r{r['round']}"),
             _cell(r["due"]),
@@ -96,11 +115,21 @@ def print_report(report: MonitorReport, agreement: Agreement, console: Console) 
             totals.add_row(_cell(names.get(party, party)), _cell(cat), str(n))
     if report.totals:
         console.print(totals)
+    if report.surplus:
+        surplus = Table(
+            title="Released beyond the schedule (no round due to go to)", title_justify="left"
+        )
+        for col in ("party", "category", "count"):
+            surplus.add_column(col)
+        for party, cats in report.surplus.items():
+            for cat, n in cats.items():
+                surplus.add_row(_cell(names.get(party, party)), _cell(cat), str(n))
+        console.print(surplus)
 
     obligations = Table(title="Obligations", title_justify="left")
     for col in ("id", "clause", "debtor", "due", "status", "fulfilled on"):
         obligations.add_column(col)
-    for first, last in _runs(report.obligations):
+    for first, last in statuses.runs(report.obligations):
         o = first
         span = o.id if last is first else f"{o.id} … {last.id.rsplit('#', 1)[-1]}"
         due = _cell(o.due) if last is first else f"{_cell(o.due)} … {_cell(last.due)}"
@@ -113,6 +142,7 @@ def print_report(report: MonitorReport, agreement: Agreement, console: Console) 
             _cell(o.fulfilled_on) if last is first else "",
         )
     console.print(obligations)
+    _legend(console, report)
 
     _events_table(console, "Violations (prohibited acts)", report.violations, extra="prohibited_by")
     _events_table(console, "Powers exercised", report.powers, extra="reason")
@@ -127,24 +157,20 @@ def print_report(report: MonitorReport, agreement: Agreement, console: Console) 
         console.print("No prohibited act recorded.")
 
 
-def _runs(obligations: list[ObligationStatus]) -> list[tuple[ObligationStatus, ObligationStatus]]:
-    """Consecutive instances of one recurring duty with the same status, folded into one row."""
-    out: list[tuple[ObligationStatus, ObligationStatus]] = []
-    for o in obligations:
-        if out:
-            first, last = out[-1]
-            if (
-                "#" in o.id
-                and o.clause == last.clause
-                and o.kind == last.kind
-                and o.status == last.status
-                and o.status not in ("late", "due")
-                and o.describe() == last.describe()
-            ):
-                out[-1] = (first, o)
-                continue
-        out.append((o, o))
-    return out
+def _legend(console: Console, report: MonitorReport) -> None:
+    """What each status present in the report means (``LEGEND``), and the other reading."""
+    entries = statuses.legend(o.status for o in report.obligations)
+    if not entries:
+        return
+    table = Table(title="Legend", title_justify="left", show_header=False, box=None)
+    table.add_column("status", no_wrap=True)
+    table.add_column("meaning")
+    for e in entries:
+        table.add_row(_styled(e.label, STATUS_STYLE.get(e.status, "")), _cell(e.meaning))
+    console.print(table)
+    code = statuses.ABSENCE_IS_VIOLATION if report.absence_is_violation else statuses.RECORDED_ONLY
+    if "not_recorded" in {e.status for e in entries} or report.absence_is_violation:
+        console.print(_styled(statuses.OTHER_READING[code], "dim"))
 
 
 def _events_table(console: Console, title: str, rows: list[dict[str, Any]], *, extra: str) -> None:

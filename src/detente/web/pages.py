@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from detente.language.model import Agreement
 from detente.monitor import MonitorReport
+from detente.reports import statuses
 from detente.reports.monitor_html import cell_text
 from detente.web import accounts
 from detente.web.accounts import User
@@ -256,15 +257,31 @@ def grid(items: Any, preferred: tuple[str, ...] = ()) -> Grid:
         columns += [k for k in r if k not in columns]
     classes = []
     for r in rows:
-        said = f"{r.get('status', '')} {r.get('verification', '')}"
-        classes.append(" ".join(c for c in ("disputed", "late", "violated") if c in said))
-    return Grid(columns, [[cell_text(r.get(c)) for c in columns] for r in rows], classes)
+        status = str(r.get("status", ""))
+        said = {status, str(r.get("verification", ""))}
+        # Each status its own class: not recorded is never shown as violated or late.
+        named = [c for c in ("disputed", "late", "violated", "not_recorded") if c in said]
+        classes.append(" ".join(statuses.css_class(c) for c in named))
+    return Grid(columns, [[_cell(r, c) for c in columns] for r in rows], classes)
+
+
+def _cell(row: dict[str, Any], column: str) -> str:
+    value = row.get(column)
+    if column == "status" and value in statuses.ORDER:
+        return statuses.label(str(value))
+    return cell_text(value)
 
 
 def _status_view(report: MonitorReport) -> dict[str, Any]:
+    """The monitor's report for the dashboard, which always reads absence the default way:
+    what the log does not say is not recorded, never violated."""
     data = report.to_json()
+    found = [o.status for o in report.obligations]
     return {
         "data": data,
+        "reading": report.reading,
+        "counts": {"violated": 0} | statuses.counts(found),
+        "legend": statuses.legend(found),
         "phase": cell_text(data.get("phase")),
         "obligations": grid(data.get("obligations"), ("id", "clause", "debtor", "due", "status")),
         "ledger": grid(data.get("ledger"), ("id", "clause", "round", "due", "status")),
