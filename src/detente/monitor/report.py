@@ -9,6 +9,14 @@ from typing import Any, Literal
 
 Status = Literal["fulfilled", "late", "violated", "not_recorded", "due", "pending", "discharged"]
 
+#: The two readings of a deadline passed with nothing logged, by their JSON code.
+READINGS: dict[str, str] = {
+    "recorded_only": "Only what the log records: a duty whose deadline passed with nothing "
+    "logged is 'not recorded', not violated.",
+    "absence_is_violation": "Absence read as violation: a duty whose deadline passed with "
+    "nothing logged is counted as violated.",
+}
+
 #: Every status, in words, for the legend of every report.
 LEGEND: dict[str, str] = {
     "fulfilled": "delivered in full by its deadline",
@@ -125,17 +133,13 @@ class MonitorReport:
     without_disputed: MonitorReport | None = None
 
     @property
+    def reading_code(self) -> str:
+        return "absence_is_violation" if self.absence_is_violation else "recorded_only"
+
+    @property
     def reading(self) -> str:
         """The reading of absence the report uses, in words, for the top of every report."""
-        if self.absence_is_violation:
-            return (
-                "Absence read as violation: a duty whose deadline passed with nothing logged "
-                "is counted as violated."
-            )
-        return (
-            "Only what the log records: a duty whose deadline passed with nothing logged is "
-            "'not recorded', not violated."
-        )
+        return READINGS[self.reading_code]
 
     def obligation(self, key: str) -> ObligationStatus:
         return next(o for o in self.obligations if o.id == key)
@@ -147,7 +151,7 @@ class MonitorReport:
             "entry_into_force": self.entry_into_force.isoformat(),
             "as_of": self.as_of.isoformat(),
             "day": self.day,
-            "reading": "absence_is_violation" if self.absence_is_violation else "recorded_only",
+            "reading": self.reading_code,
             "reading_text": self.reading,
             "legend": LEGEND,
             "agreement_status": self.agreement_status,

@@ -8,12 +8,11 @@ counted among the violated.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from detente.monitor.report import LEGEND, MonitorReport, ObligationStatus
+from detente.monitor.report import LEGEND, READINGS, ObligationStatus
 
 #: The statuses in the order a reader meets them: what went wrong first, then what is open.
 ORDER = ("violated", "not_recorded", "late", "fulfilled", "due", "pending", "discharged")
@@ -82,26 +81,7 @@ def reading_code(data: Mapping[str, Any]) -> str | None:
 
 def reading_sentence(code: str) -> str:
     """The reading in words, as :attr:`MonitorReport.reading` says it, from its JSON code."""
-    blank = MonitorReport(
-        agreement_id="",
-        title="",
-        entry_into_force=dt.date.min,
-        as_of=dt.date.min,
-        day=0,
-        obligations=[],
-        ledger=[],
-        totals={},
-        phase=None,
-        phases=[],
-        agreement_status="",
-        next_deadlines=[],
-        violations=[],
-        lawful_acts=[],
-        powers=[],
-        events_read=0,
-        absence_is_violation=code == ABSENCE_IS_VIOLATION,
-    )
-    return blank.reading
+    return READINGS[code]
 
 
 def runs(obligations: list[ObligationStatus]) -> list[tuple[ObligationStatus, ObligationStatus]]:
