@@ -9,7 +9,6 @@ from detente.semantics import (
     ceasefire_in_effect,
     instances,
     phase_spans,
-    powers_available,
     prohibited,
     statuses_on,
 )
@@ -92,6 +91,3 @@ def test_what_binds_follows_phase_statuses() -> None:
     assert prohibited(a, "israel", "hostilities", on_50) == ["OP2a.1"]
     assert ceasefire_in_effect(a, on_50)
     assert not ceasefire_in_effect(a, on_50, in_force=False)
-    assert powers_available(a, on_50) == ["14"]
-    assert powers_available(a, on_50, reached=lambda w: False) == []
-    assert powers_available(a, on_50, exercised=["14"]) == []

@@ -8,7 +8,19 @@ from typing import Any
 
 from detente.monitor.events import Event
 from detente.monitor.path import RELEASE_KINDS, Path
-from detente.monitor.report import MonitorReport, ObligationStatus, Status
+from detente.monitor.report import (
+    ActRow,
+    CurrentPhase,
+    Deadline,
+    Difference,
+    EventRow,
+    LedgerRow,
+    MonitorReport,
+    ObligationStatus,
+    PhaseRow,
+    PowerRow,
+    Status,
+)
 from detente.semantics import Instance
 from detente.semantics.tables import COMPLETED, CUT_SHORT, LIVE, PHASE_STATUS, TERMINATED
 
@@ -36,7 +48,7 @@ def read_report(
     statuses = {
         p.id: PHASE_STATUS[m.phase_status(state, q)] for q, p in enumerate(agreement.phases)
     }
-    phases: list[dict[str, Any]] = []
+    phases: list[PhaseRow] = []
     for q, p in enumerate(agreement.phases):
         start = path.starts.get(q)
         added = m.days_added(state, q)
@@ -57,7 +69,7 @@ def read_report(
                 "extended_days": added,
             }
         )
-    phase: dict[str, Any] | None = None
+    phase: CurrentPhase | None = None
     live = [q for q in range(len(agreement.phases)) if m.phase_status(state, q) in LIVE]
     if live and m.status(state) != TERMINATED:
         q = live[-1]
@@ -76,7 +88,7 @@ def read_report(
     upcoming = sorted(
         (o for o in obligations if o.status == "due"), key=lambda o: (o.due_day or 0, o.id)
     )
-    next_deadlines: list[dict[str, Any]] = [
+    next_deadlines: list[Deadline] = [
         {
             "id": o.id,
             "clause": o.clause,
@@ -106,23 +118,23 @@ def read_report(
             )
     next_deadlines.sort(key=lambda d: (d["due"] or "", d["id"]))
 
-    violations: list[dict[str, Any]] = []
-    lawful_acts: list[dict[str, Any]] = []
+    violations: list[ActRow] = []
+    lawful_acts: list[ActRow] = []
     for act in sorted(path.acts, key=lambda a: (a.day, a.event.id)):
-        row = event_row(act.event, eif) | {"prohibited_by": act.prohibited_by}
+        row = ActRow(**event_row(act.event, eif), prohibited_by=act.prohibited_by)
         (violations if act.prohibited_by else lawful_acts).append(row)
-    powers: list[dict[str, Any]] = []
+    powers: list[PowerRow] = []
     for use in sorted(path.powers, key=lambda u: (u.day, u.event.id)):
         power = agreement.clause(use.event.clause or "").power
         assert power is not None
         powers.append(
-            event_row(use.event, eif)
-            | {
-                "power": power.action.value,
-                "target": power.target,
-                "lawful": use.lawful,
-                "reason": use.reason,
-            }
+            PowerRow(
+                **event_row(use.event, eif),
+                power=power.action.value,
+                target=power.target,
+                lawful=use.lawful,
+                reason=use.reason,
+            )
         )
 
     totals: dict[str, dict[str, int]] = {}
@@ -242,14 +254,14 @@ _SEVERITY = {
 }
 
 
-def _ledger(path: Path, obligations: list[ObligationStatus]) -> list[dict[str, Any]]:
+def _ledger(path: Path, obligations: list[ObligationStatus]) -> list[LedgerRow]:
     """One row per exchange round: due and delivered on both sides, ratio agreed and achieved."""
     agreement = path.system.agreement
     rounds: dict[tuple[str, int], list[ObligationStatus]] = {}
     for o in obligations:
         if o.kind in RELEASE_KINDS and o.round is not None:
             rounds.setdefault((o.clause, o.round), []).append(o)
-    out: list[dict[str, Any]] = []
+    out: list[LedgerRow] = []
     for (clause_id, n), sides in rounds.items():
         x = agreement.clause(clause_id).exchange
         assert x is not None
@@ -271,10 +283,10 @@ def _ledger(path: Path, obligations: list[ObligationStatus]) -> list[dict[str, A
                 "due": _iso(sides[0].due),
                 "releasing": x.releasing,
                 "counterpart": x.counterpart,
-                "release_due": {o.category: o.quantity for o in rel},
-                "release_delivered": {o.category: o.delivered for o in rel},
-                "counter_due": {o.category: o.quantity for o in ctr},
-                "counter_delivered": {o.category: o.delivered for o in ctr},
+                "release_due": {o.category or "": o.quantity or 0 for o in rel},
+                "release_delivered": {o.category or "": o.delivered for o in rel},
+                "counter_due": {o.category or "": o.quantity or 0 for o in ctr},
+                "counter_delivered": {o.category or "": o.delivered for o in ctr},
                 "ratio_agreed": round(ctr_due / rel_due, 2) if rel_due else None,
                 "ratio_achieved": round(ctr_done / rel_done, 2) if rel_done else None,
                 "status": worst.status,
@@ -285,17 +297,33 @@ def _ledger(path: Path, obligations: list[ObligationStatus]) -> list[dict[str, A
     return out
 
 
-def event_row(e: Event, eif: dt.date) -> dict[str, Any]:
-    row = e.to_row()
-    row["day"] = (e.latest - eif).days + 1
-    return row
+def event_row(e: Event, eif: dt.date) -> EventRow:
+    """The event as the report shows it, with the agreement day it counts on."""
+    return EventRow(
+        date=e.date.isoformat(),
+        time=e.time,
+        actor=e.actor,
+        action=e.action,
+        quantity=e.quantity,
+        category=e.category,
+        clause=e.clause,
+        round=e.round,
+        location=e.location,
+        source=e.source,
+        reported_by=e.reported_by,
+        verification=e.verification,
+        date_precision=e.date_precision,
+        notes=e.notes,
+        id=e.id,
+        day=(e.latest - eif).days + 1,
+    )
 
 
 def differences(
     main: MonitorReport, other: MonitorReport, disputed: list[Event]
-) -> list[dict[str, Any]]:
+) -> list[Difference]:
     """What changes when disputed events are left out: one row per difference."""
-    out: list[dict[str, Any]] = []
+    out: list[Difference] = []
     theirs = {o.id: o for o in other.obligations}
     for o in main.obligations:
         t = theirs.get(o.id)
@@ -331,15 +359,10 @@ def differences(
                         "without": b.get(cat, 0),
                     }
                 )
-    if (main.phase or {}).get("id") != (other.phase or {}).get("id"):
-        out.append(
-            {
-                "id": "phase",
-                "what": "current phase",
-                "with": (main.phase or {}).get("id"),
-                "without": (other.phase or {}).get("id"),
-            }
-        )
+    now = main.phase["id"] if main.phase else None
+    then = other.phase["id"] if other.phase else None
+    if now != then:
+        out.append({"id": "phase", "what": "current phase", "with": now, "without": then})
     if not out and disputed:
         out.extend(
             {

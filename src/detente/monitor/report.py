@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NotRequired, TypedDict
 
 Status = Literal["fulfilled", "late", "violated", "not_recorded", "due", "pending", "discharged"]
 
@@ -29,6 +29,105 @@ LEGEND: dict[str, str] = {
     "discharged": "released before its deadline: the agreement ended, the clause was "
     "suspended, or its phase was cut short",
 }
+
+
+class PhaseRow(TypedDict):
+    """One phase: its status and where it lay (ISO dates; None while not known)."""
+
+    id: str
+    name: str
+    status: str
+    start: str | None
+    last_day: str | None
+    ended: str | None
+    extended_days: int
+
+
+class CurrentPhase(TypedDict):
+    """The phase in effect on the report's date."""
+
+    id: str
+    name: str
+    status: str
+    day_in_phase: int
+    start: str | None
+    last_day: str | None
+
+
+class LedgerRow(TypedDict):
+    """One exchange round: due and delivered on both sides, ratio agreed and achieved."""
+
+    id: str
+    clause: str
+    round: int
+    label: str | None
+    due: str | None
+    releasing: str
+    counterpart: str
+    release_due: dict[str, int]
+    release_delivered: dict[str, int]
+    counter_due: dict[str, int]
+    counter_delivered: dict[str, int]
+    ratio_agreed: float | None
+    ratio_achieved: float | None
+    status: str
+    delivered_on: str | None
+    late_days: int | None
+
+
+class Deadline(TypedDict):
+    """A duty falling due, or (with ``what``) a phase whose days run out."""
+
+    id: str
+    clause: str | None
+    debtor: str | None
+    due: str | None
+    due_in_days: int | None
+    quantity: NotRequired[int | None]
+    delivered: NotRequired[int]
+    what: NotRequired[str]
+
+
+class EventRow(TypedDict):
+    """A logged event as the report shows it: the log's columns and its agreement day."""
+
+    date: str
+    time: str | None
+    actor: str
+    action: str
+    quantity: int | None
+    category: str | None
+    clause: str | None
+    round: int | None
+    location: str | None
+    source: str
+    reported_by: str | None
+    verification: str
+    date_precision: str
+    notes: str | None
+    id: str
+    day: int
+
+
+class ActRow(EventRow):
+    """A logged act a prohibition may forbid: the clauses that forbade it (none: lawful)."""
+
+    prohibited_by: list[str]
+
+
+class PowerRow(EventRow):
+    """A logged exercise of a power, and whether the system offered it that day."""
+
+    power: str
+    target: str | None
+    lawful: bool
+    reason: str
+
+
+#: What changes when disputed events are left out ("with" is a keyword, hence this form).
+Difference = TypedDict(
+    "Difference", {"id": str, "what": str, "with": str | int | None, "without": str | int | None}
+)
 
 
 @dataclass(frozen=True)
@@ -113,23 +212,23 @@ class MonitorReport:
     as_of: dt.date
     day: int
     obligations: list[ObligationStatus]
-    ledger: list[dict[str, Any]]
+    ledger: list[LedgerRow]
     totals: dict[str, dict[str, int]]
-    phase: dict[str, Any] | None
-    phases: list[dict[str, Any]]
+    phase: CurrentPhase | None
+    phases: list[PhaseRow]
     agreement_status: str
-    next_deadlines: list[dict[str, Any]]
-    violations: list[dict[str, Any]]
-    lawful_acts: list[dict[str, Any]]
-    powers: list[dict[str, Any]]
+    next_deadlines: list[Deadline]
+    violations: list[ActRow]
+    lawful_acts: list[ActRow]
+    powers: list[PowerRow]
     events_read: int
     #: {party: {category: count}} released with no due round to go to (not credited ahead)
     surplus: dict[str, dict[str, int]] = field(default_factory=dict)
     #: The reading asked for: a deadline passed with nothing logged is violated (True) or
     #: not recorded (False, the default).
     absence_is_violation: bool = False
-    disputed: list[dict[str, Any]] = field(default_factory=list)
-    disputed_events: list[dict[str, Any]] = field(default_factory=list)
+    disputed: list[Difference] = field(default_factory=list)
+    disputed_events: list[EventRow] = field(default_factory=list)
     without_disputed: MonitorReport | None = None
 
     @property

@@ -7,6 +7,7 @@ statuses present follows the obligations."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -150,8 +151,10 @@ def print_report(report: MonitorReport, agreement: Agreement, console: Console) 
         both = Table(title="Disputed events, both ways", title_justify="left")
         for col in ("what", "with disputed events", "without them"):
             both.add_column(col)
-        for d in report.disputed:
-            both.add_row(_cell(d.get("what") or d["id"]), _cell(d["with"]), _cell(d["without"]))
+        for diff in report.disputed:
+            both.add_row(
+                _cell(diff.get("what") or diff["id"]), _cell(diff["with"]), _cell(diff["without"])
+            )
         console.print(both)
     if not report.violations:
         console.print("No prohibited act recorded.")
@@ -173,7 +176,9 @@ def _legend(console: Console, report: MonitorReport) -> None:
         console.print(_styled(statuses.OTHER_READING[code], "dim"))
 
 
-def _events_table(console: Console, title: str, rows: list[dict[str, Any]], *, extra: str) -> None:
+def _events_table(
+    console: Console, title: str, rows: Sequence[Mapping[str, object]], *, extra: str
+) -> None:
     if not rows:
         return
     table = Table(title=title, title_justify="left")
@@ -194,7 +199,7 @@ def _events_table(console: Console, title: str, rows: list[dict[str, Any]], *, e
             _cell(r["action"]),
             _cell(r["clause"]),
             _cell(r.get(extra)),
-            _styled(r["verification"], VERIFICATION_STYLE.get(r["verification"], "")),
+            _styled(str(r["verification"]), VERIFICATION_STYLE.get(str(r["verification"]), "")),
             _cell(r["source"]),
         )
     console.print(table)

@@ -18,7 +18,6 @@ from detente.semantics.schedule import (
     instances,
     local_day,
     phase_spans,
-    powers_available,
     prohibited,
     statuses_on,
 )
@@ -41,7 +40,6 @@ __all__ = [
     "instances",
     "local_day",
     "phase_spans",
-    "powers_available",
     "prohibited",
     "statuses_on",
 ]

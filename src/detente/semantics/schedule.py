@@ -1,10 +1,9 @@
 """What is due when: phase spans and dated norm instances, computed deterministically.
 
-This is the calendar half of ``docs/semantics.md``. The checker explores every
-future with it (through phase-relative days, since in an explored run a phase's
-start day depends on choices), and the monitor replays real dated events against
-the same instances (through agreement days, once the days on which talks agreed
-or failed are known).
+This is the calendar half of ``docs/semantics.md``: the transition system
+(:mod:`detente.semantics.system`) compiles its time points from these instances,
+counted in days of their phase (in a run, a phase's start day depends on choices);
+the monitor's replay dates them once the path says when each phase started.
 
 Days are agreement days: day 1 is the day of entry into force. Inside a phase,
 day n is agreement day ``start + n - 1``. A phase of D days starting on day S
@@ -19,7 +18,7 @@ starts it, whichever is later.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -412,41 +411,3 @@ def grantable_powers(agreement: Agreement) -> set[str]:
         for c in agreement.clauses
         if c.obligation is not None and c.obligation.on_violation is not None
     }
-
-
-def powers_available(
-    agreement: Agreement,
-    phase_statuses: Mapping[str, str],
-    *,
-    reached: Callable[[When], bool] | None = None,
-    condition: Callable[[str], bool] | None = None,
-    in_force: bool = True,
-    exercised: Iterable[str] = (),
-    granted: Iterable[str] = (),
-    holder: str | None = None,
-) -> list[str]:
-    """The power clauses in effect now: available in a live phase, from their `after` day,
-    under their condition, not yet exercised, and granted when only a violation grants them.
-
-    ``reached(when)`` says whether a time has come (default: yes); ``condition(text)``
-    evaluates an ``if`` condition (default: true).
-    """
-    if not in_force:
-        return []
-    done, given, only_granted = set(exercised), set(granted), grantable_powers(agreement)
-    out: list[str] = []
-    for c in agreement.clauses:
-        p = c.power
-        if p is None or c.id in done or (holder is not None and p.holder != holder):
-            continue
-        if c.id in only_granted and c.id not in given:
-            continue
-        av = p.available
-        if av.during and not any(phase_statuses.get(ph) in LIVE for ph in av.during):
-            continue
-        if av.after is not None and reached is not None and not reached(av.after):
-            continue
-        if av.condition is not None and condition is not None and not condition(av.condition):
-            continue
-        out.append(c.id)
-    return out
