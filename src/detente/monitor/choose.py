@@ -64,47 +64,47 @@ class Chooser:
                 return _offered(c, opts.violate(duty))
             return _absent(c, NotRecorded, opts.violate(duty))
         if c.kind == "side":
-            keys = self.path.side_keys[c.index]
+            keys = self.path.side_keys[c.subject]
             if self._complete(keys, day):
-                return _offered(c, opts.release(c.index))
-            side = m.sides[c.index]
+                return _offered(c, opts.release(c.subject))
+            side = m.sides[c.subject]
             if self._breach(m.parties[side.debtor], side.clause, side.round + 1, keys):
-                return _offered(c, opts.withhold(c.index))
-            return _absent(c, SideNotRecorded, opts.withhold(c.index))
+                return _offered(c, opts.withhold(c.subject))
+            return _absent(c, SideNotRecorded, opts.withhold(c.subject))
         if c.kind == "late":
-            keys = self.path.side_keys[c.index]
+            keys = self.path.side_keys[c.subject]
             if self._complete(keys, day) and max(self.path.completed[k] for k in keys) == day:
-                return opts.released_late(c.index)
+                return opts.released_late(c.subject)
             return NOTHING
         if c.kind == "opening":
             return self._opening(day, c)
         if c.kind == "talks":
-            agreed = self._agreed_on(c.index)
+            agreed = self._agreed_on(c.subject)
             return (
-                opts.agree(c.index) if agreed is not None and agreed <= day else opts.stall(c.index)
+                opts.agree(c.subject) if agreed is not None and agreed <= day else opts.stall(c.subject)
             )
         if c.kind == "power":
-            w = m.powers[c.index]
+            w = m.powers[c.subject]
             holder = m.parties[w.holder]
             for e in self.log.exercises.get(day, ()):
                 if e.clause == w.clause and e.actor == holder:
-                    return opts.exercise(c.index)
+                    return opts.exercise(c.subject)
             return NOTHING
         if c.kind in ("act", "hostilities"):
-            party = m.parties[c.index]
+            party = m.parties[c.subject]
             act = c.act or "hostilities"
             if any(e.actor == party and e.action == act for e in self.log.acts.get(day, ())):
                 return c.options[-1]
             return NOTHING
         if c.kind == "extension":
-            return opts.extend(c.index) if self._extends(day, c.index) else NOTHING
+            return opts.extend(c.subject) if self._extends(day, c.subject) else NOTHING
         # "folded": a replay tracks every clause, so nothing is folded; comply by default
         return c.options[0]
 
     def _opening(self, day: int, c: Choice) -> Option:
         m, opts = self.m, self.m.options
-        n = m.negotiations[c.index]
-        keys = self.path.start_keys[c.index]
+        n = m.negotiations[c.subject]
+        keys = self.path.start_keys[c.subject]
         # At the start-by day a breach logged later still says the talks were refused then;
         # at each later point, only a breach of that day is a new refusal.
         due = any(
@@ -115,16 +115,16 @@ class Chooser:
             if self._breach(m.parties[p], n.clause, None, (key,), until=None if due else day):
                 refusing |= 1 << p
         if refusing:
-            return _offered(c, opts.opening(c.index, refusing))
+            return _offered(c, opts.opening(c.subject, refusing))
         started = [self._complete((k,), day) for k in keys]
-        agreed = self._agreed_on(c.index)
+        agreed = self._agreed_on(c.subject)
         if all(started) or (agreed is not None and agreed <= day):
-            return _offered(c, opts.opening(c.index, 0))
+            return _offered(c, opts.opening(c.subject, 0))
         missing = 0
         for p, done in zip(n.between, started, strict=True):
             if not done:
                 missing |= 1 << p
-        return _absent(c, OpeningNotRecorded, opts.opening(c.index, missing))
+        return _absent(c, OpeningNotRecorded, opts.opening(c.subject, missing))
 
     # ------------------------------------------------------------------ reading the log
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from detente.language.model import PowerAction
 from detente.semantics.events import (
@@ -75,24 +75,26 @@ ChoiceKind = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
-    """One way to settle a :class:`Choice`: the act it stands for (None: the chance passes)."""
+class Option(NamedTuple):
+    """One way to settle a :class:`Choice`: the act it stands for (None: the chance passes).
+
+    A named tuple, as :class:`Choice`: the explorer builds hundreds of thousands of them.
+    """
 
     act: StepEvent | None
     apply: Apply
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     """One decision at a time point and its options, in a fixed order.
 
-    ``index`` names the subject in the tables (a side, negotiation, power, extension rule
-    or party index); ``duty`` is set for a ``duty`` choice, ``act`` for an ``act`` choice.
+    ``subject`` is the index of what the choice is about in the tables (a side,
+    negotiation, power, extension rule or party); ``duty`` is set for a ``duty`` choice,
+    ``act`` for an ``act`` choice.
     """
 
     kind: ChoiceKind
-    index: int
+    subject: int
     options: tuple[Option, ...]
     duty: Duty | None = None
     act: str = ""
@@ -407,40 +409,68 @@ class Options:
         return self._get(("exercise", k), build)
 
     def _effect(self, k: int) -> Effect:
-        """Step 4: what an exercised power does, once every choice of the step is made."""
+        """Step 4: what an exercised power does, once every choice of the step is made
+        (one function per kind of power, so nothing is decided again at each call)."""
         m = self.m
         w = m.powers[k]
+        rs, ng, ph, ex, h = m.o_rs, m.o_ng, m.o_ph, m.o_ex, m.o_h
+        sides = range(len(m.sides))
 
-        def effect(t: list[int], evs: list[StepEvent]) -> None:
-            if w.action == PowerAction.end_agreement:
-                if t[0] != TERMINATED:
-                    t[0] = TERMINATED
-                    if m.abstract:
-                        if m.sides and t[m.o_rs] == CREATED:
-                            t[m.o_rs] = DISCHARGED
-                    else:
-                        for i in range(len(m.sides)):
-                            if t[m.o_rs + i] == CREATED:
-                                t[m.o_rs + i] = DISCHARGED
-                    evs.append(Terminated(k))
-            elif w.action == PowerAction.declare_failed:
-                if t[m.o_ng + w.target] != AGREED:
-                    t[m.o_ng + w.target] = FAILED
-            elif w.action == PowerAction.suspend_clause:
-                t[m.o_sus] |= 1 << w.target
-                clause = m.suspendable[w.target] if w.target < len(m.suspendable) else ""
+        if w.action == PowerAction.end_agreement:
+            ended = Terminated(k)
+
+            def end(t: list[int], evs: list[StepEvent]) -> None:
+                if t[0] == TERMINATED:
+                    return
+                t[0] = TERMINATED
                 if m.abstract:
-                    if t[m.o_rs] == CREATED and not m.sides_passed(t, clause):
-                        t[m.o_rs] = DISCHARGED
+                    if m.sides and t[rs] == CREATED:
+                        t[rs] = DISCHARGED
                 else:
-                    for i, side in enumerate(m.sides):
-                        if side.clause == clause and t[m.o_rs + i] == CREATED:
-                            t[m.o_rs + i] = DISCHARGED
-            elif w.action == PowerAction.extend_phase:
-                if t[m.o_ph + w.target] in (PENDING, ACTIVE):
-                    t[m.o_ex + w.target] += w.days
-            elif w.action == PowerAction.resume_hostilities and not t[m.o_h]:
-                t[m.o_h] = 1
-                t[m.o_h + 2] = k + 1
+                    for i in sides:
+                        if t[rs + i] == CREATED:
+                            t[rs + i] = DISCHARGED
+                evs.append(ended)
 
-        return effect
+            return end
+        if w.action == PowerAction.declare_failed:
+            talks = ng + w.target
+
+            def fail(t: list[int], evs: list[StepEvent]) -> None:
+                if t[talks] != AGREED:
+                    t[talks] = FAILED
+
+            return fail
+        if w.action == PowerAction.suspend_clause:
+            bit = 1 << w.target
+            clause = m.suspendable[w.target] if w.target < len(m.suspendable) else ""
+            its = [i for i, side in enumerate(m.sides) if side.clause == clause]
+
+            def suspend(t: list[int], evs: list[StepEvent]) -> None:
+                t[m.o_sus] |= bit
+                if m.abstract:
+                    if t[rs] == CREATED and not m.sides_passed(t, clause):
+                        t[rs] = DISCHARGED
+                else:
+                    for i in its:
+                        if t[rs + i] == CREATED:
+                            t[rs + i] = DISCHARGED
+
+            return suspend
+        if w.action == PowerAction.extend_phase:
+            phase, more, days = ph + w.target, ex + w.target, w.days
+
+            def extend(t: list[int], evs: list[StepEvent]) -> None:
+                if t[phase] in (PENDING, ACTIVE):
+                    t[more] += days
+
+            return extend
+        # resume_hostilities
+        by = k + 1
+
+        def resume(t: list[int], evs: list[StepEvent]) -> None:
+            if not t[h]:
+                t[h] = 1
+                t[h + 2] = by
+
+        return resume

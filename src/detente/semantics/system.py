@@ -131,12 +131,12 @@ class System(Observations):
         layer: dict[tuple[State, tuple[Effect, ...]], None] = {(tuple(st), ()): None}
         for comp in comps:
             nxt: dict[tuple[State, tuple[Effect, ...]], None] = {}
-            options = comp.options
+            applies = [o.apply for o in comp.options]
             for t0, posts in layer:
-                for opt in options:
+                for apply in applies:
                     t = list(t0)
                     post: list[Effect] = []
-                    opt.apply(t, junk, post)
+                    apply(t, junk, post)
                     nxt[(tuple(t), posts + tuple(post) if post else posts)] = None
             junk.clear()
             layer = nxt
