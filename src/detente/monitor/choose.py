@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from detente.language.model import PowerAction
 from detente.monitor.log import Breach, Log
-from detente.monitor.path import Path, _number
+from detente.monitor.path import Path, instance_number
 from detente.semantics import Choice, Option, System
 from detente.semantics.choices import NOTHING
 from detente.semantics.events import (
@@ -59,7 +59,7 @@ class Chooser:
             keys = duty.keys
             if self._complete(keys, day):
                 return _offered(c, opts.fulfil(duty))
-            number = _number(self.path.by_key[keys[0]]) if keys else None
+            number = instance_number(self.path.by_key[keys[0]]) if keys else None
             if self._breach(m.parties[duty.debtor], duty.clause, number, keys):
                 return _offered(c, opts.violate(duty))
             return _absent(c, NotRecorded, opts.violate(duty))
@@ -81,7 +81,9 @@ class Chooser:
         if c.kind == "talks":
             agreed = self._agreed_on(c.subject)
             return (
-                opts.agree(c.subject) if agreed is not None and agreed <= day else opts.stall(c.subject)
+                opts.agree(c.subject)
+                if agreed is not None and agreed <= day
+                else opts.stall(c.subject)
             )
         if c.kind == "power":
             w = m.powers[c.subject]

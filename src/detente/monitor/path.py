@@ -234,7 +234,7 @@ class Path:
             and i.action == action
             and (category is None or i.category is None or i.category == category)
             and (clause is None or i.clause == clause)
-            and (rnd is None or _number(i) == rnd)
+            and (rnd is None or instance_number(i) == rnd)
             and i.key not in self.completed
         ]
         due_now: list[tuple[int, Instance]] = []
@@ -285,7 +285,7 @@ class Path:
         self.powers.append(PowerUse(day, event, lawful, reason))
 
 
-def _number(i: Instance) -> int | None:
+def instance_number(i: Instance) -> int | None:
     """An instance's round (exchange) or recurrence number (recurring duty), from 1."""
     if i.round is not None:
         return i.round + 1

@@ -22,7 +22,14 @@ from detente.monitor.report import (
     Status,
 )
 from detente.semantics import Instance
-from detente.semantics.tables import COMPLETED, CUT_SHORT, LIVE, PHASE_STATUS, TERMINATED
+from detente.semantics.tables import (
+    COMPLETED,
+    CUT_SHORT,
+    IN_FORCE,
+    LIVE,
+    PHASE_STATUS,
+    TERMINATED,
+)
 
 NEXT_DEADLINES = 10
 AGREEMENT_STATUS = {COMPLETED: "completed", TERMINATED: "terminated"}
@@ -236,7 +243,7 @@ def _discharged(path: Path, i: Instance, due: int | None) -> bool:
     if status == CUT_SHORT:
         return True
     # a phase that can no longer start (an earlier one was cut short, or the agreement is over)
-    return due is None and path.system.status(path.state) != 0
+    return due is None and path.system.status(path.state) != IN_FORCE
 
 
 def _iso(day: dt.date | None) -> str | None:
