@@ -57,7 +57,7 @@ def test_references_are_checked_against_the_spec() -> None:
     names = {"phase": {"phase1"}, "clause": {"8"}, "negotiation": {"8"}, "stock": {"women"}}
     f = parse('active(phase9) and agreed("8") and held(women) and frob(x) and violated("8") < 2')
     problems = reference_problems(f, names)
-    assert "active(phase9): no phase 'phase9' in this agreement" in problems
+    assert "active(phase9): no phase 'phase9' in this agreement; did you mean 'phase1'?" in problems
     assert "held(…) must be compared with a number" in problems
     assert any(p.startswith("unknown predicate 'frob'") for p in problems)
     assert "violated(…) cannot be compared with a number" in problems

@@ -202,3 +202,40 @@ def test_shape_errors_read_as_plain_sentences(old: str, new: str, sentence: str)
     found = problems(edited((old, new)))
     assert any(sentence in p for p in found), found
     assert all("Input should" not in p and "pydantic" not in p for p in found), found
+
+
+# ----------------------------------------------------------------- errors that lead to the fix
+
+
+def test_every_unknown_reference_says_what_was_meant() -> None:
+    text = edited(
+        ("{id: hostages, holder: a,", "{id: hostages, holder: aa,"),
+        ("on_agreed: two", "on_agreed: tow"),
+        ("act: hostilities, during", "act: hostilites, during"),
+    )
+    found = problems(text)
+    assert any("no party 'aa' in this agreement; did you mean 'a'?" in p for p in found), found
+    assert any("no phase 'tow' in this agreement; did you mean 'two'?" in p for p in found)
+    assert any(
+        "no action 'hostilites' in this agreement; did you mean 'hostilities'?" in p for p in found
+    )
+    # the stock's unknown holder is one error, not also "a releases hostages held by aa"
+    assert not any("is held by" in p for p in found), found
+
+
+def test_an_invalid_id_is_one_error_not_one_per_reference() -> None:
+    text = edited(("    - {id: a, name: Side A}", '    - {id: "A side", name: Side A}'))
+    found = problems(text)
+    assert len(found) == 1, found
+    assert "'A side' is not a valid id" in found[0]
+
+
+def test_an_unclosed_parenthesis_is_named_where_it_opened() -> None:
+    from detente.language.expressions import ExpressionError, parse
+
+    with pytest.raises(ExpressionError, match="opened here is never closed") as caught:
+        parse("G (hostilities -> (terminated or completed)")
+    assert caught.value.column == 3
+    with pytest.raises(ExpressionError, match="no opening one") as closing:
+        parse("hostilities)")
+    assert closing.value.column == 12

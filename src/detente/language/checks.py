@@ -7,14 +7,23 @@ and one line of that tuple.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from detente.errors import Problem
 from detente.language.expressions import ExpressionError, parse, reference_problems
 from detente.language.located import Loaded
-from detente.language.model import Agreement, Clause, PowerAction, Role, When
+from detente.language.model import (
+    CLAUSE_ID_PATTERN,
+    Agreement,
+    Clause,
+    PowerAction,
+    Role,
+    When,
+)
 
 Check = Callable[[Loaded], Iterator[Problem]]
 
@@ -35,6 +44,22 @@ def names(agreement: Agreement) -> dict[str, set[str]]:
     }
 
 
+_IDENT = re.compile(r"[a-z][a-z0-9_]*")
+_CLAUSE_ID = re.compile(CLAUSE_ID_PATTERN.strip("^$"))
+
+
+def _unreadable(loaded: Loaded, key: str) -> bool:
+    """Whether some entry under ``key`` has no usable id (missing, or not a valid id): a
+    reference to an unknown id may then be to that entry, so it is not reported again
+    (one root cause, one error; the rest shows once the entry is mended). An entry whose
+    id is fine but whose shape is not still counts as known (:func:`_known`)."""
+    raw = loaded.data.get(key) if isinstance(loaded.data, dict) else None
+    if not isinstance(raw, list):
+        return False
+    pattern = _CLAUSE_ID if key == "clauses" else _IDENT
+    return any(not isinstance(i, dict) or not pattern.fullmatch(str(i.get("id", ""))) for i in raw)
+
+
 def _known(loaded: Loaded, key: str) -> set[str]:
     """Ids declared under ``key``: in the model, and in the file even where an entry
     failed its shape check (so one bad phase does not make every reference to it unknown).
@@ -44,6 +69,13 @@ def _known(loaded: Loaded, key: str) -> set[str]:
     if isinstance(raw, list):
         declared |= {str(i["id"]) for i in raw if isinstance(i, dict) and "id" in i}
     return declared
+
+
+def unknown(noun: str, name: str, known: Iterable[str], otherwise: str = "") -> str:
+    """ "no party 'isreal' in this agreement; did you mean 'israel'?" (or ``otherwise``)."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    tail = f"; did you mean {close[0]!r}?" if close else (f" ({otherwise})" if otherwise else "")
+    return f"no {noun} {name!r} in this agreement{tail}"
 
 
 # --------------------------------------------------------------------------- uniqueness
@@ -81,21 +113,24 @@ def _party_ref(
     a = loaded.agreement
     found = next((p for p in a.parties if p.id == party), None)
     if found is None:
-        if party not in _known(loaded, "parties"):
-            yield _p(loaded, loc, f"no party {party!r} in this agreement")
+        known = _known(loaded, "parties")
+        if party not in known and not _unreadable(loaded, "parties"):
+            yield _p(loaded, loc, unknown("party", party, known))
     elif roles and found.role not in roles:
         wanted = " or ".join(r.value for r in roles)
         yield _p(loaded, loc, f"{party!r} is a {found.role.value}, but this must be a {wanted}")
 
 
 def _phase_ref(loaded: Loaded, loc: tuple[str | int, ...], phase: str) -> Iterator[Problem]:
-    if phase not in _known(loaded, "phases"):
-        yield _p(loaded, loc, f"no phase {phase!r} in this agreement")
+    known = _known(loaded, "phases")
+    if phase not in known and not _unreadable(loaded, "phases"):
+        yield _p(loaded, loc, unknown("phase", phase, known))
 
 
 def _stock_ref(loaded: Loaded, loc: tuple[str | int, ...], stock: str) -> Iterator[Problem]:
-    if stock not in _known(loaded, "stocks"):
-        yield _p(loaded, loc, f"no stock {stock!r} in this agreement (declare it under `stocks`)")
+    known = _known(loaded, "stocks")
+    if stock not in known and not _unreadable(loaded, "stocks"):
+        yield _p(loaded, loc, unknown("stock", stock, known, "declare it under `stocks`"))
 
 
 def _clause_ref(
@@ -104,8 +139,9 @@ def _clause_ref(
     a = loaded.agreement
     found = next((c for c in a.clauses if c.id == clause), None)
     if found is None:
-        if clause not in _known(loaded, "clauses"):
-            yield _p(loaded, loc, f"no clause {clause!r} in this agreement")
+        known = _known(loaded, "clauses")
+        if clause not in known and not _unreadable(loaded, "clauses"):
+            yield _p(loaded, loc, unknown("clause", clause, known))
     elif kind is not None and found.kind != kind:
         yield _p(loaded, loc, f"clause {clause!r} is a {found.kind}, not a {kind}")
 
@@ -115,8 +151,9 @@ def _when_ref(loaded: Loaded, loc: tuple[str | int, ...], when: When | None) -> 
         return
     a = loaded.agreement
     if when.phase not in {p.id for p in a.phases}:
-        if when.phase not in _known(loaded, "phases"):
-            yield _p(loaded, (*loc, "phase"), f"no phase {when.phase!r} in this agreement")
+        known = _known(loaded, "phases")
+        if when.phase not in known and not _unreadable(loaded, "phases"):
+            yield _p(loaded, (*loc, "phase"), unknown("phase", when.phase, known))
         return
     phase = a.phase(when.phase)
     if when.day is not None and phase.duration_days is not None and when.day > phase.duration_days:
@@ -189,7 +226,9 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
         yield from _party_ref(loaded, (*n, "creditor"), o.creditor)
         if o.action not in a.action_ids:
             yield _p(
-                loaded, (*n, "action"), f"unknown action {o.action!r} (declare it under `actions`)"
+                loaded,
+                (*n, "action"),
+                unknown("action", o.action, a.action_ids, "declare it under `actions`"),
             )
         if o.category is not None:
             yield from _stock_ref(loaded, (*n, "category"), o.category)
@@ -206,7 +245,11 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
         for j, party in enumerate(p.parties):
             yield from _party_ref(loaded, (*n, "parties", j), party)
         if p.act not in a.action_ids:
-            yield _p(loaded, (*n, "act"), f"unknown act {p.act!r} (declare it under `actions`)")
+            yield _p(
+                loaded,
+                (*n, "act"),
+                unknown("action", p.act, a.action_ids, "declare it under `actions`"),
+            )
         for j, phase in enumerate(p.during):
             yield from _phase_ref(loaded, (*n, "during", j), phase)
     elif c.exchange is not None:
@@ -460,7 +503,8 @@ def releases_within_stock(loaded: Loaded) -> Iterator[Problem]:
             )
             for stock in dict.fromkeys(cats):
                 s = stocks.get(stock)
-                if s is not None and s.holder != who:
+                # a holder that is no party is reported once, where the stock names it
+                if s is not None and s.holder != who and s.holder in _known(loaded, "parties"):
                     yield _p(
                         loaded,
                         ("clauses", i, "exchange", part),

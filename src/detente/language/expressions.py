@@ -17,6 +17,7 @@ Predicates (``NAME(args)``) and bare words are checked against the spec by
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Literal
 
@@ -199,6 +200,7 @@ def parse(text: str, *, temporal: bool = True) -> Formula:
     """Parse a condition (``temporal=False``) or an LTL formula into its tree."""
     if len(text) > 4000:
         raise ExpressionError("the formula is longer than 4,000 characters")
+    _check_parentheses(text)
     try:
         tree = _PARSER.parse(text)
         formula = _ToAst().transform(tree)
@@ -217,6 +219,25 @@ def parse(text: str, *, temporal: bool = True) -> Formula:
     if not temporal and _has_temporal(formula):
         raise ExpressionError("a condition cannot use the temporal operators G, F, X or U")
     return formula
+
+
+def _check_parentheses(text: str) -> None:
+    """Name an unbalanced parenthesis where it is, before the parser meets the end."""
+    opened: list[int] = []
+    quoted = False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch == "(":
+            opened.append(i)
+        elif ch == ")":
+            if not opened:
+                raise ExpressionError("this closing parenthesis has no opening one", i + 1)
+            opened.pop()
+    if opened:
+        raise ExpressionError("the parenthesis opened here is never closed", opened[-1] + 1)
 
 
 def _has_temporal(f: Formula) -> bool:
@@ -256,8 +277,10 @@ def reference_problems(f: Formula, names: dict[str, set[str]]) -> list[str]:
             continue
         kinds = PREDICATES.get(atom.name)
         if kinds is None:
-            known = ", ".join(sorted(PREDICATES) + sorted(WORDS))
-            problems.append(f"unknown predicate {atom.name!r} (known: {known})")
+            every = sorted(PREDICATES) + sorted(WORDS)
+            close = difflib.get_close_matches(atom.name, every, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(every)}"
+            problems.append(f"unknown predicate {atom.name!r} ({hint})")
             continue
         if len(atom.args) != len(kinds):
             problems.append(f"{atom.name}(…) takes {len(kinds)} argument(s), not {len(atom.args)}")
@@ -269,8 +292,11 @@ def reference_problems(f: Formula, names: dict[str, set[str]]) -> list[str]:
                 else f"{atom.name}(…) cannot be compared with a number"
             )
         for kind, arg in zip(kinds, atom.args, strict=True):
-            if arg not in names.get(kind, set()):
-                problems.append(f"{atom.name}({arg}): no {kind} {arg!r} in this agreement")
+            known = names.get(kind, set())
+            if arg not in known:
+                close = difflib.get_close_matches(arg, sorted(known), n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                problems.append(f"{atom.name}({arg}): no {kind} {arg!r} in this agreement{hint}")
     return problems
 
 

@@ -65,11 +65,11 @@ def _clause_number(value: Any) -> Any:
     return value
 
 
-_CLAUSE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
+CLAUSE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
 #: A clause id in the schema: text, or a whole number (``id: 8`` reads as "8").
 _CLAUSE_ID_SCHEMA: dict[str, Any] = {
     "anyOf": [
-        {"type": "string", "pattern": _CLAUSE_ID_PATTERN, "maxLength": 32},
+        {"type": "string", "pattern": CLAUSE_ID_PATTERN, "maxLength": 32},
         {"type": "integer", "minimum": 0},
     ],
     "description": 'A clause number as the text has it, e.g. "1.3" or "14".',
@@ -83,7 +83,7 @@ Ident = Annotated[
 ClauseId = Annotated[
     str,
     BeforeValidator(_clause_number),
-    StringConstraints(pattern=_CLAUSE_ID_PATTERN, max_length=32),
+    StringConstraints(pattern=CLAUSE_ID_PATTERN, max_length=32),
     Field(description='A clause number as the text has it, e.g. "1.3" or "14".'),
     WithJsonSchema(_CLAUSE_ID_SCHEMA),
 ]
