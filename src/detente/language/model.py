@@ -506,8 +506,14 @@ NORM_KINDS = ("obligation", "prohibition", "exchange", "power", "negotiation", "
 Norm = Obligation | Prohibition | Exchange | Power | Negotiation | ExtensionRule
 
 
+#: What a clause without a norm is.
+STATEMENTS = ("recital", "principle", "reporting", "definition")
+Statement = Literal["recital", "principle", "reporting", "definition"]
+
+
 class Clause(_Model):
-    """A numbered paragraph: its words, their source, and exactly one formal norm."""
+    """A numbered paragraph: its words, their source, and one formal norm, or none (a
+    recital, a principle, a reporting commitment, a definition: ``statement``)."""
 
     id: ClauseId
     title: Text | None = None
@@ -528,22 +534,44 @@ class Clause(_Model):
     negotiation: Negotiation | None = None
     extension: ExtensionRule | None = None
 
+    statement: Statement | None = Field(
+        default=None,
+        description="For a clause with no norm: what it is (a recital, a principle, a "
+        "reporting commitment, a definition). Kept, rendered and cited; nothing is due.",
+    )
+
     @model_validator(mode="after")
-    def _exactly_one_norm(self) -> Clause:
+    def _one_norm_or_a_statement(self) -> Clause:
         kinds = [k for k in NORM_KINDS if getattr(self, k) is not None]
-        if len(kinds) != 1:
-            listed = ", ".join(NORM_KINDS)
-            found = ", ".join(kinds) if kinds else "none"
-            raise ValueError(f"a clause has exactly one norm ({listed}); this one has {found}")
+        listed = ", ".join(NORM_KINDS)
+        if len(kinds) > 1:
+            raise ValueError(
+                f"a clause has at most one norm ({listed}); this one has {', '.join(kinds)}"
+            )
+        if kinds and self.statement is not None:
+            raise ValueError(
+                f"a clause with a norm ({kinds[0]}) is not also a `statement`; "
+                "drop `statement` or the norm"
+            )
+        if not kinds and self.statement is None:
+            raise ValueError(
+                f"a clause has one norm ({listed}), or says what it is without one: "
+                f"`statement: {' | '.join(STATEMENTS)}`"
+            )
         return self
 
     @property
     def kind(self) -> str:
-        return next(k for k in NORM_KINDS if getattr(self, k) is not None)
+        """The clause's norm (``obligation``, ``power``…), or its statement (``recital``…)."""
+        found = next((k for k in NORM_KINDS if getattr(self, k) is not None), None)
+        return found if found is not None else str(self.statement)
 
     @property
-    def norm(self) -> Norm:
-        value: Norm = getattr(self, self.kind)
+    def norm(self) -> Norm | None:
+        """The clause's one norm; None for a recital, principle or reporting commitment."""
+        value: Norm | None = next(
+            (getattr(self, k) for k in NORM_KINDS if getattr(self, k) is not None), None
+        )
         return value
 
 

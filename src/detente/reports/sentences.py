@@ -348,4 +348,14 @@ def describe(clause: Clause, agreement: Agreement) -> str:
         return negotiation(agreement, clause, clause.negotiation)
     if clause.extension is not None:
         return extension(agreement, clause, clause.extension)
-    return _sentence(clause.text, clause)
+    return statement(clause)
+
+
+def statement(clause: Clause) -> str:
+    """A clause with no norm: what it is, then its words (quoted when they are the text's)."""
+    text = re.sub(r"\s+", " ", clause.text).strip().rstrip(".,;:")
+    words = f"“{text}”" if clause.words == "quote" else text
+    what = {"reporting": "A reporting commitment"}.get(
+        str(clause.statement), f"A {clause.statement}"
+    )
+    return f"{what} (clause {clause.id}): {words}."
