@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from detente.cli import app
 from detente.errors import SpecError
-from detente.language.loader import load_text
+from detente.language.loader import load_located, load_text
 from detente.language.model import Agreement
 from detente.language.totals import totals_findings, totals_problems
 
@@ -239,3 +241,36 @@ def test_an_unclosed_parenthesis_is_named_where_it_opened() -> None:
     with pytest.raises(ExpressionError, match="no opening one") as closing:
         parse("hostilities)")
     assert closing.value.column == 12
+
+
+# ----------------------------------------------------------------- silence is reported
+
+
+def test_a_phase_that_can_never_start_is_an_error() -> None:
+    text = edited(
+        (
+            '      duration_days: 10\n      at_expiry: {rule: continues_while, negotiation: "3"}\n',
+            "",
+        ),
+    )
+    found = problems(text)
+    assert any("'two' can never start: 'one' before it is open-ended" in p for p in found), found
+
+
+def test_a_web_source_without_its_publisher_is_a_warning(tmp_path: Path) -> None:
+    text = edited(
+        (
+            '    - {id: made_up, document: "Test fixture, not a real agreement"}',
+            '    - {id: made_up, document: "Test fixture, not a real agreement"}\n'
+            "    - {id: web, url: https://example.org/report}",
+        ),
+    )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    loaded = load_located(spec)
+    assert [w.severity for w in loaded.warnings] == ["warning"]
+    assert "source 'web' names no publisher" in str(loaded.warnings[0])
+    result = CliRunner().invoke(app, ["validate", str(spec)])
+    assert result.exit_code == 0
+    assert f"{spec}:11:7: warning: source 'web' names no publisher" in result.output
+    assert result.output.rstrip().endswith("ok (1 warning)")

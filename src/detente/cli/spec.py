@@ -8,25 +8,30 @@ from typing import Annotated
 
 import typer
 
-from detente.cli.common import cannot_write, load_spec, out, report, usage_error
+from detente.cli.common import cannot_write, err, load_spec, out, report, usage_error
 from detente.errors import EXIT_OK, DetenteError
 
 
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Spec files (agreements or drafts).")],
 ) -> None:
-    """Check spec files and print every problem as PATH:LINE:COL: error: sentence."""
-    from detente.language.loader import load
+    """Check spec files and print every problem as PATH:LINE:COL: error: sentence (and what
+    is worth a look as PATH:LINE:COL: warning: sentence; warnings alone exit 0)."""
+    from detente.language.loader import load_located
 
     status = EXIT_OK
     for path in paths:
         try:
-            load(path)
+            loaded = load_located(path)
         except DetenteError as exc:
             # Every file is read; the worst outcome decides (2 unreadable over 1 invalid).
             status = max(status, report(exc))
         else:
-            out.print(f"{path}: ok", markup=False)
+            for warning in loaded.warnings:
+                err.print(str(warning), markup=False, soft_wrap=True)
+            n = len(loaded.warnings)
+            tail = f" ({n} warning{'s' if n != 1 else ''})" if n else ""
+            out.print(f"{path}: ok{tail}", markup=False, soft_wrap=True)
     raise typer.Exit(status)
 
 

@@ -28,9 +28,11 @@ from detente.language.model import (
 Check = Callable[[Loaded], Iterator[Problem]]
 
 
-def _p(loaded: Loaded, loc: tuple[str | int, ...], message: str) -> Problem:
+def _p(
+    loaded: Loaded, loc: tuple[str | int, ...], message: str, severity: str = "error"
+) -> Problem:
     path, line, col = loaded.where(loc)
-    return Problem(path, line, col, message)
+    return Problem(path, line, col, message, severity)
 
 
 def names(agreement: Agreement) -> dict[str, set[str]]:
@@ -389,6 +391,31 @@ def phase_order(loaded: Loaded) -> Iterator[Problem]:
                 ("phases", i, "starts", "after"),
                 f"{p.id!r} starts after {p.starts.after!r}, which is not an earlier phase",
             )
+    # Phases run one after another: one after an open-ended phase could never start.
+    for i, p in enumerate(a.phases[1:], 1):
+        before = a.phases[i - 1]
+        if before.duration_days is None and not p.starts.entry_into_force:
+            yield _p(
+                loaded,
+                ("phases", i, "starts"),
+                f"{p.id!r} can never start: {before.id!r} before it is open-ended and never "
+                f"over, and a phase starts only once the one before it is over (give "
+                f"{before.id!r} `duration_days` and an `at_expiry` rule, e.g. "
+                "`continues_while` its talks)",
+            )
+
+
+def publishers(loaded: Loaded) -> Iterator[Problem]:
+    """A source read on the web names who reported it (a warning: the fact still stands)."""
+    for i, s in enumerate(loaded.agreement.sources):
+        if s.url is not None and s.publisher is None:
+            yield _p(
+                loaded,
+                ("sources", i),
+                f"source {s.id!r} names no publisher: say who did the reporting (the outlet "
+                "or the official body) beside the address, e.g. `publisher: AP, via whio.com`",
+                "warning",
+            )
 
 
 # --------------------------------------------------------------------------- time
@@ -576,6 +603,7 @@ CHECKS: tuple[Check, ...] = (
     references,
     source_refs,
     phase_order,
+    publishers,
     windows,
     round_days,
     releases_within_stock,

@@ -79,6 +79,7 @@ def _finish(
     problems.extend(check_agreement(loaded))
     if any(p.severity == "error" for p in problems):
         raise SpecError(_one_line(problems))
+    loaded.warnings = _one_line([p for p in problems if p.severity == "warning"])
     return loaded
 
 

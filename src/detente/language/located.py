@@ -98,6 +98,8 @@ class Loaded:
     #: True when the file failed its shape check and only the entries that passed it
     #: are here (so semantic checks still report what they can).
     partial: bool = False
+    #: What is worth a look but not wrong (a source with no publisher …), in file order.
+    warnings: list[Problem] = field(default_factory=list)
 
     def where(self, loc: Iterable[str | int]) -> tuple[str, int | None, int | None]:
         """File, line, column of a value, by its path inside the agreement mapping."""
