@@ -94,8 +94,7 @@ class Path:
     def __post_init__(self) -> None:
         m = self.system
         self.state = m.initial
-        self.instances: list[Instance] = [i for i in m.instances if i.day_in_phase is not None]
-        self.instances += [i for i in m.instances if i.day_in_phase is None]
+        self.instances: list[Instance] = list(m.instances)
         self.by_key = {i.key: i for i in m.instances}
         self.phase_index = {p: q for q, p in enumerate(m.phases)}
         # (phase, clause, first day, last day) -> the instance keys of that duty's point
