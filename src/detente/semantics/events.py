@@ -75,9 +75,10 @@ class Completed(StepEvent):
 
 
 @dataclass(frozen=True, slots=True)
-class Fulfilled(StepEvent):
-    """A debtor carries out an obligation due at this point (days ``first``–``last`` of its
-    phase when a run of recurrence days is one point)."""
+class DutyOutcome(StepEvent):
+    """How an obligation due at this point came out: its debtor, its clause, and the days
+    ``first``–``last`` of its phase (more than one when a run of recurrence days is one
+    point)."""
 
     debtor: int
     clause: str
@@ -86,64 +87,53 @@ class Fulfilled(StepEvent):
 
 
 @dataclass(frozen=True, slots=True)
-class PerhapsFulfilled(StepEvent):
+class Fulfilled(DutyOutcome):
+    """The debtor carries out the obligation."""
+
+
+@dataclass(frozen=True, slots=True)
+class PerhapsFulfilled(DutyOutcome):
     """An obligation folded with others into "violates at least one": this one may or may
     not have been carried out (stories cite it, never count it as complied with)."""
 
-    debtor: int
-    clause: str
-    first: int
-    last: int
+
+@dataclass(frozen=True, slots=True)
+class Violated(DutyOutcome):
+    """The debtor does not carry out the obligation."""
 
 
 @dataclass(frozen=True, slots=True)
-class Violated(StepEvent):
-    """A debtor does not carry out an obligation due at this point."""
-
-    debtor: int
-    clause: str
-    first: int
-    last: int
+class NotRecorded(DutyOutcome):
+    """Replay only: the log says neither that the obligation was carried out nor that it
+    was not."""
 
 
 @dataclass(frozen=True, slots=True)
-class NotRecorded(StepEvent):
-    """Replay only: an obligation fell due and the log says neither that it was carried
-    out nor that it was not."""
-
-    debtor: int
-    clause: str
-    first: int
-    last: int
-
-
-@dataclass(frozen=True, slots=True)
-class Released(StepEvent):
-    """Round side ``side`` is released in full on its day."""
+class SideOutcome(StepEvent):
+    """How round side ``side`` (an index into the tables' sides) came out."""
 
     side: int
 
 
 @dataclass(frozen=True, slots=True)
-class Withheld(StepEvent):
-    """Round side ``side`` is not released on its day: a violation by its debtor."""
-
-    side: int
+class Released(SideOutcome):
+    """The side is released in full on its day."""
 
 
 @dataclass(frozen=True, slots=True)
-class SideNotRecorded(StepEvent):
-    """Replay only: round side ``side`` fell due and the log does not say it was released
-    in full, nor that it was withheld."""
-
-    side: int
+class Withheld(SideOutcome):
+    """The side is not released on its day: a violation by its debtor."""
 
 
 @dataclass(frozen=True, slots=True)
-class ReleasedLate(StepEvent):
-    """Replay only: round side ``side``, due earlier, is completed on this day."""
+class SideNotRecorded(SideOutcome):
+    """Replay only: the side fell due and the log does not say it was released in full,
+    nor that it was withheld."""
 
-    side: int
+
+@dataclass(frozen=True, slots=True)
+class ReleasedLate(SideOutcome):
+    """Replay only: the side, due earlier, is completed on this day."""
 
 
 @dataclass(frozen=True, slots=True)
