@@ -37,7 +37,15 @@ def check(ctx: Context, e: Expectation) -> Outcome:
     found = find_accepting_lasso(aut, graph.successors_of, label)
     if found is not None:
         prefix, loop = found
+        complies = f", while {ctx.agreement.party(e.protects).name} complies" if e.protects else ""
         return Outcome(
-            "violated", graph, prefix, loop, f"a run where “{e.formula}” fails", states=graph.size
+            "violated",
+            graph,
+            prefix,
+            loop,
+            f"a run where the formula {e.formula} fails",
+            states=graph.size,
+            finding=f"This wording lets a run happen in which {e.label} ({e.formula}) "
+            f"fails{complies}.",
         )
     return Outcome("holds" if graph.complete else "unknown", graph, states=graph.size)

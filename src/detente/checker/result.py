@@ -34,6 +34,14 @@ class ExpectationResult:
     states: int = 0
     summary: str = ""
     bound: int | None = None
+    #: The verdict on the draft in one sentence ("This wording lets … while Hamas complies.").
+    finding: str = ""
+    #: Why the protected party wants it: the expectation's ``position``, in its sources' words.
+    position: str | None = None
+    #: The sources of that position.
+    sources: list[str] = field(default_factory=list)
+    #: The protected party's name, for sentences.
+    protects_name: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +49,9 @@ class ExpectationResult:
             "protects": self.protects,
             "claim": self.claim,
             "verdict": self.verdict,
+            "finding": self.finding,
+            "position": self.position,
+            "sources": list(self.sources),
             "story": [s.to_json() for s in self.story],
             "states": self.states,
         }
