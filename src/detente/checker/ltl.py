@@ -255,7 +255,11 @@ def find_accepting_lasso(
         tried += 1
         loop = [entry]
         for acc in aut.accepting:
-            seg = _bfs_within(loop[-1], lambda x, acc=acc: x % n in acc, succ, ms, allow_self=True)
+
+            def meets(x: int, acc: set[int] = acc) -> bool:
+                return x % n in acc
+
+            seg = _bfs_within(loop[-1], meets, succ, ms, allow_self=True)
             loop.extend(seg[1:])
         back = _bfs_within(loop[-1], entry.__eq__, succ, ms, allow_self=False)
         loop.extend(back[1:])
