@@ -229,3 +229,63 @@ def test_monitor_html_reads_objects_json_text_and_odd_rows(minimal_spec: Path) -
     assert render_monitor_html(Report().to_json(), agreement)
     with pytest.raises(TypeError):
         render_monitor_html(object(), agreement)  # type: ignore[arg-type]  # the wrong type, on purpose
+
+
+GAZA = Path(__file__).resolve().parent.parent / "examples" / "gaza-framework-2024"
+
+
+def test_every_format_carries_the_expectations_whom_they_protect_and_sources() -> None:
+    agreement = load(GAZA / "july-2024-israel-wording.yaml")
+    md = render(agreement, "md").decode()
+    html = render(agreement, "html").decode()
+    text = _docx_text(render(agreement, "docx"))
+    for doc in (md, html, text):
+        assert "Expectations" in doc
+        assert "While Hamas complies, fighting never resumes lawfully" in doc
+        assert "Hamas sought wording under which Israel could not declare" in doc
+        assert "Times of Israel" in doc  # a source of Israel's position
+    assert "It protects **Hamas**." in md
+    assert "It protects <strong>Hamas</strong>." in html
+    (hamas,) = [e for e in build_view(agreement).expectations if e.protects == "Hamas"]
+    assert [s.url for s in hamas.sources][1:] == [
+        "https://mb.com.ph/2024/7/6/hamas-clears-the-way-for-a-possible-cease-fire-after-dropping-key-demand-officials-say",
+        "https://www.newser.com/story/352612/hamas-drops-demand-gives-preliminary-ok-for-ceasefire.html",
+    ]
+
+
+def test_a_phase_named_the_something_is_not_the_the(minimal_spec: Path) -> None:
+    text = minimal_spec.read_text(encoding="utf-8").replace(
+        "name: Phase one", "name: The humanitarian pause"
+    )
+    agreement = load_text(text)
+    for fmt in ("md", "html"):
+        doc = render(agreement, fmt).decode()
+        assert "the humanitarian pause" in doc
+        assert not re.search(r"\bthe the\b", doc, re.IGNORECASE)
+    assert not re.search(r"\bthe the\b", _docx_text(render(agreement, "docx")), re.IGNORECASE)
+
+
+def test_cli_render_to_stdout_or_to_the_file_predictably(
+    minimal_spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(minimal_spec.read_text(encoding="utf-8"), encoding="utf-8")
+    # No -o: the document (HTML by default) on stdout, nothing written anywhere.
+    result = runner.invoke(app, ["render", str(spec)])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("<!DOCTYPE html>") and "wrote" not in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.yaml"]
+    # -o -: the same, in the format asked for.
+    assert runner.invoke(app, ["render", str(spec), "--to", "md", "-o", "-"]).stdout.startswith(
+        "# A minimal"
+    )
+    # -o FILE: the format FILE's suffix names, 'wrote FILE' on stderr, stdout empty.
+    for name, head in (("a.md", b"# A minimal"), ("a.html", b"<!DOCTYPE html>"), ("a.docx", b"PK")):
+        result = runner.invoke(app, ["render", str(spec), "-o", name])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == "" and f"wrote {name}" in result.stderr
+        assert (tmp_path / name).read_bytes().startswith(head)
+    # DOCX never goes to stdout.
+    assert runner.invoke(app, ["render", str(spec), "--to", "docx"]).exit_code == 2
