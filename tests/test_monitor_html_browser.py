@@ -149,7 +149,7 @@ def _open_offline(page_path: Path) -> dict[str, Any]:
 
 
 def _assert_rendered(result: dict[str, Any], min_plots: int) -> None:
-    assert result["hasPlotly"], "plotly.js must be inlined in the page"
+    assert result["hasPlotly"], "plotly.js must be in the page or in the bundle beside it"
     assert result["plots"] >= min_plots
     assert all(n > 0 for n in result["traces"]), result["traces"]
     assert all(n > 0 for n in result["svgs"]), result["svgs"]
@@ -187,6 +187,19 @@ def test_real_january_2025_report_renders_offline(tmp_path: Path) -> None:
     assert unrecorded["color"] == "rgb(47, 93, 138)" and unrecorded["border"] == "dotted"
     assert late["color"] != unrecorded["color"] and late["border"] == "double"
     assert result["looks"]["violated"] is None
+
+
+def test_page_loading_the_shared_bundle_renders_offline(tmp_path: Path) -> None:
+    from detente.reports.monitor_html import PLOTLY_BUNDLE, write_plotly_bundle
+
+    agreement, report, events = _real_report()
+    page = tmp_path / "jan-2025-shared.html"
+    page.write_text(
+        render_monitor_html(report, agreement, events, plotly_src=PLOTLY_BUNDLE), encoding="utf-8"
+    )
+    write_plotly_bundle(tmp_path)
+    assert page.stat().st_size < 200_000
+    _assert_rendered(_open_offline(page), min_plots=3)
 
 
 def test_absence_read_as_violation_is_red_and_says_so(tmp_path: Path) -> None:

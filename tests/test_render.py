@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from detente.cli import app
 from detente.language.loader import load, load_text
 from detente.language.model import Agreement
-from detente.reports.monitor_html import render_monitor_html
+from detente.reports.monitor_html import PLOTLY_BUNDLE, render_monitor_html, write_plotly_bundle
 from detente.reports.render import FORMATS, render
 from detente.reports.view import build_view
 
@@ -193,6 +193,77 @@ def test_monitor_html_inlines_plotly_once_and_loads_nothing(minimal_spec: Path) 
     assert "Phase one (one)" in page
 
 
+def test_monitor_html_can_load_one_shared_bundle_instead(
+    minimal_spec: Path, tmp_path: Path
+) -> None:
+    page = render_monitor_html(
+        {"as_of": "2024-01-12"}, _in_force(minimal_spec), plotly_src=PLOTLY_BUNDLE
+    )
+    assert not re.search(r"plotly\.js v\d", page)  # no inlined copy
+    assert page.count(f'<script src="{PLOTLY_BUNDLE}"></script>') == 1
+    assert len(page) < 200_000
+    bundle = write_plotly_bundle(tmp_path)
+    assert bundle.name == PLOTLY_BUNDLE and re.search(r"plotly\.js v\d", bundle.read_text())
+    before = bundle.stat().st_mtime_ns
+    assert write_plotly_bundle(tmp_path).stat().st_mtime_ns == before  # written once
+
+
+def test_cli_monitor_html_page_is_small_with_the_bundle_beside_it(tmp_path: Path) -> None:
+    jan = Path(__file__).resolve().parent.parent / "examples" / "jan-2025-ceasefire"
+    runner = CliRunner()
+    args = ["monitor", str(jan / "agreement.yaml"), str(jan / "events.csv")]
+    result = runner.invoke(app, [*args, "--html", str(tmp_path / "a.html")])
+    assert result.exit_code in (0, 1), result.output
+    runner.invoke(app, [*args, "--html", str(tmp_path / "b.html")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html", PLOTLY_BUNDLE]
+    assert (tmp_path / "a.html").stat().st_size < 200_000  # was 4.8 MB with plotly inline
+    runner.invoke(app, [*args, "--html", str(tmp_path / "one.html"), "--self-contained"])
+    one = (tmp_path / "one.html").read_text(encoding="utf-8")
+    assert len(re.findall(r"plotly\.js v\d", one)) == 1 and "<script src=" not in one
+
+
+def _chart_titles(page: str) -> list[str]:
+    return re.findall(r"Released by [^\"]*?: cumulative", page)
+
+
+def test_monitor_html_charts_fit_the_agreement(minimal_spec: Path) -> None:
+    agreement = _in_force(minimal_spec)
+    events = [
+        {"date": "2024-01-01", "actor": "a", "action": "release", "quantity": 2,
+         "category": "hostages", "verification": "confirmed"},
+    ]  # fmt: skip
+    assert _chart_titles(render_monitor_html({"as_of": "2024-01-12"}, agreement, events)) == [
+        "Released by Side A: cumulative",
+        "Released by Side B: cumulative",
+    ]
+    # No exchange clause: no exchange chart, whatever the log says.
+    text = minimal_spec.read_text(encoding="utf-8")
+    cut = text.index('    - id: "2"')
+    no_exchange = text[:cut] + text[text.index('    - id: "3"') :]
+    no_exchange = no_exchange.replace(
+        "  status: draft\n", "  status: in_force\n  dates: {entry_into_force: 2024-01-01}\n"
+    )
+    page = render_monitor_html({"as_of": "2024-01-12"}, load_text(no_exchange), events)
+    assert _chart_titles(page) == [] and "timeline-chart" in page
+    # Remains are counted apart from persons: a chart of their own, with their own axis.
+    remains = text.replace(
+        "    - {id: hostages, holder: a, name: hostages, count: 10}\n",
+        "    - {id: hostages, holder: a, name: hostages, count: 10}\n"
+        "    - {id: bodies, holder: a, name: remains of hostages, count: 2, unit: remains}\n",
+    ).replace("  status: draft\n", "  status: in_force\n  dates: {entry_into_force: 2024-01-01}\n")
+    events.append(
+        {"date": "2024-01-02", "actor": "a", "action": "release", "quantity": 1,
+         "category": "bodies", "verification": "confirmed"}
+    )  # fmt: skip
+    page = render_monitor_html({"as_of": "2024-01-12"}, load_text(remains), events)
+    assert _chart_titles(page) == [
+        "Released by Side A: cumulative",
+        "Released by Side A (remains): cumulative",
+        "Released by Side B: cumulative",
+    ]
+    assert "remains (cumulative)" in page
+
+
 def test_monitor_html_escapes_log_text(minimal_spec: Path) -> None:
     hostile = "<script>alert('x')</script>"
     report = {
@@ -229,3 +300,63 @@ def test_monitor_html_reads_objects_json_text_and_odd_rows(minimal_spec: Path) -
     assert render_monitor_html(Report().to_json(), agreement)
     with pytest.raises(TypeError):
         render_monitor_html(object(), agreement)  # type: ignore[arg-type]  # the wrong type, on purpose
+
+
+GAZA = Path(__file__).resolve().parent.parent / "examples" / "gaza-framework-2024"
+
+
+def test_every_format_carries_the_expectations_whom_they_protect_and_sources() -> None:
+    agreement = load(GAZA / "july-2024-israel-wording.yaml")
+    md = render(agreement, "md").decode()
+    html = render(agreement, "html").decode()
+    text = _docx_text(render(agreement, "docx"))
+    for doc in (md, html, text):
+        assert "Expectations" in doc
+        assert "While Hamas complies, fighting never resumes lawfully" in doc
+        assert "Hamas sought wording under which Israel could not declare" in doc
+        assert "Times of Israel" in doc  # a source of Israel's position
+    assert "It protects **Hamas**." in md
+    assert "It protects <strong>Hamas</strong>." in html
+    (hamas,) = [e for e in build_view(agreement).expectations if e.protects == "Hamas"]
+    assert [s.url for s in hamas.sources][1:] == [
+        "https://mb.com.ph/2024/7/6/hamas-clears-the-way-for-a-possible-cease-fire-after-dropping-key-demand-officials-say",
+        "https://www.newser.com/story/352612/hamas-drops-demand-gives-preliminary-ok-for-ceasefire.html",
+    ]
+
+
+def test_a_phase_named_the_something_is_not_the_the(minimal_spec: Path) -> None:
+    text = minimal_spec.read_text(encoding="utf-8").replace(
+        "name: Phase one", "name: The humanitarian pause"
+    )
+    agreement = load_text(text)
+    for fmt in ("md", "html"):
+        doc = render(agreement, fmt).decode()
+        assert "the humanitarian pause" in doc
+        assert not re.search(r"\bthe the\b", doc, re.IGNORECASE)
+    assert not re.search(r"\bthe the\b", _docx_text(render(agreement, "docx")), re.IGNORECASE)
+
+
+def test_cli_render_to_stdout_or_to_the_file_predictably(
+    minimal_spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(minimal_spec.read_text(encoding="utf-8"), encoding="utf-8")
+    # No -o: the document (HTML by default) on stdout, nothing written anywhere.
+    result = runner.invoke(app, ["render", str(spec)])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("<!DOCTYPE html>") and "wrote" not in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.yaml"]
+    # -o -: the same, in the format asked for.
+    assert runner.invoke(app, ["render", str(spec), "--to", "md", "-o", "-"]).stdout.startswith(
+        "# A minimal"
+    )
+    # -o FILE: the format FILE's suffix names, 'wrote FILE' on stderr, stdout empty.
+    for name, head in (("a.md", b"# A minimal"), ("a.html", b"<!DOCTYPE html>"), ("a.docx", b"PK")):
+        result = runner.invoke(app, ["render", str(spec), "-o", name])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == "" and f"wrote {name}" in result.stderr
+        assert (tmp_path / name).read_bytes().startswith(head)
+    # DOCX never goes to stdout.
+    assert runner.invoke(app, ["render", str(spec), "--to", "docx"]).exit_code == 2

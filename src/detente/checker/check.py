@@ -54,6 +54,10 @@ def check_expectation(ctx: Context, e: Expectation) -> ExpectationResult:
         outcome.states,
         outcome.summary,
         ctx.max_states if outcome.verdict == "unknown" else None,
+        outcome.finding if outcome.verdict == "violated" else "",
+        e.position.text if e.position is not None else None,
+        list(e.position.source) if e.position is not None else [],
+        ctx.agreement.party(e.protects).name if e.protects else None,
     )
 
 

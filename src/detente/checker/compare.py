@@ -67,6 +67,39 @@ class Comparison:
             "results": [r.to_json() for r in self.results],
         }
 
+    def rows(self) -> list[dict[str, Any]]:
+        """The drafts × expectations matrix: one row per expectation, a column per draft."""
+        return [
+            {"expectation": name, "protects": protects}
+            | {d: self.verdict(i, name) for i, d in enumerate(self.drafts)}
+            for name, protects in self.expectations
+        ]
+
+    def change_rows(self) -> list[dict[str, Any]]:
+        return [{"draft": d} | c.to_json() for d, cs in self.changes.items() for c in cs]
+
+    def to_frame(self, table: str = "matrix") -> Any:
+        """The ``matrix`` (drafts × expectations, the default) or the clause ``changes``
+        (one row per changed clause of each later draft) as a pandas DataFrame; needs the
+        ``frames`` extra (pandas)."""
+        from detente.frames import frame
+
+        if table == "matrix":
+            return frame(self.rows(), ["expectation", "protects", *self.drafts])
+        if table == "changes":
+            return frame(self.change_rows(), CHANGE_COLUMNS)
+        raise ValueError(f"no table {table!r}; the tables are matrix and changes")
+
+    def _repr_html_(self) -> str:
+        from detente.frames import html_table
+
+        return html_table(
+            self.rows(), ["expectation", "protects", *self.drafts], "Drafts × expectations"
+        )
+
+
+CHANGE_COLUMNS = ["draft", "clause", "change", "fields", "before", "after"]
+
 
 def _describe(c: Clause) -> str:
     return f"{c.kind}: {' '.join(c.text.split())}"

@@ -22,6 +22,7 @@ class Outcome:
     summary: str = ""
     lines: list[tuple[str, list[str]]] = field(default_factory=list)  # static findings
     states: int = 0
+    finding: str = ""  # the verdict on the draft in one sentence ("This wording lets …")
 
 
 def observed_clauses(agreement: Agreement) -> set[str]:
@@ -93,20 +94,47 @@ class Context:
         return 1 << self.model.pidx[party]
 
 
+Words = str | Callable[[tuple[int, ...]], str]
+
+
+def _words(words: Words, s: tuple[int, ...]) -> str:
+    return words if isinstance(words, str) else words(s)
+
+
 def safety(
-    ctx: Context, graph: Graph, bad: Callable[[tuple[int, ...]], bool], summary: str
+    ctx: Context,
+    graph: Graph,
+    bad: Callable[[tuple[int, ...]], bool],
+    summary: Words,
+    finding: Words = "",
 ) -> Outcome:
-    """Breadth-first: the shortest run to a bad state, or holds / unknown."""
+    """Breadth-first: the shortest run to a bad state, or holds / unknown.
+
+    ``summary`` and ``finding`` may be functions of the bad state reached, so that they
+    name who acted in it."""
     j = graph.first(bad)
     if j is not None:
-        return Outcome("violated", graph, graph.path_to(j), None, summary, states=graph.size)
+        s = graph.states[j]
+        return Outcome(
+            "violated",
+            graph,
+            graph.path_to(j),
+            None,
+            _words(summary, s),
+            states=graph.size,
+            finding=_words(finding, s),
+        )
     if not graph.complete:
         return Outcome("unknown", graph, states=graph.size)
     return Outcome("holds", graph, states=graph.size)
 
 
 def lasso(
-    ctx: Context, graph: Graph, stuck: Callable[[tuple[int, ...]], bool], summary: str
+    ctx: Context,
+    graph: Graph,
+    stuck: Callable[[tuple[int, ...]], bool],
+    summary: str,
+    finding: str = "",
 ) -> Outcome:
     """A run that reaches a loop of ``stuck`` states (repeating forever), or holds / unknown."""
     from detente.checker.explore import find_lasso
@@ -115,7 +143,15 @@ def lasso(
     found = find_lasso(range(graph.size), graph.successors_of, lambda j: stuck(states[j]))
     if found is not None:
         entry, loop = found
-        return Outcome("violated", graph, graph.path_to(entry), loop, summary, states=graph.size)
+        return Outcome(
+            "violated",
+            graph,
+            graph.path_to(entry),
+            loop,
+            summary,
+            states=graph.size,
+            finding=finding,
+        )
     if not graph.complete:
         return Outcome("unknown", graph, states=graph.size)
     return Outcome("holds", graph, states=graph.size)

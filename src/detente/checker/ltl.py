@@ -145,23 +145,19 @@ def automaton(f: ex.Formula) -> Automaton:
     return Automaton([a for a in atoms if isinstance(a, ex.Atom)], labels, initial, succ, accepting)
 
 
-def find_accepting_lasso(
+def product_graph(
     aut: Automaton,
     kripke_edges: Callable[[int], Sequence[int]],
     label: Callable[[int], int],
     root: int = 0,
-) -> tuple[list[int], list[int]] | None:
-    """A run of the explored graph accepted by ``aut``, as (prefix, loop) of graph ids.
-
-    ``label(k)`` is the mask of the automaton's atoms true in graph state ``k``.
-    The prefix ends at the loop's first state; the loop returns to it.
-    """
-    from detente.checker.explore import find_lasso
-
+) -> tuple[list[int], dict[int, int], Callable[[int], list[int]]]:
+    """The product of the explored graph with ``aut``, breadth-first from ``root``: its
+    nodes (``k * len(aut.labels) + b``) in breadth-first order, their parents (-1 for an
+    initial node) and its successor function."""
     n = len(aut.labels)
-    by_label: dict[int, list[int]] = {}
+    by_label: dict[int, set[int]] = {}
     for i, m in enumerate(aut.labels):
-        by_label.setdefault(m, []).append(i)
+        by_label.setdefault(m, set()).add(i)
     parent: dict[int, int] = {}
     order: list[int] = []
     queue: deque[int] = deque()
@@ -172,37 +168,174 @@ def find_accepting_lasso(
                 parent[node] = -1
                 order.append(node)
                 queue.append(node)
-
-    def succ(node: int) -> list[int]:
-        k, b = divmod(node, n)
-        out = []
-        for k2 in kripke_edges(k):
-            allowed = set(by_label.get(label(k2), ()))
-            for b2 in aut.succ[b]:
-                if b2 in allowed:
-                    out.append(k2 * n + b2)
-        return out
-
     cache: dict[int, list[int]] = {}
 
-    def cached(node: int) -> list[int]:
-        if node not in cache:
-            cache[node] = succ(node)
-        return cache[node]
+    def succ(node: int) -> list[int]:
+        out = cache.get(node)
+        if out is None:
+            k, b = divmod(node, n)
+            out = []
+            for k2 in kripke_edges(k):
+                allowed = by_label.get(label(k2), set())
+                out.extend(k2 * n + b2 for b2 in aut.succ[b] if b2 in allowed)
+            cache[node] = out
+        return out
 
     while queue:
         node = queue.popleft()
-        for x in cached(node):
+        for x in succ(node):
             if x not in parent:
                 parent[x] = node
                 order.append(x)
                 queue.append(x)
-    accepting = [(lambda node, acc=acc: node % n in acc) for acc in aut.accepting]
-    found = find_lasso(order, cached, lambda node: True, accepting)
-    if found is None:
+    return order, parent, succ
+
+
+def _accepting_components(
+    aut: Automaton, order: Sequence[int], succ: Callable[[int], list[int]]
+) -> list[set[int]]:
+    """The strongly connected components of the product that hold a cycle meeting every
+    accepting set."""
+    from detente.checker.explore import _sccs
+
+    n = len(aut.labels)
+    comp = _sccs(order, succ)
+    members: dict[int, set[int]] = {}
+    for node, c in comp.items():
+        members.setdefault(c, set()).add(node)
+    out = []
+    for ms in members.values():
+        if len(ms) == 1:
+            (node,) = ms
+            if node not in succ(node):
+                continue
+        if all(any(node % n in acc for node in ms) for acc in aut.accepting):
+            out.append(ms)
+    return out
+
+
+#: How many loop entries the search for the shortest lasso tries at most.
+MAX_ENTRIES = 256
+
+
+def find_accepting_lasso(
+    aut: Automaton,
+    kripke_edges: Callable[[int], Sequence[int]],
+    label: Callable[[int], int],
+    root: int = 0,
+) -> tuple[list[int], list[int]] | None:
+    """A shortest run of the explored graph accepted by ``aut``, as (prefix, loop) of
+    graph ids: breadth-first over the product, then, for each entry into an accepting
+    component in breadth-first order, the shortest loop through every accepting set;
+    the lasso with the fewest steps in all (prefix and loop) wins.
+
+    ``label(k)`` is the mask of the automaton's atoms true in graph state ``k``.
+    The prefix ends at the loop's first state; the loop returns to it.
+    """
+    from detente.checker.explore import _bfs_within
+
+    n = len(aut.labels)
+    order, parent, succ = product_graph(aut, kripke_edges, label, root)
+    components = _accepting_components(aut, order, succ)
+    if not components:
         return None
-    entry, loop = found
+    component_of = {node: ms for ms in components for node in ms}
+    depth: dict[int, int] = {}
+    for node in order:
+        p = parent[node]
+        depth[node] = 0 if p < 0 else depth[p] + 1
+    best: tuple[int, int, list[int]] | None = None  # (steps, entry, loop)
+    tried = 0
+    for entry in order:
+        ms = component_of.get(entry)
+        if ms is None:
+            continue
+        if best is not None and (depth[entry] + 1 >= best[0] or tried >= MAX_ENTRIES):
+            break
+        tried += 1
+        loop = [entry]
+        for acc in aut.accepting:
+
+            def meets(x: int, acc: set[int] = acc) -> bool:
+                return x % n in acc
+
+            seg = _bfs_within(loop[-1], meets, succ, ms, allow_self=True)
+            loop.extend(seg[1:])
+        back = _bfs_within(loop[-1], entry.__eq__, succ, ms, allow_self=False)
+        loop.extend(back[1:])
+        steps = depth[entry] + len(loop) - 1
+        if best is None or steps < best[0]:
+            best = (steps, entry, loop)
+    assert best is not None
+    _, entry, loop = best
     path = [entry]
     while parent[path[-1]] >= 0:
         path.append(parent[path[-1]])
     return [x // n for x in reversed(path)], [x // n for x in loop]
+
+
+def shortest_bad_prefix(
+    aut: Automaton,
+    kripke_edges: Callable[[int], Sequence[int]],
+    label: Callable[[int], int],
+    endless: Callable[[int], bool],
+    root: int = 0,
+    limit: int = 200_000,
+) -> list[int] | None:
+    """The shortest path of graph ids from ``root`` after which no continuation in the
+    graph can satisfy the formula ``aut`` accepts (a bad prefix: a finite counterexample
+    to it), or None when there is none (or ``limit`` prefixes were tried first).
+
+    ``endless(k)``: whether some infinite run of the graph goes on from ``k``; a prefix
+    ending where no run goes on is never called bad.
+    """
+    n = len(aut.labels)
+    order, _, succ = product_graph(aut, kripke_edges, label, root)
+    components = _accepting_components(aut, order, succ)
+    alive: set[int] = {node for ms in components for node in ms}
+    preds: dict[int, list[int]] = {}
+    for node in order:
+        for x in succ(node):
+            preds.setdefault(x, []).append(node)
+    queue: deque[int] = deque(alive)
+    while queue:
+        x = queue.popleft()
+        for p in preds.get(x, ()):
+            if p not in alive:
+                alive.add(p)
+                queue.append(p)
+    by_label: dict[int, set[int]] = {}
+    for i, m in enumerate(aut.labels):
+        by_label.setdefault(m, set()).add(i)
+    start = frozenset(
+        b for b in aut.initial if aut.labels[b] == label(root) and root * n + b in alive
+    )
+    if not start:
+        return None  # bad from the start: no step to tell
+    key = (root, start)
+    parent: dict[tuple[int, frozenset[int]], tuple[int, frozenset[int]] | None] = {key: None}
+    frontier: deque[tuple[int, frozenset[int]]] = deque([key])
+    while frontier:
+        k, bs = frontier.popleft()
+        for k2 in kripke_edges(k):
+            allowed = by_label.get(label(k2), set())
+            nxt = frozenset(
+                b2 for b in bs for b2 in aut.succ[b] if b2 in allowed and k2 * n + b2 in alive
+            )
+            child = (k2, nxt)
+            if child in parent:
+                continue
+            parent[child] = (k, bs)
+            if not nxt:
+                if not endless(k2):
+                    continue
+                path = [k2]
+                at: tuple[int, frozenset[int]] | None = (k, bs)
+                while at is not None:
+                    path.append(at[0])
+                    at = parent[at]
+                return path[::-1]
+            if len(parent) >= limit:
+                return None
+            frontier.append(child)
+    return None

@@ -40,12 +40,23 @@ from detente.semantics.system import System
 from detente.semantics.tables import State
 
 
-def clause_words(agreement: Agreement, clause_id: str, limit: int = 160) -> str:
-    """A clause's own words (its ``text``), shortened at a word boundary, for quoting."""
+def clause_words(agreement: Agreement, clause_id: str, limit: int | None = None) -> str:
+    """A clause's own ``text``, whitespace folded; shortened at a word boundary (with an
+    ellipsis) only when a ``limit`` is given."""
     text = " ".join(agreement.clause(clause_id).text.split())
-    if len(text) > limit:
+    if limit is not None and len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
     return text
+
+
+def quotation(agreement: Agreement, clause_id: str) -> str:
+    """The sentence that quotes a clause's ``text`` in a story, marked as the text's own
+    words or as the spec's summary of them (the clause's ``words:``). The only quotation
+    marks a story prints enclose a clause's ``text``, whole."""
+    words = clause_words(agreement, clause_id)
+    if agreement.clause(clause_id).words == "quote":
+        return f"Clause {clause_id}, in the text's words: “{words}”"
+    return f"Clause {clause_id}, as the spec summarises it (not the text's words): “{words}”"
 
 
 def _join(items: Sequence[str]) -> str:
@@ -65,6 +76,8 @@ class Teller:
         self.powers = powers
         eif = self.a.dates.entry_into_force
         self.eif: dt.date | None = eif.date if eif is not None else None
+        self.quoted: set[str] = set()  # clauses whose words the story has quoted
+        self.to_quote: list[str] = []  # cited in the step being told, not yet quoted
 
     # ---------------------------------------------------------------- names
 
@@ -75,7 +88,11 @@ class Teller:
         return self.a.phases[q].name
 
     def cite(self, clause: str) -> str:
-        return f"clause {clause} (“{clause_words(self.a, clause)}”)"
+        """``clause N``; the step then quotes the clause's words, the first time it is cited."""
+        if clause not in self.quoted:
+            self.quoted.add(clause)
+            self.to_quote.append(clause)
+        return f"clause {clause}"
 
     def day_text(self, day: int | None, after: int | None) -> str:
         if day is None:
@@ -157,6 +174,8 @@ class Teller:
                 sentences.append(f"{self.party(who)} complies with {_join(what)}.")
         if not sentences:
             sentences.append("Nothing changes: the talks neither agree nor fail.")
+        sentences.extend(quotation(self.a, c) for c in self.to_quote)
+        self.to_quote = []
         header = self.day_text(clock["today"], clock["known"])
         span = max(
             (e.last - e.first for e in evs if isinstance(e, Fulfilled | Violated)),
@@ -186,10 +205,10 @@ class Teller:
                     clauses.append(said)
                 if how == "continuing":
                     n = ph.at_expiry.negotiation or ""
-                    via = f" as {self.cite(said)} says" if said else ""
+                    via = f", as {self.cite(said)} provides" if said else ""
                     out.append(
-                        f"The {ph.duration_days} days of {self.phase(q)} run out; it continues{via}, "
-                        f"because the talks of clause {n} have neither agreed nor failed."
+                        f"The {ph.duration_days} days of {self.phase(q)} run out and it continues"
+                        f"{via}, because the talks of clause {n} have neither agreed nor failed."
                     )
                     clauses.append(n)
                 elif how == "cut_short":
@@ -234,13 +253,16 @@ class Teller:
                     )
                 else:
                     out.append(
-                        f"{self.party(side.debtor)} does not release {what} due in {rnd} "
-                        f"(“{clause_words(a, side.clause)}”): a violation."
+                        f"{self.party(side.debtor)} does not release {what} due in round "
+                        f"{side.round + 1} of {self.cite(side.clause)}: a violation."
                     )
                 clauses.append(side.clause)
             case TalksOpened(k):
                 neg = m.negotiations[k]
-                out.append(f"The talks of clause {neg.clause} open.")
+                out.append(
+                    f"{_join([self.party(i) for i in neg.between])} open the talks of "
+                    f"clause {neg.clause}."
+                )
                 clauses.append(neg.clause)
             case RefusedToOpen(k, mask):
                 neg = m.negotiations[k]
@@ -276,8 +298,11 @@ class Teller:
                     )
             case Exercised(k):
                 self._exercise(k, out, clauses)
-            case Terminated():
-                out.append("The agreement is terminated; every open obligation is discharged.")
+            case Terminated(k):
+                out.append(
+                    f"By {self.party(m.powers[k].holder)}'s act, the agreement is terminated; "
+                    "every open obligation is discharged."
+                )
             case Completed():
                 out.append("The agreement is complete: every exchange round has been carried out.")
             case Extended(k):

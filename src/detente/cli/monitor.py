@@ -68,8 +68,21 @@ def monitor_command(
         ),
     ] = False,
     html: Annotated[
-        Path | None, typer.Option("--html", help="Also write the report as one offline HTML page.")
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Also write the report as an offline HTML page, which loads plotly.js from "
+            "one bundle written beside it (shared by every page in that folder).",
+        ),
     ] = None,
+    self_contained: Annotated[
+        bool,
+        typer.Option(
+            "--self-contained",
+            help="With --html: carry plotly.js inside the page (one 4.8 MB file, e.g. to "
+            "attach to an e-mail) instead of beside it.",
+        ),
+    ] = False,
     docx_out: Annotated[
         Path | None,
         typer.Option("--docx", help="Also write the report as a Word document."),
@@ -104,7 +117,7 @@ def monitor_command(
             absence_is_violation=absence_is_violation,
         )
         if html is not None:
-            _write_html(report, agreement, events_path, html)
+            _write_html(report, agreement, events_path, html, self_contained=self_contained)
         if docx_out is not None:
             _write_docx(report, agreement, docx_out)
     if as_json:
@@ -152,13 +165,27 @@ def _write_docx(report: MonitorReport, agreement: Agreement, path: Path) -> None
         raise UnreadableError(str(path), exc.strerror or str(exc)) from None
 
 
-def _write_html(report: MonitorReport, agreement: Agreement, events_path: Path, out: Path) -> None:
-    from detente.reports.monitor_html import render_monitor_html
+def _write_html(
+    report: MonitorReport,
+    agreement: Agreement,
+    events_path: Path,
+    out: Path,
+    *,
+    self_contained: bool = False,
+) -> None:
+    from detente.reports.monitor_html import (
+        PLOTLY_BUNDLE,
+        render_monitor_html,
+        write_plotly_bundle,
+    )
 
     # The charts need the releases only; a second streaming pass keeps memory flat.
     releases = [e for e in iter_events(events_path, agreement) if e.action == "release"]
-    page = render_monitor_html(report, agreement, releases)
+    src = None if self_contained else PLOTLY_BUNDLE
+    page = render_monitor_html(report, agreement, releases, plotly_src=src)
     try:
+        if src is not None:
+            write_plotly_bundle(out.parent)
         out.write_text(page, encoding="utf-8")
     except OSError as exc:
         raise UnreadableError(str(out), exc.strerror or str(exc)) from None

@@ -44,29 +44,50 @@ def show(path: Annotated[Path, typer.Argument(help="A spec file.")]) -> None:
 
 def render(
     path: Annotated[Path, typer.Argument(help="A spec file (agreement or draft).")],
-    to: Annotated[str, typer.Option("--to", help="md, html or docx.")] = "html",
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="md, html or docx; by default the -o file's suffix says, else html."
+        ),
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Where to write; '-' for stdout.")
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="The file to write (its folder must exist); '-' or none: standard output "
+            "(md and html only).",
+        ),
     ] = None,
 ) -> None:
-    """Write the agreement as a document: Markdown, self-contained HTML, or DOCX."""
-    from detente.reports.render import FORMATS, default_output
+    """Write the agreement as a document: Markdown, self-contained HTML, or DOCX.
+
+    Without -o (or with -o -) the document goes to standard output and nothing else
+    does; with -o FILE it goes to FILE, and 'wrote FILE' to standard error.
+    """
+    from detente.reports.render import FORMATS, format_for
     from detente.reports.render import render as render_document
 
-    if to not in FORMATS:
-        usage_error("render", f"--to must be one of {', '.join(FORMATS)}, not {to!r}")
-    if output is not None and str(output) == "-" and to == "docx":
+    to_stdout = output is None or str(output) == "-"
+    fmt: str = "html"
+    if to is not None:
+        fmt = to
+    elif output is not None and not to_stdout:
+        fmt = format_for(output)
+    if fmt not in FORMATS:
+        usage_error("render", f"--to must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if to_stdout and fmt == "docx":
         usage_error("render", "DOCX is binary; give -o FILE.docx")
-    data = render_document(load_spec(path), to)
-    if output is not None and str(output) == "-":
+    data = render_document(load_spec(path), fmt)
+    if to_stdout:
         sys.stdout.write(data.decode("utf-8"))
         return
-    target = output or default_output(path, to)
+    assert output is not None
     try:
-        target.write_bytes(data)
+        output.write_bytes(data)
     except OSError as exc:
-        cannot_write(target, exc)
-    out.print(f"wrote {target}", markup=False)
+        cannot_write(output, exc)
+    err.print(f"wrote {output}", markup=False)
 
 
 def schema() -> None:

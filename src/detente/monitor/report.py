@@ -286,6 +286,58 @@ class MonitorReport:
     def to_json_text(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=2)
 
+    def rows(self, table: str = "obligations") -> list[dict[str, Any]]:
+        """One of the report's tables as JSON-ready rows: ``obligations`` (the default),
+        ``ledger``, ``totals`` (party, category, count), ``surplus``, ``violations``,
+        ``lawful_acts``, ``powers``, ``next_deadlines``, ``phases``, ``disputed`` or
+        ``disputed_events``."""
+        if table not in FRAME_TABLES:
+            raise ValueError(f"no table {table!r}; the tables are {', '.join(FRAME_TABLES)}")
+        if table in ("totals", "surplus"):
+            counts = self.totals if table == "totals" else self.surplus
+            return [
+                {"party": party, "category": category, "count": n}
+                for party, cats in counts.items()
+                for category, n in cats.items()
+            ]
+        return [dict(r) for r in self.to_json()[table]]
+
+    def to_frame(self, table: str = "obligations") -> Any:
+        """One of the report's tables (see :meth:`rows`) as a pandas DataFrame, dates
+        parsed; needs the ``frames`` extra (pandas)."""
+        from detente.frames import frame
+
+        return frame(self.rows(table), FRAME_TABLES[table])
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the obligations as a table, under the reading and the date."""
+        from detente.frames import html_table
+
+        caption = f"{self.title}, as of {self.as_of.isoformat()} (day {self.day}). {self.reading}"
+        return html_table(self.rows("obligations"), FRAME_TABLES["obligations"], caption)
+
 
 def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+_EVENT_COLUMNS = [c for c in EventRow.__annotations__ if c != "id"]
+
+#: The columns of each table :meth:`MonitorReport.to_frame` gives, in order.
+FRAME_TABLES: dict[str, list[str]] = {
+    "obligations": [
+        *("id", "clause", "kind", "debtor", "creditor", "action", "category", "quantity"),
+        *("round", "opens", "due", "due_day", "status", "delivered", "fulfilled_on"),
+        *("late_days", "due_in_days", "breached"),
+    ],
+    "ledger": list(LedgerRow.__annotations__),
+    "totals": ["party", "category", "count"],
+    "surplus": ["party", "category", "count"],
+    "violations": ["id", *_EVENT_COLUMNS, "prohibited_by"],
+    "lawful_acts": ["id", *_EVENT_COLUMNS, "prohibited_by"],
+    "powers": ["id", *_EVENT_COLUMNS, "power", "target", "lawful", "reason"],
+    "next_deadlines": list(Deadline.__annotations__),
+    "phases": list(PhaseRow.__annotations__),
+    "disputed": ["id", "what", "with", "without"],
+    "disputed_events": ["id", *_EVENT_COLUMNS],
+}

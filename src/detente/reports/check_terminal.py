@@ -35,6 +35,15 @@ def print_result(result: CheckResult, console: Console) -> None:
         if not e.story:
             continue
         console.print(f"\n[bold red]{e.name} is violated[/bold red]: {e.summary}.", soft_wrap=True)
+        if e.finding:
+            console.print(e.finding, markup=False, soft_wrap=True)
+        if e.protects:
+            behind = f" {e.position} (sources: {'; '.join(e.sources)})" if e.position else ""
+            console.print(
+                f"It protects {e.protects_name or e.protects}.{behind}",
+                markup=False,
+                soft_wrap=True,
+            )
         for i, step in enumerate(e.story, 1):
             console.print(f"  {i}. {step.text}", markup=False, soft_wrap=True)
     console.print(

@@ -167,6 +167,32 @@ def render_docx(view: DocumentView) -> bytes:
             + "; ".join(f"{s.label} <{s.url}>" if s.url else s.label for s in c.sources),
         )
 
+    if view.expectations:
+        document.add_heading("Expectations", level=1)
+        add_muted(
+            document.add_paragraph(),
+            "What each party (or every party) needs of the text in every future; "
+            "detente check gives each one's verdict.",
+        )
+        for e in view.expectations:
+            document.add_heading(e.name, level=2)
+            claim = document.add_paragraph(e.claim)
+            if e.protects:
+                claim.add_run(" It protects ")
+                claim.add_run(e.protects).bold = True
+                claim.add_run(".")
+            if e.description:
+                document.add_paragraph(e.description)
+            if e.position:
+                position = document.add_paragraph()
+                position.add_run("Position: ").bold = True
+                position.add_run(e.position)
+                add_muted(
+                    document.add_paragraph(),
+                    "Sources: "
+                    + "; ".join(f"{s.label} <{s.url}>" if s.url else s.label for s in e.sources),
+                )
+
     if view.sources:
         document.add_heading("Sources", level=1)
         for src in view.sources:

@@ -1,11 +1,15 @@
-"""The monitoring report as one self-contained HTML page (``detente monitor --html``).
+"""The monitoring report as one HTML page that opens offline (``detente monitor --html``).
 
-The page carries plotly's JavaScript inline, once, so it opens offline (in a
-monitoring cell with no network, or from an e-mail attachment). It shows, as of
-the report's date: cumulative releases against the schedule for each releasing
-side, a timeline of phases, rounds, delays and violations, and the tables of
-obligations, the exchange ledger, violations (with sources and verification)
-and disputed events shown both ways.
+plotly's JavaScript (4.6 MB) comes from the installed plotly package: either inlined
+once, so the page is one self-contained file (for an e-mail attachment), or, as
+``detente monitor --html`` writes it by default, loaded from one shared bundle written
+beside the page (``plotly-VERSION.min.js``), so each page is some 200 kB and every page
+in a folder shares the one copy. Neither form touches the network. It shows, as of the
+report's date: cumulative releases against the schedule for each releasing side and
+each unit counted (persons apart from remains or trucks; none for an agreement without
+exchanges), a timeline of phases, rounds, delays and violations, and the tables of
+obligations, the exchange ledger, violations (with sources and verification) and
+disputed events shown both ways.
 
 It reads the monitor's report through its documented JSON shape (``to_json()``),
 so it depends on the report's contract, not on its classes.
@@ -19,8 +23,10 @@ import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup
@@ -327,12 +333,38 @@ def scheduled_releases(agreement: Agreement) -> dict[str, list[tuple[dt.date, st
     return out
 
 
+def unit_of(agreement: Agreement, category: str) -> str:
+    """What a category counts (its stock's ``unit``): persons, remains, trucks…"""
+    stock = next((s for s in agreement.stocks if s.id == category), None)
+    return stock.unit if stock is not None else "persons"
+
+
+def chart_series(
+    agreement: Agreement,
+    sides: list[str],
+    due: Mapping[str, list[tuple[dt.date, str, int]]],
+    done: list[Release],
+) -> list[tuple[str, str]]:
+    """The cumulative charts that fit the agreement, as (party, unit): none without an
+    exchange clause; else one per releasing party and unit, so that persons and remains
+    (or trucks) are never counted on one axis."""
+    if not any(c.exchange is not None for c in agreement.clauses):
+        return []
+    out: list[tuple[str, str]] = []
+    for p in sides:
+        cats = [c for _, c, _ in due.get(p, [])] + [r.category for r in done if r.actor == p]
+        for unit in dict.fromkeys(unit_of(agreement, c) for c in cats):
+            out.append((p, unit))
+    return out
+
+
 def cumulative_figure(
     party_name: str,
     due: list[tuple[dt.date, str, int]],
     done: list[Release],
     start: dt.date | None = None,
     as_of: dt.date | None = None,
+    unit: str = "persons",
 ) -> go.Figure:
     """One side's releases, cumulative: all categories together, then each category.
 
@@ -397,9 +429,15 @@ def cumulative_figure(
                 )
             )
     fig.update_layout(
-        title={"text": html.escape(f"Released by {party_name}: cumulative, against the schedule")},
+        title={
+            "text": html.escape(
+                f"Released by {party_name}"
+                + ("" if unit == "persons" else f" ({unit})")
+                + ": cumulative, against the schedule"
+            )
+        },
         xaxis={"title": {"text": "date"}, "type": "date"},
-        yaxis={"title": {"text": "persons (cumulative)"}, "rangemode": "tozero"},
+        yaxis={"title": {"text": html.escape(f"{unit} (cumulative)")}, "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.25},
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
         height=400,
@@ -633,16 +671,34 @@ def _div(fig: go.Figure, div_id: str) -> Markup:
 # --------------------------------------------------------------------------- the page
 
 
+#: The file name of the plotly bundle written beside pages that share it.
+PLOTLY_BUNDLE = f"plotly-{plotly.__version__}.min.js"
+
+
+def write_plotly_bundle(folder: Path) -> Path:
+    """plotly.js from the installed plotly package, written once into ``folder`` for every
+    report page there to load (``<script src>``) rather than carry inline."""
+    target = folder / PLOTLY_BUNDLE
+    code = get_plotlyjs()
+    if not target.exists() or target.stat().st_size != len(code.encode("utf-8")):
+        target.write_text(code, encoding="utf-8")
+    return target
+
+
 def render_monitor_html(
     report: ReportLike | Mapping[str, Any] | str,
     agreement: Agreement,
     events: Iterable[Event | Mapping[str, Any]] | None = None,
+    *,
+    plotly_src: str | None = None,
 ) -> str:
     """The monitoring report as one HTML page that works offline.
 
     ``report`` is the monitor's report (anything with ``to_json()``, or its JSON
     mapping). ``events`` are the log's events, for the cumulative curves; without
-    them the report's own ``events`` list is used when it has one.
+    them the report's own ``events`` list is used when it has one. plotly.js is
+    inlined once, unless ``plotly_src`` names the bundle to load instead (a relative
+    path beside the page, see :func:`write_plotly_bundle`).
     """
     data = report_json(report)
     event_list = list(events) if events is not None else _as_list(data.get("events"))
@@ -658,11 +714,16 @@ def render_monitor_html(
     charts = [
         _div(
             cumulative_figure(
-                names.get(p, p), due.get(p, []), [r for r in done if r.actor == p], eif, as_of
+                names.get(p, p),
+                [d for d in due.get(p, []) if unit_of(agreement, d[1]) == unit],
+                [r for r in done if r.actor == p and unit_of(agreement, r.category) == unit],
+                eif,
+                as_of,
+                unit,
             ),
             f"cumulative-chart-{i}",
         )
-        for i, p in enumerate(sides)
+        for i, (p, unit) in enumerate(chart_series(agreement, sides, due, done))
     ]
     timeline = _div(timeline_figure(agreement, data, event_list), "timeline-chart")
     totals = data.get("totals") or {}
@@ -690,7 +751,8 @@ def render_monitor_html(
         phase_status=cell_text(_get(data.get("phase") or {}, "status")),
         agreement_status=cell_text(data.get("agreement_status")).replace("_", " "),
         entry_into_force=cell_text(data.get("entry_into_force")),
-        plotly_js=Markup(get_plotlyjs()),  # the library, inlined for offline use
+        plotly_js=None if plotly_src else Markup(get_plotlyjs()),  # inlined for offline use
+        plotly_src=plotly_src,
         charts=charts,
         timeline=timeline,
         totals=totals_rows,

@@ -34,6 +34,12 @@ def render(agreement: Agreement, fmt: Format) -> bytes:
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-def default_output(path: Path, fmt: Format) -> Path:
-    """Where ``detente render`` writes when no ``-o`` is given: beside the spec."""
-    return path.with_suffix(f".{fmt}")
+#: The format an output file's suffix names.
+SUFFIXES: dict[str, Format] = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+SUFFIXES[".docx"] = "docx"
+
+
+def format_for(output: Path) -> Format:
+    """The format ``detente render -o FILE`` writes when ``--to`` is not given: the one
+    FILE's suffix names, else HTML."""
+    return SUFFIXES.get(output.suffix.lower(), "html")

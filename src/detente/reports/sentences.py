@@ -126,6 +126,8 @@ def phase_name(agreement: Agreement, phase_id: str) -> str:
     if phase is None:
         return phase_id
     name = _plain(phase.name)
+    if re.match(r"(?i)the\s", name):  # "The humanitarian pause": the article is added below
+        name = name[4:].lstrip()
     if name.lower().startswith("phase"):
         return name[:1].lower() + name[1:]
     second = name[1:2]

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from detente.language.model import Agreement, Exchange, ExchangeRound
+from detente.language.model import Agreement, Exchange, ExchangeRound, Expectation
 from detente.reports.sentences import describe
 from detente.semantics.schedule import PhaseSpan, phase_spans
 
@@ -99,6 +99,19 @@ class PartyView:
 
 
 @dataclass(frozen=True)
+class ExpectationView:
+    """What a party (or everyone) needs of the text in every future, whom it protects,
+    and the position behind it with its sources."""
+
+    name: str
+    claim: str  # the property in words
+    protects: str | None  # the protected party's name
+    description: str | None
+    position: str | None
+    sources: list[SourceView]
+
+
+@dataclass(frozen=True)
 class DocumentView:
     id: str
     title: str
@@ -112,6 +125,7 @@ class DocumentView:
     sources: list[SourceView]
     horizon_days: int
     generated: str = field(default="")
+    expectations: list[ExpectationView] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- timeline
@@ -323,6 +337,17 @@ def build_view(agreement: Agreement) -> DocumentView:
     ]
     phases = phase_views(agreement)
     schedules = schedule_views(agreement, phases)
+    expectations = [
+        ExpectationView(
+            name=e.label,
+            claim=expectation_claim(agreement, e),
+            protects=agreement.party(e.protects).name if e.protects else None,
+            description=e.description,
+            position=e.position.text if e.position else None,
+            sources=[source_view(r) for r in e.position.source] if e.position else [],
+        )
+        for e in agreement.expectations
+    ]
     dates: list[tuple[str, str]] = []
     for name in ("announced", "signed", "entry_into_force", "ended"):
         fact = getattr(agreement.dates, name)
@@ -348,8 +373,33 @@ def build_view(agreement: Agreement) -> DocumentView:
             SourceView(s.title or s.document or s.url or s.id, s.url) for s in agreement.sources
         ],
         horizon_days=horizon,
+        expectations=expectations,
     )
     return clean(view)
+
+
+def expectation_claim(agreement: Agreement, e: Expectation) -> str:
+    """What an expectation asks of the text, in one sentence."""
+    p = agreement.party(e.protects).name if e.protects else ""
+    a, b = (agreement.party(x).name for x in e.parties) if e.parties else ("", "")
+    if e.formula is not None:
+        who = f", on every run in which {p} complies" if p else ", on every run"
+        return f"The formula {e.formula} holds{who}."
+    return {
+        "no_unilateral_exit": f"While {p} complies, fighting never resumes lawfully except by "
+        f"{p}'s own act or with {p}'s consent.",
+        "no_indefinite_truce": f"While {p} complies, the truce never goes on forever short of "
+        "the final phase with nobody able to end it lawfully.",
+        "no_lapse": "The agreement is never in force with no ceasefire binding anyone and "
+        "nothing said about what happens.",
+        "completes_if_all_comply": "When every party complies and the talks agree, the "
+        "agreement completes with every exchange done.",
+        "reciprocity": f"Whenever {a} has released a round, {b}'s matching round is due or done.",
+        "consistent": "No point of the agreement obliges a party to what another clause "
+        "forbids, or to release more than it holds.",
+        "totals_add_up": "The rounds add up to the stated totals, and the ratios to the "
+        "stated counts.",
+    }.get(e.template or "", e.label)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

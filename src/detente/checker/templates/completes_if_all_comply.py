@@ -23,4 +23,6 @@ def check(ctx: Context, e: Expectation) -> Outcome:
         graph,
         stuck,
         "everyone complies and the talks agree, yet the agreement never completes",
+        "This wording lets the agreement stop short of completion even when every party "
+        "complies and the talks agree.",
     )

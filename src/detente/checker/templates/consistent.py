@@ -53,5 +53,7 @@ def check(ctx: Context, e: Expectation) -> Outcome:
                 None,
                 "the text obliges a party to something it cannot lawfully or physically do",
                 states=graph.size,
+                finding="This wording obliges a party to something it cannot lawfully or "
+                "physically do.",
             )
     return Outcome("holds" if graph.complete else "unknown", graph, states=graph.size)

@@ -43,4 +43,6 @@ def check(ctx: Context, e: Expectation) -> Outcome:
         graph,
         stuck,
         "the truce can go on forever short of the final phase, and nobody can lawfully end it",
+        f"This wording lets the truce go on forever short of the final phase, with nobody able "
+        f"to end it lawfully, while {m.agreement.party(e.protects).name} complies.",
     )

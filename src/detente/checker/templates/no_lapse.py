@@ -20,4 +20,6 @@ def check(ctx: Context, e: Expectation) -> Outcome:
         graph,
         bad,
         "the agreement is still in force but no ceasefire binds anyone, and the text says nothing about what happens",
+        "This wording lets the agreement stay in force with no ceasefire binding anyone and "
+        "nothing said about what happens next.",
     )

@@ -22,9 +22,28 @@ def check(ctx: Context, e: Expectation) -> Outcome:
         w = m.resumed_by_power(s)
         return w is not None and w.holder != p and not w.consent >> p & 1
 
-    return safety(
-        ctx,
-        graph,
-        bad,
-        f"while {m.agreement.party(e.protects).name} complies, fighting resumes lawfully by another's act",
-    )
+    protected = m.agreement.party(e.protects).name
+
+    def who(s: tuple[int, ...]) -> str:
+        names = [
+            m.agreement.parties[i].name
+            for i in range(len(m.parties))
+            if m.lawful_fighters(s) >> i & 1 and i != p
+        ]
+        w = m.resumed_by_power(s)
+        if w is not None and w.holder != p and not w.consent >> p & 1:
+            names.append(m.agreement.parties[w.holder].name)
+        return " and ".join(dict.fromkeys(names)) or "another party"
+
+    def summary(s: tuple[int, ...]) -> str:
+        actors = who(s)
+        verb = "resume" if " and " in actors else "resumes"
+        return f"while {protected} complies, {actors} lawfully {verb} the fighting"
+
+    def finding(s: tuple[int, ...]) -> str:
+        return (
+            f"This wording lets {who(s)} resume the fighting lawfully, without {protected}'s "
+            f"consent, while {protected} complies."
+        )
+
+    return safety(ctx, graph, bad, summary, finding)

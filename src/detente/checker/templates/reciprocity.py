@@ -34,9 +34,11 @@ def check(ctx: Context, e: Expectation) -> Outcome:
             for k, j in pairs
         )
 
+    first, second = (m.agreement.party(x).name for x in e.parties)
     return safety(
         ctx,
         ctx.graph(),
         bad,
-        f"{m.agreement.party(e.parties[0]).name} releases a round and {m.agreement.party(e.parties[1]).name}'s matching release is not due",
+        f"{first} releases a round and {second}'s matching release is not due",
+        f"This wording lets {first} release a round while {second}'s matching release is not due.",
     )

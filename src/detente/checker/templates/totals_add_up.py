@@ -23,5 +23,10 @@ def problems(ctx: Context) -> list[tuple[str, list[str]]]:
 def check(ctx: Context, e: Expectation) -> Outcome:
     found = problems(ctx)
     if found:
-        return Outcome("violated", summary="the stated totals do not add up", lines=found)
+        return Outcome(
+            "violated",
+            summary="the stated totals do not add up",
+            lines=found,
+            finding="This wording states totals that its rounds and ratios do not add up to.",
+        )
     return Outcome("holds")
