@@ -21,6 +21,7 @@ from detente.web.schemas import (
     AgreementDetail,
     AgreementSummary,
     BreakOut,
+    ConsistencyProof,
     CorrectionIn,
     EventChain,
     EventOut,
@@ -29,6 +30,7 @@ from detente.web.schemas import (
     Me,
     Member,
     MembershipChange,
+    SignedTreeHead,
     VerificationIn,
     VerificationOut,
     VerifyResult,
@@ -388,6 +390,41 @@ def verify_ledger(user: UserDep, svc: ServiceDep) -> VerifyResult:
     """Recompute every chain (admins): detects rows changed or removed behind the application."""
     try:
         return _verify_result(*svc.verify_ledger(user))
+    except ServiceError as exc:
+        raise refuse(exc) from None
+
+
+@router.get(
+    "/agreements/{agreement_id}/ledger/head",
+    response_model=SignedTreeHead,
+    responses=errors(401, 404, 422),
+)
+def signed_head(agreement_id: AgreementId, user: UserDep, svc: ServiceDep) -> SignedTreeHead:
+    """The latest signed tree head of the agreement's ledger, to keep outside the server."""
+    try:
+        return SignedTreeHead.model_validate(svc.signed_head(user, agreement_id))
+    except ServiceError as exc:
+        raise refuse(exc) from None
+
+
+@router.get(
+    "/agreements/{agreement_id}/ledger/consistency",
+    response_model=ConsistencyProof,
+    responses=errors(401, 404, 422),
+)
+def consistency_proof(
+    agreement_id: AgreementId,
+    user: UserDep,
+    svc: ServiceDep,
+    first: Annotated[int, Query(ge=1, description="The size of the tree head you kept.")],
+    second: Annotated[
+        int | None, Query(ge=1, description="A later size; the current size by default.")
+    ] = None,
+) -> ConsistencyProof:
+    """The RFC 9162 consistency proof from a kept tree size to a later one: check it against
+    the kept root and the later signed head to know the ledger only grew."""
+    try:
+        return ConsistencyProof.model_validate(svc.consistency(user, agreement_id, first, second))
     except ServiceError as exc:
         raise refuse(exc) from None
 

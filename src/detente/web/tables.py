@@ -81,3 +81,16 @@ ledger = Table(
     Column("hash", String(64), nullable=False),
     UniqueConstraint("agreement_id", "position", name="uq_ledger_position"),
 )
+
+#: One Ed25519 signature per ledger entry, by the server's key (kept outside the database):
+#: over the entry's hash, so no entry is forged, rewritten or re-attributed without the key.
+#: A table of its own so that ledgers recorded before signing can be adopted by inserting
+#: (``detente ledger sign``); append-only like the ledger.
+ledger_signatures = Table(
+    "ledger_signatures",
+    metadata,
+    Column("agreement_id", String(80), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", String(100), nullable=False),
+)
