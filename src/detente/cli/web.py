@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -169,24 +169,166 @@ def users_add(
 @users_app.command("token")
 def users_token(
     name: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    revoke: Annotated[
+        int | None,
+        typer.Option("--revoke", help="Revoke the token of this id (see `users tokens`)."),
+    ] = None,
     database: Database = None,
 ) -> None:
-    """Make a new API token for a user and print it on the last line (only its hash is kept)."""
+    """Make a new API token for a user and print it on the last line (only its hash is
+    kept); with --revoke ID, revoke one instead (refused from the next request on)."""
     with web_extra("users token"):
-        from detente.web.accounts import get_user, new_token
+        from detente.web.accounts import AccountError, get_user, issue_token, revoke_token
         from detente.web.db import writing
 
         engine = _engine(database)
-        with writing(engine) as conn:
-            user = get_user(conn, name)
-            if user is None:
-                err.print(f"detente users token: error: no user {name!r}", markup=False)
-                raise typer.Exit(EXIT_PROBLEMS)
-            token = new_token(conn, user)
+        try:
+            with writing(engine) as conn:
+                if revoke is not None:
+                    revoke_token(conn, name, revoke)
+                else:
+                    user = get_user(conn, name)
+                    if user is None:
+                        raise AccountError(f"no user {name!r} who may act (see `users list`)")
+                    token_id, token = issue_token(conn, user)
+        except AccountError as exc:
+            err.print(f"detente users token: error: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(EXIT_PROBLEMS) from None
+    if revoke is not None:
+        out.print(f"revoked token {revoke} of {name}", markup=False)
+        return
     err.print(
-        f"A new API token for {name}; send it as 'Authorization: Bearer TOKEN'. It is shown once:"
+        f"A new API token (id {token_id}) for {name}; send it as 'Authorization: Bearer TOKEN'."
+        " It is shown once:"
     )
     sys.stdout.write(token + "\n")
+
+
+@users_app.command("tokens")
+def users_tokens(
+    name: Annotated[str, typer.Argument(help="Whose tokens.")],
+    database: Database = None,
+) -> None:
+    """List a user's API tokens: id, when made, when revoked (the tokens are not kept)."""
+    with web_extra("users tokens"):
+        from detente.web.accounts import AccountError, tokens
+        from detente.web.db import reading
+
+        engine = _engine(database)
+        try:
+            with reading(engine) as conn:
+                found = tokens(conn, name)
+        except AccountError as exc:
+            err.print(f"detente users tokens: error: {exc}", markup=False)
+            raise typer.Exit(EXIT_PROBLEMS) from None
+    if not found:
+        out.print(f"{name} has no API tokens", markup=False)
+    for t in found:
+        state = f"revoked {t.revoked_at}" if t.revoked_at else "live"
+        sys.stdout.write(f"{t.id}\tcreated {t.created_at}\t{state}\n")
+
+
+def _change(command: str, database: str | None, change: Any, done: str) -> None:
+    """Run one account change in a writing transaction; an AccountError exits 1."""
+    from detente.web.accounts import AccountError
+    from detente.web.db import writing
+
+    engine = _engine(database)
+    try:
+        with writing(engine) as conn:
+            change(conn)
+    except AccountError as exc:
+        err.print(f"detente users {command}: error: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_PROBLEMS) from None
+    out.print(done, markup=False)
+
+
+@users_app.command("disable")
+def users_disable(
+    name: Annotated[str, typer.Argument(help="The user to disable.")], database: Database = None
+) -> None:
+    """Disable a user: sign-in refused, sessions ended, tokens refused (until enabled)."""
+    with web_extra("users disable"):
+        from detente.web.accounts import disable
+
+        _change("disable", database, lambda c: disable(c, name), f"disabled {name}")
+
+
+@users_app.command("enable")
+def users_enable(
+    name: Annotated[str, typer.Argument(help="The user to enable again.")],
+    database: Database = None,
+) -> None:
+    """Enable a disabled user again (their sessions stay ended; tokens not revoked work)."""
+    with web_extra("users enable"):
+        from detente.web.accounts import enable
+
+        _change("enable", database, lambda c: enable(c, name), f"enabled {name}")
+
+
+@users_app.command("remove")
+def users_remove(
+    name: Annotated[str, typer.Argument(help="The user to remove.")], database: Database = None
+) -> None:
+    """Remove a user for good: tokens revoked, sessions ended; their name stays in the ledger
+    and is never given to anyone else."""
+    with web_extra("users remove"):
+        from detente.web.accounts import remove
+
+        _change("remove", database, lambda c: remove(c, name), f"removed {name}")
+
+
+@users_app.command("role")
+def users_role(
+    name: Annotated[str, typer.Argument(help="The user.")],
+    role: Annotated[str, typer.Argument(help="admin, editor or viewer.")],
+    database: Database = None,
+) -> None:
+    """Change a user's role; it applies from their next request."""
+    with web_extra("users role"):
+        from detente.web.accounts import Role, set_role
+
+        if role not in Role.__members__:
+            err.print(
+                f"detente users role: error: ROLE must be admin, editor or viewer, not {role!r}"
+            )
+            raise typer.Exit(EXIT_UNREADABLE)
+        _change("role", database, lambda c: set_role(c, name, Role(role)), f"{name} is now {role}")
+
+
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(help="The user.")], database: Database = None
+) -> None:
+    """Set a new password (from a prompt, or stdin when piped); every session of the user ends."""
+    with web_extra("users password"):
+        from detente.web.accounts import set_password
+
+        password = _read_password()
+        _change(
+            "password",
+            database,
+            lambda c: set_password(c, name, password),
+            f"new password for {name}; their sessions are ended",
+        )
+
+
+@users_app.command("list")
+def users_list(database: Database = None) -> None:
+    """Every user: name, role, state (active, disabled, removed)."""
+    with web_extra("users list"):
+        from sqlalchemy import select
+
+        from detente.web.accounts import account
+        from detente.web.db import reading
+        from detente.web.tables import users
+
+        engine = _engine(database)
+        with reading(engine) as conn:
+            names = list(conn.execute(select(users.c.name).order_by(users.c.name)).scalars())
+            found = [account(conn, n) for n in names]
+    for a in found:
+        sys.stdout.write(f"{a.name}\t{a.role.value}\t{a.state}\n")
 
 
 @keys_app.command("init")

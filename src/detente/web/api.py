@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
@@ -12,9 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from detente.web import accounts
 from detente.web.accounts import User
-from detente.web.db import reading
 from detente.web.events import EventIn, error_messages, parse_event, read_rows
 from detente.web.schemas import (
     AgreementCreated,
@@ -38,7 +35,6 @@ from detente.web.schemas import (
 )
 from detente.web.service import Service, ServiceError
 
-TOKEN_CACHE_SECONDS = 30.0
 bearer = HTTPBearer(auto_error=False, description="A token from `detente users token NAME`.")
 
 AgreementId = Annotated[str, Path(max_length=80, description="The agreement's id (its spec's id).")]
@@ -61,22 +57,10 @@ async def api_user(
         raise HTTPException(
             401, "sign in: send Authorization: Bearer TOKEN", {"WWW-Authenticate": "Bearer"}
         )
-    # Tokens are looked up by their hash; a hit is remembered briefly (no query per call).
-    digest = accounts.token_digest(creds.credentials)
-    cache: dict[str, tuple[User, float]] = request.app.state.token_cache
-    hit = cache.get(digest)
-    if hit is not None and hit[1] > time.monotonic():
-        return hit[0]
-
-    def lookup() -> User | None:
-        with reading(request.app.state.engine) as conn:
-            return accounts.user_for_token(conn, creds.credentials)
-
-    user = await run_in_threadpool(lookup)
-    if user is not None:
-        if len(cache) > 10_000:
-            cache.clear()
-        cache[digest] = (user, time.monotonic() + TOKEN_CACHE_SECONDS)
+    # Looked up by its hash on every call (no cache): a revoked token, or a disabled user,
+    # is refused at once by every server process; the role is the one in the database now.
+    svc: Service = request.app.state.service
+    user = await svc.user_for_token(creds.credentials)
     if user is None:
         raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
     return user

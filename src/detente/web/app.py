@@ -104,11 +104,9 @@ def create_app(
     app.state.engine = engine
     app.state.service = Service(engine, signer)
     app.state.limiter = accounts.LoginLimiter()
-    app.state.token_cache = {}
     app.state.response_cache = {}
     app.state.page_cache = {}
     app.state.framed_pages = {}
-    app.state.session_users = {}
     app.add_middleware(
         SessionMiddleware,
         secret_key=key,

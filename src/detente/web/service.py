@@ -99,6 +99,27 @@ class Service:
         self._flights = Flights()
         self._heads = HeadReader(engine)
 
+    # ---- who is asking (read on every request: nothing cached, see accounts)
+
+    async def user_for_token(self, token: str) -> User | None:
+        got = await self._heads.token_user(accounts.token_digest(token))
+        if got is FALLBACK:
+            return await run_in_threadpool(self._read_user, accounts.user_for_token, token)
+        return None if got is None else User(got[0], got[1], accounts.Role(got[2]))
+
+    async def user_for_session(self, session_id: str) -> User | None:
+        got = await self._heads.session_user(accounts.session_digest(session_id))
+        if got is FALLBACK:
+            return await run_in_threadpool(self._read_user, accounts.user_for_session, session_id)
+        if got is None or got[3] <= time.time():
+            return None
+        return User(got[0], got[1], accounts.Role(got[2]))
+
+    def _read_user(self, how: Any, secret: str) -> User | None:
+        with read_one(self.engine) as conn:
+            found: User | None = how(conn, secret)
+            return found
+
     # ---- agreements
 
     def agreements_of(self, user: User) -> list[AgreementRow]:
