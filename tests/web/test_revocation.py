@@ -13,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from detente.cli import app
+from detente.web.accounts import add_member, get_user
+from detente.web.db import writing
 from tests.web.conftest import PASSWORD, Cell, event
 from tests.web.server import Server, add_user, detente
 
@@ -95,6 +97,17 @@ def test_every_users_command_takes_effect_at_the_next_request(cell: Cell, db_url
     assert sign_in_refused.status_code == 401
     assert cli(db_url, "users", "enable", "eli")[0] == 0
     assert me("eli") == 200
+    # A disabled user's membership can still be changed by an admin.
+    assert cli(db_url, "users", "disable", "eli")[0] == 0
+    with writing(cell.engine) as conn:  # ada joins, as an admin would through eli's agreement
+        ada = get_user(conn, "ada")
+        assert ada is not None
+        add_member(conn, aid, ada)
+    r = cell.api("DELETE", f"/api/agreements/{aid}/members/eli", "ada")
+    assert r.status_code == 200 and r.json()["changed"], r.text
+    r = cell.api("PUT", f"/api/agreements/{aid}/members/eli", "ada")
+    assert r.status_code == 200 and r.json()["changed"], r.text
+    assert cli(db_url, "users", "enable", "eli")[0] == 0
     # A new password ends every session; the new one signs in.
     sign_in(browser, "eli")
     assert signed_in(browser)

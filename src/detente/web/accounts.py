@@ -95,6 +95,13 @@ def get_user(conn: Connection, name: str) -> User | None:
     return _user(row) if row is not None else None
 
 
+def member_user(conn: Connection, name: str) -> User | None:
+    """The user of that name unless removed: a disabled user's memberships can still be
+    changed (and are kept for when they are enabled again)."""
+    row = conn.execute(select(users).where(users.c.name == name, not_(users.c.removed))).first()
+    return _user(row) if row is not None else None
+
+
 def check_password(conn: Connection, name: str, password: str) -> User | None:
     row = conn.execute(select(users).where(users.c.name == name, ACTIVE)).first()
     try:

@@ -509,7 +509,7 @@ class Service:
         with self._lock:
             self._members.clear()
         with writing(self.engine) as conn:
-            target = accounts.get_user(conn, name)
+            target = accounts.member_user(conn, name)
             if target is None:
                 raise ServiceError(404, f"no user {name!r}")
             changed = (
