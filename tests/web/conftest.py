@@ -113,6 +113,19 @@ def cell(engine: Engine) -> Cell:
 
 
 @pytest.fixture(autouse=True)
+def ledger_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test's ledger signing key, made as an operator would (``detente keys init``
+    writes the same file), and found through ``DETENTE_KEY_FILE`` by the application, the
+    commands run in-process and the servers started in a subprocess."""
+    from detente.web.signing import init_key
+
+    path = tmp_path / "keys" / "ledger.key"
+    init_key(path)
+    monkeypatch.setenv("DETENTE_KEY_FILE", str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
 def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at its lowest cost in tests (production keeps the library's defaults)."""
     from argon2 import PasswordHasher

@@ -43,7 +43,20 @@ class Server:
         self.log = log
         self.proc: subprocess.Popen[bytes] | None = None
 
+    def key_file(self) -> str:
+        """The ledger key: the one the environment names, else one made beside the log."""
+        chosen = os.environ.get("DETENTE_KEY_FILE")
+        if chosen:
+            return chosen
+        path = self.log.parent / "ledger.key"
+        if not path.exists():
+            from detente.web.signing import init_key
+
+            init_key(path)
+        return str(path)
+
     def start(self, timeout: float = 60) -> Server:
+        key = self.key_file()
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
                 [
@@ -58,7 +71,7 @@ class Server:
                 ],
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                env={**os.environ, "PYTHONUNBUFFERED": "1", "DETENTE_KEY_FILE": key},
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +17,9 @@ from sqlalchemy.exc import DBAPIError
 
 from detente.web.db import reading, writing
 from detente.web.ledger import canonical, entry_hash, verify_all
+from detente.web.signing import load_key
 from tests.web.conftest import MINIMAL, Cell, event
+from tests.web.tampering import drop_triggers, restore_triggers
 
 
 def record(cell: Cell, aid: str, who: str = "eli", **changes: object) -> dict[str, Any]:
@@ -58,16 +62,12 @@ def test_the_database_refuses_update_and_delete_on_the_ledger(cell: Cell, engine
         with pytest.raises(DBAPIError, match="append-only"), writing(engine) as conn:
             conn.execute(text(statement))
     with reading(engine) as conn:
-        assert verify_all(conn)[1] is None
+        assert verify_all(conn, load_key(Path(os.environ["DETENTE_KEY_FILE"])))[1] is None
 
 
 def _drop_triggers(engine: Engine) -> None:
     with writing(engine) as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execute(text("DROP TRIGGER ledger_no_update"))
-            conn.execute(text("DROP TRIGGER ledger_no_delete"))
-        else:
-            conn.execute(text("DROP TRIGGER ledger_no_update_delete ON ledger_entries"))
+        drop_triggers(conn)
 
 
 class Ran:
@@ -126,6 +126,7 @@ def test_changes_behind_the_applications_back_are_found(
             conn.execute(text("DELETE FROM ledger_entries WHERE position = 4"))
         else:
             conn.execute(text("UPDATE agreements SET spec = spec || ' '"))
+        restore_triggers(conn)  # left in place, so the chain's own break is what is named
     broken = _cli_verify(db_url)
     assert broken.returncode == 1
     position = {"edit": 3, "remove middle": 3, "remove newest": 4, "edit spec": 0}[tamper]
@@ -317,6 +318,9 @@ def test_concurrent_posts_share_commits_and_keep_one_chain(cell: Cell, engine: E
         t.join()
     assert sorted(outcomes) == ["201"] * 17 + ["409"] * 3
     with reading(engine) as conn:
-        assert verify_all(conn) == (19, None)  # upload, membership, 17 events
+        assert verify_all(conn, load_key(Path(os.environ["DETENTE_KEY_FILE"]))) == (
+            19,
+            None,
+        )  # upload, membership, 17 events
     ids = [e["id"] for e in cell.api("GET", f"/api/agreements/{aid}/events", "eli").json()]
     assert len(ids) == len(set(ids)) == 17

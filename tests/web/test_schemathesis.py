@@ -20,6 +20,7 @@ from schemathesis.transport.asgi import ASGI_TRANSPORT
 from detente.web.accounts import Role, add_user, new_token
 from detente.web.app import create_app
 from detente.web.db import open_database, writing
+from detente.web.signing import init_key
 from tests.web.conftest import MINIMAL, event
 
 TOKEN: dict[str, str] = {}
@@ -34,7 +35,7 @@ def _build_app() -> Any:
     with writing(engine) as conn:
         admin = add_user(conn, "ada", Role.admin, "correct horse battery")
         TOKEN["value"] = new_token(conn, admin)
-    app = create_app(engine=engine)
+    app = create_app(engine=engine, signer=init_key(db.with_suffix(".key")))
     client = TestClient(app)
     auth = {"Authorization": f"Bearer {TOKEN['value']}"}
     assert (

@@ -38,6 +38,7 @@ app.command("monitor")(monitor.monitor_command)
 app.command("serve")(web.serve)
 app.add_typer(web.users_app, name="users")
 app.add_typer(web.ledger_app, name="ledger")
+app.add_typer(web.keys_app, name="keys")
 
 
 def main() -> None:

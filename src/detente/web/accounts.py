@@ -17,10 +17,15 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, not_, select, update
 
 from detente.web.ledger import now
-from detente.web.tables import api_tokens, memberships, settings, users
+from detente.web.tables import api_tokens, memberships, sessions, settings, users
+
+#: A browser session lasts this long after sign-in (then signing in again).
+SESSION_SECONDS = 14 * 24 * 3600
+#: Users who may act: neither disabled nor removed.
+ACTIVE = not_(users.c.disabled) & not_(users.c.removed)
 
 _hasher = PasswordHasher()
 
@@ -60,12 +65,21 @@ def _user(row: object) -> User:
     return User(row.id, row.name, Role(row.role))  # type: ignore[attr-defined]
 
 
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise AccountError("a password has at least 8 characters")
+
+
 def add_user(conn: Connection, name: str, role: Role, password: str) -> User:
     if not name or len(name) > 64 or not name.isprintable() or name.strip() != name:
         raise AccountError("a user name is 1 to 64 printable characters, no spaces around it")
-    if len(password) < 8:
-        raise AccountError("a password has at least 8 characters")
-    if conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
+    _check_password(password)
+    found = conn.execute(select(users.c.removed).where(users.c.name == name)).first()
+    if found is not None and found.removed:
+        raise AccountError(
+            f"user {name!r} was removed; the name stays theirs in the ledger, choose another"
+        )
+    if found is not None:
         raise AccountError(f"user {name!r} already exists")
     uid = conn.execute(
         insert(users)
@@ -76,16 +90,177 @@ def add_user(conn: Connection, name: str, role: Role, password: str) -> User:
 
 
 def get_user(conn: Connection, name: str) -> User | None:
-    row = conn.execute(select(users).where(users.c.name == name)).first()
+    """The user of that name, if they may act (neither disabled nor removed)."""
+    row = conn.execute(select(users).where(users.c.name == name, ACTIVE)).first()
+    return _user(row) if row is not None else None
+
+
+def member_user(conn: Connection, name: str) -> User | None:
+    """The user of that name unless removed: a disabled user's memberships can still be
+    changed (and are kept for when they are enabled again)."""
+    row = conn.execute(select(users).where(users.c.name == name, not_(users.c.removed))).first()
     return _user(row) if row is not None else None
 
 
 def check_password(conn: Connection, name: str, password: str) -> User | None:
-    row = conn.execute(select(users).where(users.c.name == name)).first()
+    row = conn.execute(select(users).where(users.c.name == name, ACTIVE)).first()
     try:
         _hasher.verify(row.password_hash if row is not None else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
+    return _user(row) if row is not None else None
+
+
+# --------------------------------------------------------------------------- revocation
+#
+# Each change takes effect at the next request of any server process: every request reads
+# the token or session, and the user's state and role, from the database (no cache).
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    name: str
+    role: Role
+    disabled: bool
+    removed: bool
+
+    @property
+    def state(self) -> str:
+        return "removed" if self.removed else "disabled" if self.disabled else "active"
+
+
+def account(conn: Connection, name: str) -> Account:
+    row = conn.execute(select(users).where(users.c.name == name)).first()
+    if row is None:
+        raise AccountError(f"no user {name!r}")
+    return Account(row.id, row.name, Role(row.role), bool(row.disabled), bool(row.removed))
+
+
+def _live(conn: Connection, name: str) -> Account:
+    found = account(conn, name)
+    if found.removed:
+        raise AccountError(f"user {name!r} was removed")
+    return found
+
+
+def end_sessions(conn: Connection, user_id: int) -> int:
+    return int(conn.execute(delete(sessions).where(sessions.c.user_id == user_id)).rowcount)
+
+
+def disable(conn: Connection, name: str) -> int:
+    """Disable a user: their tokens and sessions stop working at once (tokens come back on
+    ``enable``; sessions do not). Returns the number of sessions ended."""
+    found = _live(conn, name)
+    conn.execute(update(users).where(users.c.id == found.id).values(disabled=True))
+    return end_sessions(conn, found.id)
+
+
+def enable(conn: Connection, name: str) -> None:
+    found = _live(conn, name)
+    conn.execute(update(users).where(users.c.id == found.id).values(disabled=False))
+
+
+def remove(conn: Connection, name: str) -> None:
+    """Remove a user for good: no sign-in, every token revoked, every session ended, no
+    longer listed as a member. The row stays, so their name in the ledger is never reused."""
+    found = _live(conn, name)
+    conn.execute(
+        update(users)
+        .where(users.c.id == found.id)
+        .values(disabled=True, removed=True, password_hash="!removed")
+    )
+    conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.user_id == found.id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now())
+    )
+    end_sessions(conn, found.id)
+
+
+def set_role(conn: Connection, name: str, role: Role) -> None:
+    found = _live(conn, name)
+    conn.execute(update(users).where(users.c.id == found.id).values(role=role.value))
+
+
+def set_password(conn: Connection, name: str, password: str) -> int:
+    """A new password; every session of the user ends. Returns the number ended."""
+    _check_password(password)
+    found = _live(conn, name)
+    conn.execute(
+        update(users).where(users.c.id == found.id).values(password_hash=_hasher.hash(password))
+    )
+    return end_sessions(conn, found.id)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    created_at: str
+    revoked_at: str | None
+
+
+def tokens(conn: Connection, name: str) -> list[TokenInfo]:
+    found = account(conn, name)
+    rows = conn.execute(
+        select(api_tokens.c.id, api_tokens.c.created_at, api_tokens.c.revoked_at)
+        .where(api_tokens.c.user_id == found.id)
+        .order_by(api_tokens.c.id)
+    )
+    return [TokenInfo(r.id, r.created_at, r.revoked_at) for r in rows]
+
+
+def revoke_token(conn: Connection, name: str, token_id: int) -> None:
+    found = account(conn, name)
+    row = conn.execute(
+        select(api_tokens.c.revoked_at).where(
+            api_tokens.c.id == token_id, api_tokens.c.user_id == found.id
+        )
+    ).first()
+    if row is None:
+        raise AccountError(f"{name!r} has no token {token_id}")
+    if row.revoked_at is not None:
+        raise AccountError(f"token {token_id} of {name!r} was already revoked at {row.revoked_at}")
+    conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=now()))
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def session_digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def new_session(conn: Connection, user: User) -> str:
+    """A new server-side session for ``user``; the cookie carries the returned id."""
+    session_id = secrets.token_urlsafe(32)
+    at = time.time()
+    conn.execute(delete(sessions).where(sessions.c.expires_at < at))  # the expired go
+    conn.execute(
+        insert(sessions).values(
+            id_hash=session_digest(session_id),
+            user_id=user.id,
+            created_at=now(),
+            expires_at=at + SESSION_SECONDS,
+        )
+    )
+    return session_id
+
+
+def end_session(conn: Connection, session_id: str) -> None:
+    conn.execute(delete(sessions).where(sessions.c.id_hash == session_digest(session_id)))
+
+
+def user_for_session(conn: Connection, session_id: str) -> User | None:
+    row = conn.execute(
+        select(users.c.id, users.c.name, users.c.role)
+        .join(sessions, sessions.c.user_id == users.c.id)
+        .where(
+            sessions.c.id_hash == session_digest(session_id),
+            sessions.c.expires_at > time.time(),
+            ACTIVE,
+        )
+    ).first()
     return _user(row) if row is not None else None
 
 
@@ -94,25 +269,32 @@ def token_digest(token: str) -> str:
 
 
 def new_token(conn: Connection, user: User) -> str:
-    """A new API token for ``user``; only its hash is kept."""
+    """A new API token for ``user`` (only its hash is kept)."""
+    return issue_token(conn, user)[1]
+
+
+def issue_token(conn: Connection, user: User) -> tuple[int, str]:
+    """A new API token for ``user``: its id (to revoke it by) and the token (only its hash
+    is kept)."""
     token = "dtn_" + secrets.token_urlsafe(32)
-    conn.execute(
-        insert(api_tokens).values(user_id=user.id, token_hash=token_digest(token), created_at=now())
-    )
-    return token
+    token_id = conn.execute(
+        insert(api_tokens)
+        .values(user_id=user.id, token_hash=token_digest(token), created_at=now())
+        .returning(api_tokens.c.id)
+    ).scalar_one()
+    return int(token_id), token
 
 
 def user_for_token(conn: Connection, token: str) -> User | None:
     row = conn.execute(
-        select(users)
+        select(users.c.id, users.c.name, users.c.role)
         .join(api_tokens, api_tokens.c.user_id == users.c.id)
-        .where(api_tokens.c.token_hash == token_digest(token))
+        .where(
+            api_tokens.c.token_hash == token_digest(token),
+            api_tokens.c.revoked_at.is_(None),
+            ACTIVE,
+        )
     ).first()
-    return _user(row) if row is not None else None
-
-
-def user_by_id(conn: Connection, uid: int) -> User | None:
-    row = conn.execute(select(users).where(users.c.id == uid)).first()
     return _user(row) if row is not None else None
 
 
@@ -149,7 +331,7 @@ def members(conn: Connection, agreement_id: str) -> list[User]:
     rows = conn.execute(
         select(users)
         .join(memberships, memberships.c.user_id == users.c.id)
-        .where(memberships.c.agreement_id == agreement_id)
+        .where(memberships.c.agreement_id == agreement_id, not_(users.c.removed))
         .order_by(users.c.name)
     )
     return [_user(r) for r in rows]

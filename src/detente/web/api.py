@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
@@ -12,15 +11,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from detente.web import accounts
 from detente.web.accounts import User
-from detente.web.db import reading
 from detente.web.events import EventIn, error_messages, parse_event, read_rows
 from detente.web.schemas import (
     AgreementCreated,
     AgreementDetail,
     AgreementSummary,
     BreakOut,
+    ConsistencyProof,
     CorrectionIn,
     EventChain,
     EventOut,
@@ -29,6 +27,7 @@ from detente.web.schemas import (
     Me,
     Member,
     MembershipChange,
+    SignedTreeHead,
     VerificationIn,
     VerificationOut,
     VerifyResult,
@@ -36,7 +35,6 @@ from detente.web.schemas import (
 )
 from detente.web.service import Service, ServiceError
 
-TOKEN_CACHE_SECONDS = 30.0
 bearer = HTTPBearer(auto_error=False, description="A token from `detente users token NAME`.")
 
 AgreementId = Annotated[str, Path(max_length=80, description="The agreement's id (its spec's id).")]
@@ -59,22 +57,10 @@ async def api_user(
         raise HTTPException(
             401, "sign in: send Authorization: Bearer TOKEN", {"WWW-Authenticate": "Bearer"}
         )
-    # Tokens are looked up by their hash; a hit is remembered briefly (no query per call).
-    digest = accounts.token_digest(creds.credentials)
-    cache: dict[str, tuple[User, float]] = request.app.state.token_cache
-    hit = cache.get(digest)
-    if hit is not None and hit[1] > time.monotonic():
-        return hit[0]
-
-    def lookup() -> User | None:
-        with reading(request.app.state.engine) as conn:
-            return accounts.user_for_token(conn, creds.credentials)
-
-    user = await run_in_threadpool(lookup)
-    if user is not None:
-        if len(cache) > 10_000:
-            cache.clear()
-        cache[digest] = (user, time.monotonic() + TOKEN_CACHE_SECONDS)
+    # Looked up by its hash on every call (no cache): a revoked token, or a disabled user,
+    # is refused at once by every server process; the role is the one in the database now.
+    svc: Service = request.app.state.service
+    user = await svc.user_for_token(creds.credentials)
     if user is None:
         raise HTTPException(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
     return user
@@ -388,6 +374,41 @@ def verify_ledger(user: UserDep, svc: ServiceDep) -> VerifyResult:
     """Recompute every chain (admins): detects rows changed or removed behind the application."""
     try:
         return _verify_result(*svc.verify_ledger(user))
+    except ServiceError as exc:
+        raise refuse(exc) from None
+
+
+@router.get(
+    "/agreements/{agreement_id}/ledger/head",
+    response_model=SignedTreeHead,
+    responses=errors(401, 404, 422),
+)
+def signed_head(agreement_id: AgreementId, user: UserDep, svc: ServiceDep) -> SignedTreeHead:
+    """The latest signed tree head of the agreement's ledger, to keep outside the server."""
+    try:
+        return SignedTreeHead.model_validate(svc.signed_head(user, agreement_id))
+    except ServiceError as exc:
+        raise refuse(exc) from None
+
+
+@router.get(
+    "/agreements/{agreement_id}/ledger/consistency",
+    response_model=ConsistencyProof,
+    responses=errors(401, 404, 422),
+)
+def consistency_proof(
+    agreement_id: AgreementId,
+    user: UserDep,
+    svc: ServiceDep,
+    first: Annotated[int, Query(ge=1, description="The size of the tree head you kept.")],
+    second: Annotated[
+        int | None, Query(ge=1, description="A later size; the current size by default.")
+    ] = None,
+) -> ConsistencyProof:
+    """The RFC 9162 consistency proof from a kept tree size to a later one: check it against
+    the kept root and the later signed head to know the ledger only grew."""
+    try:
+        return ConsistencyProof.model_validate(svc.consistency(user, agreement_id, first, second))
     except ServiceError as exc:
         raise refuse(exc) from None
 

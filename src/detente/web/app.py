@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from detente.web import accounts
 from detente.web.db import open_database, writing
 from detente.web.service import Service
+from detente.web.signing import Signer, key_path, load_key
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -73,9 +74,22 @@ def settle() -> None:
     gc.freeze()
 
 
-def create_app(database_url: str | None = None, *, engine: Engine | None = None) -> FastAPI:
-    """The application on a database (migrated first): a URL, or an engine already open."""
+def create_app(
+    database_url: str | None = None,
+    *,
+    engine: Engine | None = None,
+    signer: Signer | None = None,
+    key_file: str | None = None,
+) -> FastAPI:
+    """The application on a database (migrated first): a URL, or an engine already open.
+
+    Ledger entries are signed with ``signer``, else with the key at ``key_file`` (else
+    ``DETENTE_KEY_FILE``, else beside the database); a missing key raises
+    ``SigningKeyError`` (``detente keys init`` makes one).
+    """
     engine = engine if engine is not None else open_database(database_url)
+    if signer is None:
+        signer = load_key(key_path(key_file, engine.url.render_as_string(hide_password=False)))
     with writing(engine) as conn:
         key = accounts.secret_key(conn)
 
@@ -88,13 +102,11 @@ def create_app(database_url: str | None = None, *, engine: Engine | None = None)
         ),
     )
     app.state.engine = engine
-    app.state.service = Service(engine)
+    app.state.service = Service(engine, signer)
     app.state.limiter = accounts.LoginLimiter()
-    app.state.token_cache = {}
     app.state.response_cache = {}
     app.state.page_cache = {}
     app.state.framed_pages = {}
-    app.state.session_users = {}
     app.add_middleware(
         SessionMiddleware,
         secret_key=key,

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from detente.web import ledger
 from detente.web.db import writing
+from detente.web.signing import Signer
 
 MAX_BATCH = 200
 
@@ -46,8 +47,9 @@ _Answer = tuple[_Job, ledger.Entry | BaseException]
 
 
 class GroupCommit:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, signer: Signer) -> None:
         self.engine = engine
+        self.signer = signer
         self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
@@ -104,7 +106,7 @@ class GroupCommit:
             with writing(self.engine) as conn:
                 for agreement_id, jobs in by_agreement.items():
                     items = [ledger.NewEvent(j.payload, j.recorded_by, j.event_id) for j in jobs]
-                    appended = ledger.append_events(conn, agreement_id, items)
+                    appended = ledger.append_events(conn, agreement_id, items, signer=self.signer)
                     for one, got in zip(jobs, appended, strict=True):
                         done.append((one, DuplicateEvent(got) if isinstance(got, str) else got))
         except Exception as exc:  # nothing of the batch was committed

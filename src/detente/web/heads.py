@@ -30,8 +30,19 @@ _SQL = (
     "FROM agreements a JOIN memberships m ON m.agreement_id = a.id "
     "WHERE a.id = {p} AND m.user_id = {p}"
 )
-_SQLITE_SQL = _SQL.format(p="?")
-_PG_SQL = _SQL.format(p="%s")
+#: Who a bearer token or a session cookie is, read on every request (nothing cached, so a
+#: revoked token, an ended session or a disabled user is refused at once, in every process).
+_TOKEN_SQL = (
+    "SELECT u.id, u.name, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id "
+    "WHERE t.token_hash = {p} AND t.revoked_at IS NULL AND NOT u.disabled AND NOT u.removed"
+)
+_SESSION_SQL = (
+    "SELECT u.id, u.name, u.role, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
+    "WHERE s.id_hash = {p} AND NOT u.disabled AND NOT u.removed"
+)
+_QUERIES = {"member": _SQL, "token": _TOKEN_SQL, "session": _SESSION_SQL}
+_SQLITE = {k: q.format(p="?") for k, q in _QUERIES.items()}
+_PG = {k: q.format(p="%s") for k, q in _QUERIES.items()}
 
 
 class _Batch:
@@ -61,7 +72,7 @@ class HeadReader:
         self._pg_idle: list[Any] = []
         self._pg_waiters: deque[asyncio.Future[Any]] = deque()
         self._pg_open = 0
-        self._batches: dict[tuple[str, int], _Batch] = {}
+        self._batches: dict[tuple[Any, ...], _Batch] = {}
 
     async def member_row(self, agreement_id: str, user_id: int) -> Any:
         """The row (id, title, uploaded_by, uploaded_at, head_position, head_hash) or None
@@ -71,15 +82,25 @@ class HeadReader:
         query, but only a query that starts after they arrived: the answer is never older
         than the request.
         """
+        return await self._query("member", agreement_id, user_id)
+
+    async def token_user(self, digest: str) -> Any:
+        """(id, name, role) of the token's user if the token and user are live, else None."""
+        return await self._query("token", digest)
+
+    async def session_user(self, digest: str) -> Any:
+        """(id, name, role, expires_at) of the session's user if the user is live, else None."""
+        return await self._query("session", digest)
+
+    async def _query(self, *key: Any) -> Any:
         if self._sqlite_path is not None:  # a few microseconds: nothing to share
             try:
-                return self._sqlite_row(agreement_id, user_id)
+                return self._sqlite_row(key)
             except Exception:
                 return FALLBACK
         if self._pg_conninfo is None:
             return FALLBACK
         loop = asyncio.get_running_loop()
-        key = (agreement_id, user_id)
         batch = self._batches.get(key)
         if batch is None or batch.loop is not loop:
             batch = self._batches[key] = _Batch(loop)
@@ -89,9 +110,9 @@ class HeadReader:
             self._launch(key, batch)
         return await waiter
 
-    def _launch(self, key: tuple[str, int], batch: _Batch) -> None:
+    def _launch(self, key: tuple[Any, ...], batch: _Batch) -> None:
         served, batch.waiting = batch.waiting, []
-        task = batch.loop.create_task(self._ask(*key))
+        task = batch.loop.create_task(self._ask(key))
         batch.task = task
 
         def done(_: object) -> None:
@@ -108,13 +129,13 @@ class HeadReader:
 
         task.add_done_callback(done)
 
-    async def _ask(self, agreement_id: str, user_id: int) -> Any:
+    async def _ask(self, key: tuple[Any, ...]) -> Any:
         try:
-            return await self._pg_row(agreement_id, user_id)
+            return await self._pg_row(key)
         except Exception:
             return FALLBACK
 
-    def _sqlite_row(self, agreement_id: str, user_id: int) -> Any:
+    def _sqlite_row(self, key: tuple[Any, ...]) -> Any:
         assert self._sqlite_path is not None
         with self._lock:
             if self._sqlite is None:
@@ -125,14 +146,14 @@ class HeadReader:
                 self._sqlite = conn
             try:
                 # fetchall: the statement runs to its end, no read transaction stays open
-                rows = self._sqlite.execute(_SQLITE_SQL, (agreement_id, user_id)).fetchall()
+                rows = self._sqlite.execute(_SQLITE[key[0]], key[1:]).fetchall()
                 return rows[0] if rows else None
             except sqlite3.Error:
                 self._sqlite.close()
                 self._sqlite = None
                 raise
 
-    async def _pg_row(self, agreement_id: str, user_id: int) -> Any:
+    async def _pg_row(self, key: tuple[Any, ...]) -> Any:
         loop = asyncio.get_running_loop()
         if self._pg_loop is None:
             self._pg_loop = loop
@@ -140,7 +161,7 @@ class HeadReader:
             return FALLBACK  # connections belong to the first loop (the server's)
         conn = await self._pg_take()
         try:
-            cur = await conn.execute(_PG_SQL, (agreement_id, user_id))
+            cur = await conn.execute(_PG[key[0]], key[1:])
             row = await cur.fetchone()
         except BaseException:  # an error, or the request cancelled half-way: drop it
             self._pg_open -= 1

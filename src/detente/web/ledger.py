@@ -28,9 +28,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, text, update
 
-from detente.web.tables import agreements, ledger
+from detente.web import merkle
+from detente.web.signing import HEADS_FORMAT, Checker, Signer, public_key_b64
+from detente.web.tables import agreements, ledger, ledger_signatures
 
 GENESIS_PREV = "0" * 64
 EVENT_KINDS = ("event", "correction")
@@ -126,8 +128,23 @@ def _entry(row: Any) -> Entry:
 # --------------------------------------------------------------------------- writing
 
 
+def _signature_row(signer: Signer, agreement_id: str, position: int, digest: str) -> dict[str, Any]:
+    return {
+        "agreement_id": agreement_id,
+        "position": position,
+        "key_id": signer.key_id,
+        "signature": signer.sign_entry(digest),
+    }
+
+
 def create_agreement(
-    conn: Connection, agreement_id: str, title: str, spec: str, recorded_by: str
+    conn: Connection,
+    agreement_id: str,
+    title: str,
+    spec: str,
+    recorded_by: str,
+    *,
+    signer: Signer,
 ) -> Entry:
     """Insert the agreement and entry 0 of its chain."""
     at = now()
@@ -168,6 +185,7 @@ def create_agreement(
         )
         .returning(ledger.c.seq)
     ).scalar_one()
+    conn.execute(insert(ledger_signatures).values(_signature_row(signer, agreement_id, 0, digest)))
     return Entry(
         seq, agreement_id, 0, "agreement", None, payload, recorded_by, at, GENESIS_PREV, digest
     )
@@ -181,6 +199,7 @@ def append(
     recorded_by: str,
     event_id: str | None = None,
     *,
+    signer: Signer,
     new_event: bool = False,
 ) -> Entry:
     """Append one entry to the agreement's chain, inside the caller's writing transaction.
@@ -226,6 +245,9 @@ def append(
         .returning(ledger.c.seq)
     ).scalar_one()
     conn.execute(
+        insert(ledger_signatures).values(_signature_row(signer, agreement_id, position, digest))
+    )
+    conn.execute(
         update(agreements)
         .where(agreements.c.id == agreement_id)
         .values(head_position=position, head_hash=digest)
@@ -251,7 +273,9 @@ class NewEvent:
     event_id: str | None
 
 
-def append_events(conn: Connection, agreement_id: str, items: list[NewEvent]) -> list[Entry | str]:
+def append_events(
+    conn: Connection, agreement_id: str, items: list[NewEvent], *, signer: Signer
+) -> list[Entry | str]:
     """Append many new events in one go (one head read, one insert, one head update).
 
     Returns, per item, its entry, or the id it asked for when that id is already taken
@@ -332,11 +356,18 @@ def append_events(conn: Connection, agreement_id: str, items: list[NewEvent]) ->
             .where(agreements.c.id == agreement_id)
             .values(head_position=position, head_hash=prev)
         )
+        signatures = [_signature_row(signer, agreement_id, r["position"], r["hash"]) for r in rows]
         if conn.dialect.name == "postgresql":
-            # One statement, one round trip: the rows and the new head together.
-            conn.execute(move_head.add_cte(insert(ledger).values(rows).cte("appended")))
+            # One statement, one round trip: the rows, their signatures and the new head.
+            conn.execute(
+                move_head.add_cte(
+                    insert(ledger).values(rows).cte("appended"),
+                    insert(ledger_signatures).values(signatures).cte("signed"),
+                )
+            )
         else:
             conn.execute(insert(ledger), rows)
+            conn.execute(insert(ledger_signatures), signatures)
             conn.execute(move_head)
     return out
 
@@ -525,7 +556,11 @@ class Break:
     reason: str
 
     def __str__(self) -> str:
-        where = f"agreement {self.agreement_id}, entry {self.position}"
+        if self.agreement_id == "*":
+            return self.reason
+        where = f"agreement {self.agreement_id}"
+        if self.position >= 0:
+            where += f", entry {self.position}"
         if self.seq is not None:
             where += f" (row {self.seq})"
         return f"{where}: {self.reason}"
@@ -539,12 +574,62 @@ class Break:
         }
 
 
-def verify_agreement(conn: Connection, agreement_id: str) -> Break | None:
-    """The first entry of the agreement's chain that does not add up, or None."""
+#: The triggers that keep the ledger append-only, as the migrations create them.
+TRIGGERS = {
+    "sqlite": {
+        "ledger_no_update",
+        "ledger_no_delete",
+        "ledger_signatures_no_update",
+        "ledger_signatures_no_delete",
+    },
+    "postgresql": {
+        "ledger_no_update_delete",
+        "ledger_no_truncate",
+        "ledger_signatures_no_update_delete",
+        "ledger_signatures_no_truncate",
+    },
+}
+
+
+def triggers_missing(conn: Connection) -> list[str]:
+    """The append-only triggers that are gone (or disabled, on PostgreSQL)."""
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        found = set(
+            conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
+        )
+    elif dialect == "postgresql":
+        found = set(
+            conn.execute(
+                text(
+                    "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'"
+                    " AND tgrelid IN ('ledger_entries'::regclass, 'ledger_signatures'::regclass)"
+                )
+            ).scalars()
+        )
+    else:
+        return []
+    return sorted(TRIGGERS[dialect] - found)
+
+
+def verify_agreement(conn: Connection, agreement_id: str, checker: Checker | None) -> Break | None:
+    """The first entry of the agreement's chain that does not add up, or None.
+
+    Every entry must carry a valid signature by ``checker``'s key: without the key an entry
+    can be neither added, nor rewritten, nor re-attributed to another user. (``checker``
+    None checks the chain alone: ``adopt`` does, before signing an older ledger.)
+    """
     head = conn.execute(select(agreements).where(agreements.c.id == agreement_id)).one()
     rows = conn.execute(
         select(ledger).where(ledger.c.agreement_id == agreement_id).order_by(ledger.c.position)
     ).all()
+    signatures = dict(
+        conn.execute(
+            select(ledger_signatures.c.position, ledger_signatures.c.signature).where(
+                ledger_signatures.c.agreement_id == agreement_id
+            )
+        ).all()
+    )
     prev = GENESIS_PREV
     for expected, row in enumerate(rows):
         if row.position != expected:
@@ -571,6 +656,24 @@ def verify_agreement(conn: Connection, agreement_id: str) -> Break | None:
             )
         if expected == 0 and payload.get("spec_sha256") != spec_digest(head.spec):
             return Break(agreement_id, 0, row.seq, "the agreement's text was changed after upload")
+        signature = signatures.get(row.position)
+        if checker is None:
+            pass
+        elif signature is None:
+            return Break(
+                agreement_id,
+                expected,
+                row.seq,
+                "it is not signed (forged, or recorded before signing: see `detente ledger sign`)",
+            )
+        elif not checker.entry_ok(row.hash, signature):
+            return Break(
+                agreement_id,
+                expected,
+                row.seq,
+                f"its signature is not by the server's key {checker.key_id}"
+                f" (recorded_by {row.recorded_by!r} is not vouched for)",
+            )
         prev = row.hash
     if not rows:
         return Break(agreement_id, 0, None, "the agreement has no ledger at all")
@@ -585,9 +688,18 @@ def verify_agreement(conn: Connection, agreement_id: str) -> Break | None:
 
 
 def verify_all(
-    conn: Connection, agreement_ids: Iterable[str] | None = None
+    conn: Connection,
+    checker: Checker,
+    agreement_ids: Iterable[str] | None = None,
+    *,
+    triggers: bool = True,
 ) -> tuple[int, Break | None]:
-    """(entries checked, first break) over the given agreements, or all of them."""
+    """(entries checked, first break) over the given agreements, or all of them.
+
+    Over the whole ledger the append-only triggers are checked too (after the chains, whose
+    breaks say more): a ledger whose triggers were dropped or disabled is reported even
+    when its chains add up.
+    """
     ids = (
         list(agreement_ids)
         if agreement_ids is not None
@@ -595,7 +707,7 @@ def verify_all(
     )
     checked = 0
     for agreement_id in ids:
-        found = verify_agreement(conn, agreement_id)
+        found = verify_agreement(conn, agreement_id, checker)
         if found is not None:
             return checked, found
         checked += (
@@ -604,14 +716,176 @@ def verify_all(
             ).scalar_one()
             + 1
         )
+    if agreement_ids is not None:
+        return checked, None
     # Rows whose agreement is gone, or rows beyond every chain, are breaks too.
     orphans = conn.execute(
         select(ledger.c.agreement_id, ledger.c.position, ledger.c.seq)
         .where(ledger.c.agreement_id.not_in(select(agreements.c.id)))
         .limit(1)
     ).first()
-    if agreement_ids is None and orphans is not None:
+    if orphans is not None:
         return checked, Break(
             orphans.agreement_id, orphans.position, orphans.seq, "its agreement was removed"
         )
+    if triggers:
+        return checked, triggers_break(conn)
     return checked, None
+
+
+def triggers_break(conn: Connection) -> Break | None:
+    missing = triggers_missing(conn)
+    if not missing:
+        return None
+    return Break(
+        "*", -1, None, "the append-only triggers were dropped or disabled: " + ", ".join(missing)
+    )
+
+
+# --------------------------------------------------------------------------- tree heads
+
+
+def leaves(conn: Connection, agreement_id: str) -> list[bytes]:
+    """The Merkle tree's leaves: the entries' hashes in chain order."""
+    return [
+        bytes.fromhex(h)
+        for h in conn.execute(
+            select(ledger.c.hash)
+            .where(ledger.c.agreement_id == agreement_id)
+            .order_by(ledger.c.position)
+        ).scalars()
+    ]
+
+
+def tree_head(conn: Connection, agreement_id: str, signer: Signer) -> dict[str, Any]:
+    """The agreement's signed tree head: its size and RFC 9162 root, signed now."""
+    got = leaves(conn, agreement_id)
+    return signer.sign_head(agreement_id, len(got), merkle.root(got).hex())
+
+
+def heads_document(
+    conn: Connection, signer: Signer, ids: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """Every agreement's signed tree head (or those of ``ids``), with the public key to check
+    them: what ``detente ledger head`` writes and members keep outside the database."""
+    chosen = (
+        list(ids)
+        if ids is not None
+        else list(conn.execute(select(agreements.c.id).order_by(agreements.c.id)).scalars())
+    )
+    return {
+        "format": HEADS_FORMAT,
+        "key_id": signer.key_id,
+        "public_key": public_key_b64(signer.public),
+        "heads": [tree_head(conn, a, signer) for a in chosen],
+    }
+
+
+def consistency(
+    conn: Connection, agreement_id: str, first: int, second: int | None
+) -> dict[str, Any]:
+    """The RFC 9162 consistency proof from the tree of size ``first`` to that of ``second``
+    (the current size by default). Raises ValueError when the sizes do not fit."""
+    got = leaves(conn, agreement_id)
+    second = len(got) if second is None else second
+    if not 0 < first <= second <= len(got):
+        raise ValueError(
+            f"sizes must satisfy 0 < first <= second <= {len(got)} (the ledger's size)"
+        )
+    return {
+        "agreement": agreement_id,
+        "first": first,
+        "second": second,
+        "first_root": merkle.root(got[:first]).hex(),
+        "second_root": merkle.root(got[:second]).hex(),
+        "proof": [p.hex() for p in merkle.consistency_proof(first, got[:second])],
+    }
+
+
+def check_heads(conn: Connection, document: Any, checker: Checker, source: str) -> Break | None:
+    """The first way the ledger now fails to extend the kept heads of ``document``.
+
+    Each kept head must be signed by the server's key; its agreement must still be here,
+    with at least as many entries; and the RFC 9162 consistency proof from the kept size to
+    the current one must verify against the kept root (the first entries are unchanged).
+    """
+    if not isinstance(document, dict) or document.get("format") != HEADS_FORMAT:
+        return Break("*", -1, None, f"{source} is not a file of signed tree heads ({HEADS_FORMAT})")
+    heads = document.get("heads")
+    if not isinstance(heads, list):
+        return Break("*", -1, None, f"{source} has no list of heads")
+    present = set(conn.execute(select(agreements.c.id)).scalars())
+    for head in heads:
+        if not isinstance(head, dict) or not checker.head_ok(head):
+            name = head.get("agreement", "?") if isinstance(head, dict) else "?"
+            return Break(
+                str(name),
+                -1,
+                None,
+                f"the head kept in {source} is not signed by key {checker.key_id}",
+            )
+        agreement_id, size = str(head["agreement"]), head["tree_size"]
+        kept = f"the head kept in {source} ({size} entries, {head['timestamp']})"
+        if agreement_id not in present:
+            return Break(agreement_id, -1, None, f"the whole agreement is gone; {kept} names it")
+        if not isinstance(size, int) or size < 1:
+            return Break(agreement_id, -1, None, f"{kept} has no valid size")
+        got = leaves(conn, agreement_id)
+        if len(got) < size:
+            return Break(
+                agreement_id,
+                len(got),
+                None,
+                f"the ledger has {len(got)} entries, fewer than {kept}: entries cut off",
+            )
+        proof = merkle.consistency_proof(size, got)
+        if not merkle.verify_consistency(
+            size, len(got), bytes.fromhex(str(head["root_hash"])), merkle.root(got), proof
+        ):
+            return Break(
+                agreement_id,
+                -1,
+                None,
+                f"the ledger does not extend {kept}: some of its first {size} entries changed",
+            )
+    return None
+
+
+def adopt(conn: Connection, signer: Signer) -> int:
+    """Sign the entries of ledgers recorded before signing; the number signed.
+
+    Every chain must add up first. An agreement's unsigned entries are adopted only where
+    they come before its first signed entry (recorded before the key existed); an unsigned
+    entry after a signed one can only have been added behind the server, and is refused.
+    """
+    ids = list(conn.execute(select(agreements.c.id).order_by(agreements.c.id)).scalars())
+    rows: list[dict[str, Any]] = []
+    for agreement_id in ids:
+        found = verify_agreement(conn, agreement_id, None)
+        if found is not None:
+            raise LedgerError(409, f"the chain is broken, nothing was signed: {found}")
+        signed = set(
+            conn.execute(
+                select(ledger_signatures.c.position).where(
+                    ledger_signatures.c.agreement_id == agreement_id
+                )
+            ).scalars()
+        )
+        first_signed = min(signed, default=None)
+        for position, digest in conn.execute(
+            select(ledger.c.position, ledger.c.hash)
+            .where(ledger.c.agreement_id == agreement_id)
+            .order_by(ledger.c.position)
+        ).all():
+            if position in signed:
+                continue
+            if first_signed is not None and position > first_signed:
+                raise LedgerError(
+                    409,
+                    f"agreement {agreement_id}, entry {position} is unsigned but comes after"
+                    f" signed entries: it was added behind the server; nothing was signed",
+                )
+            rows.append(_signature_row(signer, agreement_id, position, digest))
+    if rows:
+        conn.execute(insert(ledger_signatures), rows)
+    return len(rows)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +27,7 @@ from detente.reports import statuses
 from detente.reports.monitor_html import cell_text
 from detente.web import accounts
 from detente.web.accounts import User
-from detente.web.db import reading
+from detente.web.db import reading, writing
 from detente.web.events import COLUMNS, error_messages, parse_event
 from detente.web.flights import Flights
 from detente.web.service import AgreementRow, Service, ServiceError
@@ -90,26 +89,14 @@ def error_page(request: Request, status: int, message: str) -> Response:
     )
 
 
-SESSION_USER_SECONDS = 30.0
-
-
 async def session_user(request: Request) -> User:
-    uid = request.session.get("uid")
+    """The signed-in user, read from the server-side session on every request (no cache):
+    logging out, a disabled user or a changed password ends the session at once."""
+    session_id = request.session.get("sid")
     user = None
-    if isinstance(uid, int):
-        cache: dict[int, tuple[User, float]] = request.app.state.session_users
-        hit = cache.get(uid)
-        if hit is not None and hit[1] > time.monotonic():
-            user = hit[0]
-        else:
-
-            def lookup() -> User | None:
-                with reading(request.app.state.engine) as conn:
-                    return accounts.user_by_id(conn, uid)
-
-            user = await run_in_threadpool(lookup)
-            if user is not None:
-                cache[uid] = (user, time.monotonic() + SESSION_USER_SECONDS)
+    if isinstance(session_id, str):
+        svc: Service = request.app.state.service
+        user = await svc.user_for_session(session_id)
     if user is None:
         raise HTTPException(401, "sign in")
     request.state.user = user
@@ -192,8 +179,18 @@ async def login(request: Request) -> Response:
             message="Wrong name or password.",
         )
     limiter.succeeded(name, address)
-    request.session.clear()
-    request.session["uid"] = user.id
+    old = request.session.get("sid")
+    signed_in = user
+
+    def start() -> str:
+        with writing(request.app.state.engine) as conn:
+            if isinstance(old, str):
+                accounts.end_session(conn, old)
+            return accounts.new_session(conn, signed_in)
+
+    session_id = await run_in_threadpool(start)
+    request.session.clear()  # a new id and a new form token: no session fixation
+    request.session["sid"] = session_id
     request.session["csrf"] = secrets.token_urlsafe(32)
     return RedirectResponse(target, status_code=303)
 
@@ -202,6 +199,14 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     form = await request.form()
     check_csrf(request, form)
+    session_id = request.session.get("sid")
+    if isinstance(session_id, str):
+
+        def end() -> None:
+            with writing(request.app.state.engine) as conn:
+                accounts.end_session(conn, session_id)
+
+        await run_in_threadpool(end)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

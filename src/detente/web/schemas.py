@@ -141,6 +141,31 @@ class VerifyResult(BaseModel):
     first_break: BreakOut | None
 
 
+class SignedTreeHead(BaseModel):
+    """An agreement's ledger as a Merkle tree (RFC 9162) of its entry hashes, signed."""
+
+    agreement: str
+    tree_size: int
+    root_hash: str = Field(description="RFC 9162 Merkle tree hash of the entry hashes, hex.")
+    timestamp: str
+    key_id: str = Field(description="First 16 hex digits of SHA-256 of the raw public key.")
+    signature: str = Field(
+        description="Ed25519, base64, over 'detente-tree-head/1\\n' + the canonical JSON of"
+        " {agreement, tree_size, root_hash, timestamp, key_id}."
+    )
+
+
+class ConsistencyProof(BaseModel):
+    """RFC 9162 consistency proof: the tree of size ``second`` extends that of ``first``."""
+
+    agreement: str
+    first: int
+    second: int
+    first_root: str
+    second_root: str
+    proof: list[str] = Field(description="The proof's node hashes, hex, in RFC 9162 order.")
+
+
 class Member(BaseModel):
     name: str
     role: str

@@ -28,6 +28,7 @@ from detente.web.events import EventIn
 from detente.web.flights import Flights
 from detente.web.group_commit import DuplicateEvent, GroupCommit
 from detente.web.heads import FALLBACK, HeadReader
+from detente.web.signing import Signer
 from detente.web.tables import agreements, memberships
 
 MAX_SPEC_BYTES = 2 * 1024 * 1024
@@ -86,15 +87,38 @@ def _row(r: Any) -> AgreementRow:
 
 
 class Service:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, signer: Signer) -> None:
         self.engine = engine
+        self.signer = signer
         self._lock = threading.Lock()
         self._histories: dict[str, ledger.History] = {}
         self._members: dict[tuple[int, str], tuple[AgreementRow, float]] = {}
         self._models: dict[str, Agreement] = {}
-        self._group = GroupCommit(engine)
+        self._tree_heads: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._group = GroupCommit(engine, signer)
         self._flights = Flights()
         self._heads = HeadReader(engine)
+
+    # ---- who is asking (read on every request: nothing cached, see accounts)
+
+    async def user_for_token(self, token: str) -> User | None:
+        got = await self._heads.token_user(accounts.token_digest(token))
+        if got is FALLBACK:
+            return await run_in_threadpool(self._read_user, accounts.user_for_token, token)
+        return None if got is None else User(got[0], got[1], accounts.Role(got[2]))
+
+    async def user_for_session(self, session_id: str) -> User | None:
+        got = await self._heads.session_user(accounts.session_digest(session_id))
+        if got is FALLBACK:
+            return await run_in_threadpool(self._read_user, accounts.user_for_session, session_id)
+        if got is None or got[3] <= time.time():
+            return None
+        return User(got[0], got[1], accounts.Role(got[2]))
+
+    def _read_user(self, how: Any, secret: str) -> User | None:
+        with read_one(self.engine) as conn:
+            found: User | None = how(conn, secret)
+            return found
 
     # ---- agreements
 
@@ -191,10 +215,17 @@ class Service:
             ).first()
             if exists is not None:
                 raise ServiceError(409, f"an agreement with id {model.id!r} is already here")
-            ledger.create_agreement(conn, model.id, model.title, text, user.name)
+            ledger.create_agreement(
+                conn, model.id, model.title, text, user.name, signer=self.signer
+            )
             accounts.add_member(conn, model.id, user)
             ledger.append(
-                conn, model.id, "membership", {"user": user.name, "change": "added"}, user.name
+                conn,
+                model.id,
+                "membership",
+                {"user": user.name, "change": "added"},
+                user.name,
+                signer=self.signer,
             )
         with self._lock:  # the text is what was just parsed, and never changes after upload
             self._models[model.id] = model
@@ -290,6 +321,7 @@ class Service:
                     {"event": columns},
                     user.name,
                     event.id,
+                    signer=self.signer,
                     new_event=True,
                 )
                 assert entry.event_id is not None
@@ -319,6 +351,7 @@ class Service:
                 {"event": columns, "supersedes": event_id, "reason": reason},
                 user.name,
                 event.id,
+                signer=self.signer,
                 new_event=True,
             )
         state = self._state(entry)
@@ -351,6 +384,7 @@ class Service:
                 {"status": status, "reason": reason, "evidence": evidence},
                 user.name,
                 event_id,
+                signer=self.signer,
             )
         return ledger.Verification(
             status, reason, evidence, entry.recorded_by, entry.recorded_at, entry.position
@@ -416,6 +450,32 @@ class Service:
 
     # ---- ledger integrity
 
+    def signed_head(self, user: User, agreement_id: str) -> dict[str, Any]:
+        """The agreement's latest signed tree head (signed once per chain head)."""
+        row = self.agreement(user, agreement_id)
+        with self._lock:
+            hit = self._tree_heads.get(agreement_id)
+        if hit is not None and hit[0] == row.head_hash:
+            return hit[1]
+        with reading(self.engine) as conn:
+            head = ledger.tree_head(conn, agreement_id, self.signer)
+            now_hash = conn.execute(
+                select(agreements.c.head_hash).where(agreements.c.id == agreement_id)
+            ).scalar_one()
+        with self._lock:
+            self._tree_heads[agreement_id] = (now_hash, head)
+        return head
+
+    def consistency(
+        self, user: User, agreement_id: str, first: int, second: int | None
+    ) -> dict[str, Any]:
+        self.agreement(user, agreement_id)
+        with reading(self.engine) as conn:
+            try:
+                return ledger.consistency(conn, agreement_id, first, second)
+            except ValueError as exc:
+                raise ServiceError(422, str(exc)) from None
+
     def verify_ledger(
         self, user: User, agreement_id: str | None = None
     ) -> tuple[int, ledger.Break | None]:
@@ -424,7 +484,7 @@ class Service:
         elif not user.is_admin:
             raise ServiceError(403, "only admins verify the whole ledger")
         with reading(self.engine) as conn:
-            return ledger.verify_all(conn, [agreement_id] if agreement_id else None)
+            return ledger.verify_all(conn, self.signer, [agreement_id] if agreement_id else None)
 
     # ---- membership
 
@@ -449,7 +509,7 @@ class Service:
         with self._lock:
             self._members.clear()
         with writing(self.engine) as conn:
-            target = accounts.get_user(conn, name)
+            target = accounts.member_user(conn, name)
             if target is None:
                 raise ServiceError(404, f"no user {name!r}")
             changed = (
@@ -464,5 +524,6 @@ class Service:
                     "membership",
                     {"user": name, "change": "added" if member else "removed"},
                     user.name,
+                    signer=self.signer,
                 )
         return changed

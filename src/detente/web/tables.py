@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -13,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -25,6 +28,9 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("password_hash", Text, nullable=False),
     Column("created_at", String(40), nullable=False),
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+    # A removed user's row stays: its name is in the ledger and is never given to another.
+    Column("removed", Boolean, nullable=False, server_default=false()),
 )
 
 api_tokens = Table(
@@ -35,6 +41,18 @@ api_tokens = Table(
     # SHA-256 of the token: a stolen database gives no usable token.
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", String(40), nullable=False),
+    Column("revoked_at", String(40), nullable=True),
+)
+
+#: Browser sessions, kept on the server: the cookie carries a random id, this table its
+#: SHA-256. Logging out, disabling, removing a user or changing a password deletes rows.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", Float, nullable=False),
 )
 
 settings = Table(
@@ -80,4 +98,17 @@ ledger = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     UniqueConstraint("agreement_id", "position", name="uq_ledger_position"),
+)
+
+#: One Ed25519 signature per ledger entry, by the server's key (kept outside the database):
+#: over the entry's hash, so no entry is forged, rewritten or re-attributed without the key.
+#: A table of its own so that ledgers recorded before signing can be adopted by inserting
+#: (``detente ledger sign``); append-only like the ledger.
+ledger_signatures = Table(
+    "ledger_signatures",
+    metadata,
+    Column("agreement_id", String(80), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", String(100), nullable=False),
 )
