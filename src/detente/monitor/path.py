@@ -222,9 +222,9 @@ class Path:
 
         An event naming a ``round`` goes to that round (or recurrence) only. Otherwise:
         first the duty due that day (or whose window is open), then overdue ones, oldest
-        first (late); a release with nothing due or overdue goes to the next round not yet
-        due (delivered early). What is left is surplus: never credited to a later round
-        ahead of one due today.
+        first (late), then the next round not yet due (delivered early); a counter-release
+        goes ahead only to a round whose releases have begun. What is left is surplus:
+        never credited to a later round ahead of its turn.
         """
         actor, action, category, clause, rnd = key
         cands = [
