@@ -236,3 +236,44 @@ def test_events_from_rows_for_the_web_ledger(agreement: Agreement) -> None:
     assert (event.id, event.quantity, event.line) == ("w1", 2, 1)
     with pytest.raises(SpecError, match=r"<rows>:1: error: actor 'q'"):
         list(events_from_rows([{**rows[0], "actor": "q"}], agreement))
+
+
+def test_a_release_outside_the_agreement_is_validated_apart(agreement: Agreement) -> None:
+    base = {"date": "2024-01-01", "actor": "a", "action": "release", "quantity": 2,
+            "source": "https://x.org"}  # fmt: skip
+    # Its category need not be a stock of the spec, and no stock's holder is checked.
+    assert validate_event(agreement, base | {"category": "thai_nationals",
+                                             "outside_agreement": "true"}) == []  # fmt: skip
+    assert validate_event(agreement, base | {"category": "thai_nationals",
+                                             "outside_agreement": True}) == []  # fmt: skip
+    assert any(
+        "not a stock" in p for p in validate_event(agreement, base | {"category": "thai_nationals"})
+    )
+    for bad, word in (
+        ({"outside_agreement": "maybe"}, "true or false"),
+        ({"action": "announce", "quantity": None}, "only a `release`"),
+        ({"clause": "1"}, "under no clause"),
+        ({"round": "1"}, "for no round"),
+        ({"category": "two words"}, "short name"),
+    ):
+        cols = base | {"category": "thai_nationals", "outside_agreement": "yes"} | bad
+        problems = validate_event(agreement, cols)
+        assert any(word in p for p in problems), (bad, problems)
+
+
+def test_outside_agreement_round_trips_and_keeps_old_ids(tmp_path: Path) -> None:
+    from detente.monitor.events import check_columns
+
+    cols = {"date": "2024-01-01", "actor": "a", "action": "announce", "source": "https://x.org"}
+    plain, _ = check_columns(cols, None)
+    same, _ = check_columns(cols | {"outside_agreement": "false"}, None)
+    assert plain is not None and same is not None and plain.id == same.id
+    out, _ = check_columns(
+        cols | {"action": "release", "quantity": "1", "category": "x", "outside_agreement": "TRUE"},
+        None,
+    )
+    assert out is not None and out.outside_agreement
+    for name in ("log.csv", "log.jsonl"):
+        write_events([out], tmp_path / name)
+        (back,) = read_events(tmp_path / name, None)
+        assert (back.id, back.outside_agreement, back.category) == (out.id, True, "x")

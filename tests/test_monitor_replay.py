@@ -182,10 +182,11 @@ def test_real_logs_replay_to_the_public_totals() -> None:
     nov = load(root / "nov-2023-truce/agreement.yaml")
     r = monitor(nov, iter_events(root / "nov-2023-truce/events.csv", nov))
     assert r.totals == {
-        "hamas": {"women_children_hostages": 78},
+        "hamas": {"women_children_hostages": 80},
         "israel": {"women_minor_prisoners": 240},
     }
-    assert all(row["status"] == "fulfilled" for row in r.ledger)
+    # Round 2's prisoners left prison after midnight: the one late side.
+    assert [row["round"] for row in r.ledger if row["status"] != "fulfilled"] == [2]
     jan = load(root / "jan-2025-ceasefire/agreement.yaml")
     r = monitor(jan, iter_events(root / "jan-2025-ceasefire/events.csv", jan))
     assert r.totals["israel"] == {"prisoners": 1755}

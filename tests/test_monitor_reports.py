@@ -289,3 +289,26 @@ def test_docx_sources_of_violations_and_the_other_reading() -> None:
 def test_docx_to_a_folder_that_does_not_exist_exits_2(tmp_path: Path) -> None:
     code, out, err = run(SPEC, LOG, "--docx", str(tmp_path / "no" / "report.docx"))
     assert code == 2 and "Traceback" not in out + err
+
+
+def test_releases_outside_the_agreement_reconcile_in_every_report() -> None:
+    root = Path(__file__).resolve().parent.parent / "examples" / "nov-2023-truce"
+    agreement = load(root / "agreement.yaml")
+    report = monitor(agreement, iter_events(root / "events.csv", agreement))
+    assert report.reconciliation() == [("hamas", 80, 25, 105), ("israel", 240, 0, 240)]
+    console = Console(record=True, width=200)
+    print_report(report, agreement, console)
+    text = console.export_text()
+    assert "Released outside the agreement" in text and "reconciled to the public total" in text
+    assert re.search(r"Hamas\s*│\s*80\s*│\s*25\s*│\s*105", text)
+    assert (
+        "https://www.bangkokpost.com/thailand/general/2695453/4-more-thais-released-by-hamas"
+        in text
+    )
+    page = render_monitor_html(report, agreement)
+    assert "Reconciled to the public total" in page
+    assert re.search(r"<td>Hamas</td><td class=\"n\">80</td><td class=\"n\">25</td>"
+                     r"<td class=\"n\">105</td>", page)  # fmt: skip
+    document = read_docx(render_monitor_docx(report, agreement))
+    cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+    assert ["Hamas", "80", "25", "105"] in cells

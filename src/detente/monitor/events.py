@@ -1,7 +1,8 @@
 """The event log: CSV or JSON Lines, one event a row, validated against the agreement.
 
 Columns (``docs/monitoring.md``): ``date, time, actor, action, quantity, category,
-clause, location, source, reported_by, verification, date_precision, notes, id``.
+clause, round, outside_agreement, location, source, reported_by, verification,
+date_precision, notes, id``.
 Reading streams: :func:`iter_events` yields each valid event as it reads it and,
 once the file is read, raises :class:`SpecError` with every problem found, each
 as ``PATH:LINE[:COL]: error: sentence``. Nothing here keeps the whole log.
@@ -33,6 +34,7 @@ COLUMNS = (
     "category",
     "clause",
     "round",
+    "outside_agreement",
     "location",
     "source",
     "reported_by",
@@ -43,7 +45,10 @@ COLUMNS = (
 )
 _COLUMN_SET = frozenset(COLUMNS)
 #: Columns added after logs were first written (see :func:`_row_hash`).
-_LATER = frozenset({"round"})
+_LATER = frozenset({"round", "outside_agreement"})
+#: How ``outside_agreement`` may be written (a CSV cell, or a JSON boolean).
+_TRUE = frozenset({"true", "yes", "1"})
+_FALSE = frozenset({"false", "no", "0"})
 REQUIRED = ("date", "actor", "action", "source")
 VERIFICATIONS = ("reported", "confirmed", "disputed")
 PRECISIONS = ("day", "week", "month")
@@ -77,6 +82,9 @@ class Event:
     #: Which round of an exchange (1 = the first), or which recurrence of a recurring
     #: duty, the event is for; None: matched by its date.
     round: int | None = None
+    #: A release that happened, but not under the agreement (another channel, another
+    #: deal): counted apart from the agreement's totals and matched to no duty.
+    outside_agreement: bool = False
     location: str | None = None
     reported_by: str | None = None
     verification: Verification = "reported"
@@ -118,6 +126,7 @@ class Event:
             "category": self.category,
             "clause": self.clause,
             "round": self.round,
+            "outside_agreement": self.outside_agreement,
             "location": self.location,
             "source": self.source,
             "reported_by": self.reported_by,
@@ -161,6 +170,9 @@ def check_columns(
             if len(stripped) <= MAX_TEXT:
                 values[name] = stripped or None
                 continue
+        if name == "outside_agreement" and isinstance(raw, bool):
+            values[name] = "true" if raw else None
+            continue
         if name in ("quantity", "round") and isinstance(raw, int) and not isinstance(raw, bool):
             values[name] = str(raw)
             continue
@@ -222,6 +234,38 @@ def check_columns(
         else:
             round_ = int(raw_round)
 
+    outside = False
+    if (raw_outside := values["outside_agreement"]) is not None:
+        if raw_outside.lower() in _TRUE:
+            outside = True
+            values["outside_agreement"] = "true"
+        elif raw_outside.lower() in _FALSE:
+            values["outside_agreement"] = None  # the same row, and id, as an empty cell
+        else:
+            bad(
+                "outside_agreement",
+                f"`outside_agreement` must be true or false (or empty), not {_show(raw_outside)}",
+            )
+    if outside:
+        if values["action"] is not None and values["action"] != "release":
+            bad(
+                "outside_agreement",
+                "only a `release` can be outside the agreement (the other acts are judged "
+                "by the agreement's prohibitions)",
+            )
+        if values["clause"] is not None:
+            bad(
+                "clause", "a release outside the agreement is under no clause; leave `clause` empty"
+            )
+        if round_ is not None:
+            bad("round", "a release outside the agreement is for no round; leave `round` empty")
+        if values["category"] is not None and not _ID.match(values["category"]):
+            bad(
+                "category",
+                "the category of a release outside the agreement is a short name "
+                f"(letters, digits, '.', '_', ':' or '-'), not {_show(values['category'])}",
+            )
+
     verification = values["verification"] or "reported"
     if verification not in VERIFICATIONS:
         bad(
@@ -257,7 +301,9 @@ def check_columns(
                 f"action {_show(action)} is neither a built-in action nor one the spec declares "
                 f"({', '.join(sorted(vocab.actions))})",
             )
-        if category is not None and category not in stocks:
+        # A release outside the agreement may be of people the agreement has no stock for
+        # (the Thai hostages of November 2023): its category is any short name.
+        if category is not None and category not in stocks and not outside:
             bad(
                 "category",
                 f"category {_show(category)} is not a stock of the agreement ({', '.join(sorted(stocks)) or 'none'})",
@@ -287,6 +333,7 @@ def check_columns(
                 bad("clause", f"clause {clause} is not a power, so it cannot be exercised")
         if (
             action == "release"
+            and not outside
             and category in stocks
             and actor in parties
             and stocks[category].holder != actor
@@ -317,6 +364,7 @@ def check_columns(
             category=category,
             clause=clause,
             round=round_,
+            outside_agreement=outside,
             location=values["location"],
             reported_by=values["reported_by"],
             verification=verification,  # type: ignore[arg-type]
@@ -606,4 +654,11 @@ def write_events(events: Iterable[Event], path: str | os.PathLike[str]) -> None:
             writer.writerow(COLUMNS)
             for e in events:
                 row = e.to_row()
-                writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
+                writer.writerow([_cell(row[c]) for c in COLUMNS])
+
+
+def _cell(value: Any) -> Any:
+    """A value as a CSV cell: nothing for None and False, ``true`` for True."""
+    if value is None or value is False:
+        return ""
+    return "true" if value is True else value

@@ -190,6 +190,8 @@ def acled_row(agreement: Agreement, e: Event) -> dict[str, Any]:
         tags.append(f"detente:quantity={e.quantity}")
     if e.category:
         tags.append(f"detente:category={e.category}")
+    if e.outside_agreement:
+        tags.append("detente:outside_agreement=true")
     row: dict[str, Any] = dict.fromkeys(ACLED_COLUMNS, "")
     row.update(
         {
@@ -236,6 +238,8 @@ def plover_record(agreement: Agreement, e: Event) -> dict[str, Any]:
     context = ["ceasefire"]
     if e.clause:
         context.append(f"detente:{agreement.id}:{e.clause}")
+    if e.outside_agreement:
+        context.append(f"detente:{agreement.id}:outside_agreement")
     precise = e.date_precision == "day"
     return {
         "id": e.id,

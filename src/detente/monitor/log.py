@@ -43,6 +43,9 @@ class Log:
     exercises: dict[int, list[Event]] = field(default_factory=dict)
     acts: dict[int, list[Event]] = field(default_factory=dict)
     released: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: (actor, category) -> released outside the agreement, and those events
+    outside: dict[tuple[str, str], int] = field(default_factory=dict)
+    outside_events: list[Event] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         a = self.agreement
@@ -64,6 +67,13 @@ class Log:
     def add(self, e: Event, when: dt.date) -> None:
         """Count one event on the date ``when`` (its latest possible date, or the report's)."""
         day = self.day_of(when)
+        if e.outside_agreement:
+            # Released, but not under the agreement: counted apart, matched to no duty.
+            if e.category is not None:
+                k = (e.actor, e.category)
+                self.outside[k] = self.outside.get(k, 0) + (e.quantity or 0)
+            self.outside_events.append(e)
+            return
         if e.action in self._delivered_actions:
             key = (e.actor, e.action, e.category, e.clause, e.round)
             slot = self.deliveries.setdefault(day, {}).setdefault(key, [0, 0])

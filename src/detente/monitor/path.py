@@ -221,9 +221,9 @@ class Path:
 
         An event naming a ``round`` goes to that round (or recurrence) only. Otherwise:
         first the duty due that day (or whose window is open), then overdue ones, oldest
-        first (late); a release with nothing due or overdue goes to the next round not yet
-        due (delivered early). What is left is surplus: never credited to a later round
-        ahead of one due today.
+        first (late), then the next round not yet due (delivered early); a counter-release
+        goes ahead only to a round whose releases have begun. What is left is surplus:
+        never credited to a later round ahead of its turn.
         """
         actor, action, category, clause, rnd = key
         cands = [
@@ -250,6 +250,17 @@ class Path:
                 overdue.append((d, i))
             elif i.kind in RELEASE_KINDS or rnd is not None:
                 ahead.append((d, i))
+        if rnd is None and ahead:
+            # An early release goes to the next round not yet due only; a counter-release
+            # only to a round whose releases have begun (it pays for what came home). What is
+            # left is surplus, never credited to a later round ahead of its turn, so a
+            # hold-back shows on the round it hit.
+            nxt = min(d for d, _ in ahead)
+            ahead = [
+                (d, i)
+                for d, i in ahead
+                if d == nxt and (i.kind != "counter_release" or self._released_for(i))
+            ]
         order = [
             i
             for group in (due_now, overdue, ahead)
@@ -276,6 +287,11 @@ class Path:
             self.surplus[(actor, category)] = self.surplus.get((actor, category), 0) + q
             today = self.surplus_on.setdefault(day, {})
             today[(actor, category)] = today.get((actor, category), 0) + q
+
+    def _released_for(self, counter: Instance) -> bool:
+        """Whether anything was delivered to the release side of ``counter``'s round."""
+        prefix = f"{counter.clause}/r{(counter.round or 0) + 1}/release/"
+        return any(n > 0 for k, n in self.delivered.items() if k.startswith(prefix))
 
     def log_act(self, day: int, event: Event, prohibited_by: list[str]) -> None:
         self.acts.append(Act(day, event, prohibited_by))

@@ -147,6 +147,12 @@ def read_report(
     totals: dict[str, dict[str, int]] = {}
     for (party, category), n in sorted(path.log.released.items()):
         totals.setdefault(party, {})[category] = n
+    outside: dict[str, dict[str, int]] = {}
+    for (party, category), n in sorted(path.log.outside.items()):
+        outside.setdefault(party, {})[category] = n
+    outside_events = [
+        event_row(e, eif) for e in sorted(path.log.outside_events, key=lambda e: (e.date, e.id))
+    ]
     surplus: dict[str, dict[str, int]] = {}
     for (party, category), n in sorted(path.surplus.items()):
         beyond = n - path.extension_releases.get((party, category), 0)
@@ -171,6 +177,8 @@ def read_report(
         powers=powers,
         events_read=events_read,
         surplus=surplus,
+        outside_agreement=outside,
+        outside_agreement_events=outside_events,
         absence_is_violation=absence_is_violation,
     )
 

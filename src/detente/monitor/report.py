@@ -224,6 +224,10 @@ class MonitorReport:
     events_read: int
     #: {party: {category: count}} released with no due round to go to (not credited ahead)
     surplus: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: {party: {category: count}} released outside the agreement (``outside_agreement``
+    #: in the log): not in ``totals``, matched to no duty; and those events, with sources
+    outside_agreement: dict[str, dict[str, int]] = field(default_factory=dict)
+    outside_agreement_events: list[EventRow] = field(default_factory=list)
     #: The reading asked for: a deadline passed with nothing logged is violated (True) or
     #: not recorded (False, the default).
     absence_is_violation: bool = False
@@ -239,6 +243,27 @@ class MonitorReport:
     def reading(self) -> str:
         """The reading of absence the report uses, in words, for the top of every report."""
         return READINGS[self.reading_code]
+
+    @property
+    def in_all(self) -> dict[str, dict[str, int]]:
+        """{party: {category: count}} released in all: under the agreement and outside it."""
+        out: dict[str, dict[str, int]] = {}
+        for part in (self.totals, self.outside_agreement):
+            for party, cats in part.items():
+                mine = out.setdefault(party, {})
+                for cat, n in cats.items():
+                    mine[cat] = mine.get(cat, 0) + n
+        return out
+
+    def reconciliation(self) -> list[tuple[str, int, int, int]]:
+        """Per party that released anyone: (party, under the agreement, outside it, in all)."""
+        rows = []
+        for party in sorted(set(self.totals) | set(self.outside_agreement)):
+            under = sum(self.totals.get(party, {}).values())
+            outside = sum(self.outside_agreement.get(party, {}).values())
+            if under or outside:
+                rows.append((party, under, outside, under + outside))
+        return rows
 
     def obligation(self, key: str) -> ObligationStatus:
         return next(o for o in self.obligations if o.id == key)
@@ -260,6 +285,9 @@ class MonitorReport:
             "ledger": self.ledger,
             "totals": self.totals,
             "surplus": self.surplus,
+            "outside_agreement": self.outside_agreement,
+            "outside_agreement_events": self.outside_agreement_events,
+            "in_all": self.in_all,
             "next_deadlines": self.next_deadlines,
             "violations": self.violations,
             "lawful_acts": self.lawful_acts,

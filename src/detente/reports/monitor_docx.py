@@ -213,6 +213,48 @@ def render_monitor_docx(report: MonitorReport, agreement: Agreement) -> bytes:
             numeric_from=2,
         )
 
+    if report.outside_agreement:
+        document.add_heading("Released outside the agreement", level=1)
+        document.add_paragraph(
+            "Releases the log marks as outside the agreement (another channel or another "
+            "deal): not in the totals above and matched to no round."
+        )
+        add_table(
+            document,
+            ["Party", "Category", "Released"],
+            [
+                [who(party), cat.replace("_", " "), str(n)]
+                for party, cats in report.outside_agreement.items()
+                for cat, n in cats.items()
+            ],
+            numeric_from=2,
+        )
+        document.add_heading("Reconciled to the public total", level=2)
+        add_table(
+            document,
+            ["Party", "Under the agreement", "Outside it", "In all"],
+            [
+                [who(party), str(under), str(out), str(total)]
+                for party, under, out, total in report.reconciliation()
+            ],
+            numeric_from=1,
+        )
+        add_table(
+            document,
+            ["Date", "Party", "Count", "Category", "Source"],
+            [
+                [
+                    _text(e["date"]),
+                    who(e["actor"]),
+                    _text(e.get("quantity")),
+                    _text(e.get("category")),
+                    _text(e["source"]),
+                ]
+                for e in report.outside_agreement_events
+            ],
+            numeric_from=2,
+        )
+
     document.add_heading("Violations (prohibited acts)", level=1)
     if report.violations:
         add_table(

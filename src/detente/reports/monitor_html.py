@@ -733,6 +733,24 @@ def render_monitor_html(
         if isinstance(cats, Mapping)
         for cat, n in cats.items()
     ]
+    outside = data.get("outside_agreement") or {}
+    outside_rows = [
+        [names.get(str(party), str(party)), str(cat).replace("_", " "), cell_text(n)]
+        for party, cats in (outside.items() if isinstance(outside, Mapping) else [])
+        if isinstance(cats, Mapping)
+        for cat, n in cats.items()
+    ]
+    reconciliation = _reconciliation(names, totals, outside) if outside_rows else []
+    outside_events = [
+        [
+            cell_text(_get(e, "date")),
+            names.get(str(_get(e, "actor")), str(_get(e, "actor"))),
+            cell_text(_get(e, "quantity")),
+            str(_get(e, "category") or "").replace("_", " "),
+            str(_get(e, "source") or ""),
+        ]
+        for e in _as_list(data.get("outside_agreement_events"))
+    ]
     both = data.get("without_disputed")
     both_ways = both_ways_rows(data, both) if isinstance(both, Mapping) else []
     obligation_statuses = [_get(o, "status") for o in _as_list(data.get("obligations"))]
@@ -756,6 +774,9 @@ def render_monitor_html(
         charts=charts,
         timeline=timeline,
         totals=totals_rows,
+        outside=outside_rows,
+        reconciliation=reconciliation,
+        outside_events=outside_events,
         phases=table(data.get("phases"), PHASE_COLUMNS),
         obligations=table(grouped_obligations(data.get("obligations")), OBLIGATION_COLUMNS),
         obligation_count=len(_as_list(data.get("obligations"))),
@@ -800,3 +821,20 @@ def both_ways_rows(data: Mapping[str, Any], without: Mapping[str, Any]) -> list[
          + cell_text(_get(without.get("phase") or {}, "status"))],
         ["Released", totals(data), totals(without)],
     ]  # fmt: skip
+
+
+def _reconciliation(names: Mapping[str, str], totals: Any, outside: Any) -> list[list[str]]:
+    """Per party: released under the agreement, outside it, and in all."""
+
+    def count(part: Any, party: str) -> int:
+        cats = part.get(party) if isinstance(part, Mapping) else None
+        return sum(int(n) for n in cats.values()) if isinstance(cats, Mapping) else 0
+
+    parties = [str(p) for p in (totals if isinstance(totals, Mapping) else {})]
+    parties += [str(p) for p in outside if str(p) not in parties]
+    rows = []
+    for party in parties:
+        under, out = count(totals, party), count(outside, party)
+        if under or out:
+            rows.append([names.get(party, party), str(under), str(out), str(under + out)])
+    return rows

@@ -127,6 +127,36 @@ def print_report(report: MonitorReport, agreement: Agreement, console: Console) 
                 surplus.add_row(_cell(names.get(party, party)), _cell(cat), str(n))
         console.print(surplus)
 
+    if report.outside_agreement:
+        outside = Table(
+            title="Released outside the agreement (not in the totals above)",
+            title_justify="left",
+        )
+        for col in ("party", "category", "count"):
+            outside.add_column(col)
+        for party, cats in report.outside_agreement.items():
+            for cat, n in cats.items():
+                outside.add_row(_cell(names.get(party, party)), _cell(cat), str(n))
+        console.print(outside)
+        together = Table(title="Released, reconciled to the public total", title_justify="left")
+        for col in ("party", "under the agreement", "outside it", "in all"):
+            together.add_column(col)
+        for party, under, out, total in report.reconciliation():
+            together.add_row(_cell(names.get(party, party)), str(under), str(out), str(total))
+        console.print(together)
+        sources = Table(title="Releases outside the agreement, with sources", title_justify="left")
+        for col in ("date", "party", "count", "category", "source"):
+            sources.add_column(col)
+        for e in report.outside_agreement_events:
+            sources.add_row(
+                _cell(e["date"]),
+                _cell(names.get(e["actor"], e["actor"])),
+                _cell(e.get("quantity")),
+                _cell(e.get("category")),
+                _cell(e["source"]),
+            )
+        console.print(sources)
+
     obligations = Table(title="Obligations", title_justify="left")
     for col in ("id", "clause", "debtor", "due", "status", "fulfilled on"):
         obligations.add_column(col)

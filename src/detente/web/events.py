@@ -36,6 +36,11 @@ def _or(default: str) -> Any:
     return lambda value: default if value is None or _blank_is_none(value) is None else value
 
 
+def _blank_is_false(value: Any) -> Any:
+    """A blank or missing ``outside_agreement`` means false (a release under the agreement)."""
+    return False if value is None or _blank_is_none(value) is None else value
+
+
 Opt = Annotated[
     Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)] | None,
     BeforeValidator(_blank_is_none),
@@ -65,6 +70,11 @@ class EventIn(BaseModel):
     ] = Field(
         default=None,
         description="Which round of an exchange (or recurrence of a duty) it is for, from 1.",
+    )
+    outside_agreement: Annotated[bool, BeforeValidator(_blank_is_false)] = Field(
+        default=False,
+        description="A release that happened outside the agreement (another channel or deal): "
+        "counted apart from the agreement's totals.",
     )
     location: Opt = None
     source: Annotated[str, StringConstraints(min_length=1, max_length=4000)] = Field(
