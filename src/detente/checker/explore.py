@@ -12,10 +12,15 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import Literal, overload
 
+from detente.checker.memory import rss
+from detente.checker.result import Limit
 from detente.semantics.system import System
 from detente.semantics.tables import State
+
+#: New states between two readings of the process's memory.
+MEMORY_EVERY = 4096
 
 
 class Bound(Exception):
@@ -78,6 +83,7 @@ class Graph:
     forbid: int = 0
     powers: bool = True
     max_states: int | None = None
+    max_memory: int | None = None  # bytes of resident memory (the whole process)
     states: States = field(init=False)
     index: dict[bytes, int] = field(default_factory=dict)
     parent: array[int] = field(default_factory=lambda: array("i"))
@@ -85,6 +91,7 @@ class Graph:
     offsets: array[int] = field(default_factory=lambda: array("q", [0]))
     complete: bool = False
     progress: Callable[[int], None] | None = None
+    stopped: Limit | None = None  # the bound reached, when not complete
 
     def __post_init__(self) -> None:
         self.states = States(self.model.width)
@@ -106,6 +113,9 @@ class Graph:
             parent.append(-1)
         i = len(offsets) - 1
         limit = self.max_states
+        mem_bound = -1 if self.max_memory is None else self.max_memory
+        if mem_bound >= 0 and (used := rss()) > mem_bound:
+            return self._stop("memory", mem_bound, used)
         succ = m.successors
         forbid, powers = self.forbid, self.powers
         get = index.get
@@ -119,12 +129,11 @@ class Graph:
                     key = array("q", t).tobytes()
                 j = get(key)
                 if j is None:
-                    if limit is not None and len(packed) >= limit:
-                        # the partly expanded state keeps no edges
-                        del targets[offsets[-1] :]
-                        self.complete = False
-                        return self
                     j = len(packed)
+                    if limit is not None and j >= limit:
+                        return self._stop("states", limit, rss())
+                    if mem_bound >= 0 and not j % MEMORY_EVERY and (used := rss()) > mem_bound:
+                        return self._stop("memory", mem_bound, used)
                     index[key] = j
                     packed.append(key)
                     parent.append(i)
@@ -134,6 +143,13 @@ class Graph:
             if self.progress is not None and i % 4096 == 0:
                 self.progress(len(packed))
         self.complete = True
+        return self
+
+    def _stop(self, kind: Literal["states", "memory"], bound: int, used: int) -> Graph:
+        """Stop exploring: the partly expanded state keeps no edges."""
+        del self.targets[self.offsets[-1] :]
+        self.complete = False
+        self.stopped = Limit(kind, bound, len(self.states), used)
         return self
 
     @property

@@ -22,6 +22,27 @@ class StoryStep:
         return {"day": self.day, "text": self.text, "clauses": list(self.clauses)}
 
 
+@dataclass(frozen=True)
+class Limit:
+    """The bound an exploration reached before it could answer: ``kind`` is ``"states"``
+    (``--max-states``) or ``"memory"`` (``--max-memory``, bytes of resident memory),
+    ``bound`` its value, ``states`` the states stored then and ``memory`` the process's
+    resident bytes then."""
+
+    kind: Literal["states", "memory"]
+    bound: int
+    states: int
+    memory: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "bound": self.bound,
+            "states": self.states,
+            "memory_bytes": self.memory,
+        }
+
+
 @dataclass
 class ExpectationResult:
     """The verdict on one expectation."""
@@ -34,6 +55,7 @@ class ExpectationResult:
     states: int = 0
     summary: str = ""
     bound: int | None = None
+    limit: Limit | None = None  # which bound an ``unknown`` reached, and when
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +65,7 @@ class ExpectationResult:
             "verdict": self.verdict,
             "story": [s.to_json() for s in self.story],
             "states": self.states,
+            "bound": None if self.limit is None else self.limit.to_json(),
         }
 
 
