@@ -106,8 +106,7 @@ class Records:
             j = table[slot]
             if j < 0:
                 return ~slot
-            o = j * size
-            if recs[o : o + size] == key:
+            if recs.startswith(key, j * size):
                 return j
             perturb >>= 5
             slot = (slot * 5 + perturb + 1) & mask
@@ -150,15 +149,14 @@ class Records:
         table: array[int] = array("i", [-1]) * capacity
         mask = capacity - 1
         recs, size = self.recs, self.size
-        for j in range(self.n):
-            o = j * size
+        for o in range(0, self.n * size, size):
             h = hash(bytes(recs[o : o + size]))
             slot = h & mask
             perturb = h & 0x7FFFFFFFFFFFFFFF
             while table[slot] >= 0:
                 perturb >>= 5
                 slot = (slot * 5 + perturb + 1) & mask
-            table[slot] = j
+            table[slot] = o // size
         self.table, self.mask = table, mask
 
 
@@ -283,9 +281,35 @@ class Graph:
         succ = m.successors
         forbid, powers = self.forbid, self.powers
         find, add, state = interned.find, interned.add, interned.state
+        # The records' one-byte form is probed inline (Records.find, unrolled): the
+        # explorer's hot path. Any other form, and the oracle, go through find.
+        fast = isinstance(interned, Records) and interned.form == 0
+        rec = interned if isinstance(interned, Records) else Records(0)
+        recs, size, table, mask = rec.recs, rec.size, rec.table, rec.mask
         while i < len(interned):
             for t in succ(state(i), forbid=forbid, powers=powers):
-                j = find(t)
+                if fast:
+                    try:
+                        key = bytes(t)
+                    except ValueError:
+                        fast = False  # find widens the records
+                        j = find(t)
+                    else:
+                        h = hash(key)
+                        slot = h & mask
+                        perturb = h & 0x7FFFFFFFFFFFFFFF
+                        while True:
+                            j = table[slot]
+                            if j < 0:
+                                j = ~slot
+                                rec.key = key
+                                break
+                            if recs.startswith(key, j * size):
+                                break
+                            perturb >>= 5
+                            slot = (slot * 5 + perturb + 1) & mask
+                else:
+                    j = find(t)
                 if j < 0:
                     n = len(interned)
                     if limit is not None and n >= limit:
@@ -293,6 +317,7 @@ class Graph:
                     if mem_bound >= 0 and not n % MEMORY_EVERY and (used := rss()) > mem_bound:
                         return self._stop("memory", mem_bound, used)
                     j = add(j)
+                    table, mask = rec.table, rec.mask  # add may have grown the table
                     parent.append(i)
                 targets.append(j)
             offsets.append(len(targets))
