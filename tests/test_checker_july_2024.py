@@ -64,5 +64,6 @@ def test_json_shape(israel: checker.CheckResult) -> None:
     data = israel.to_json()
     assert set(data) == {"agreement", "expectations", "states_explored", "seconds"}
     e = data["expectations"][0]
-    assert set(e) == {"name", "protects", "claim", "verdict", "story", "states"}
+    assert set(e) == {"name", "protects", "claim", "verdict", "story", "states", "bound"}
+    assert all(x["bound"] is None for x in data["expectations"])  # no bound was reached
     assert set(e["story"][0]) == {"day", "text", "clauses"}
