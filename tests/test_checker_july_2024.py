@@ -67,6 +67,7 @@ def test_json_shape(israel: checker.CheckResult) -> None:
     e = data["expectations"][0]
     assert set(e) == {
         *("name", "protects", "claim", "verdict", "finding", "position", "sources"),
-        *("story", "states"),
+        *("story", "states", "bound"),
     }
+    assert all(x["bound"] is None for x in data["expectations"])  # no bound was reached
     assert set(e["story"][0]) == {"day", "text", "clauses"}

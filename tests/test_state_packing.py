@@ -20,7 +20,7 @@ def test_every_reachable_state_round_trips(agreement) -> None:  # type: ignore[n
     for j, s in enumerate(g.states):
         b = pack(s)
         assert unpack(b, g.model.width) == s
-        assert g.index[b] == j
+        assert g.id_of(s) == j
         assert seen.setdefault(b, s) == s
 
 

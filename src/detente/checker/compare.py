@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from detente.checker.check import DEFAULT_MAX_STATES, check
+from detente.checker.check import AUTO, DEFAULT_MAX_STATES, check
 from detente.checker.result import CheckResult
 from detente.language.model import Agreement, Clause
 
@@ -153,12 +153,13 @@ def compare(
     drafts: Sequence[Agreement | str | os.PathLike[str]],
     *,
     max_states: int | None = DEFAULT_MAX_STATES,
+    max_memory: int | Literal["auto"] | None = AUTO,
 ) -> Comparison:
     """Compare drafts: their clause differences from the first and their verdicts."""
     from detente.language.loader import load
 
     agreements = [d if isinstance(d, Agreement) else load(d) for d in drafts]
-    results = [check(a, max_states=max_states) for a in agreements]
+    results = [check(a, max_states=max_states, max_memory=max_memory) for a in agreements]
     first = agreements[0]
     changes = {a.id: clause_changes(first, a) for a in agreements[1:]}
     labels: dict[str, str | None] = {}

@@ -55,6 +55,7 @@ class Context:
         agreement: Agreement,
         *,
         max_states: int | None = None,
+        max_memory: int | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> None:
         self.agreement = agreement
@@ -69,8 +70,10 @@ class Context:
                 track_violators=uses_compliant(agreement),
             )
         self.max_states = max_states
+        self.max_memory = max_memory
         self.progress = progress
         self._graphs: dict[tuple[int, bool, bool], Graph] = {}
+        self._dropped = 0  # states of graphs not kept (stopped by the memory bound)
 
     def graph(self, *, forbid: int = 0, powers: bool = True, rounds: bool = True) -> Graph:
         """The states reachable when the parties in ``forbid`` never violate anything
@@ -81,14 +84,27 @@ class Context:
         """
         model = self.model if rounds or self.folded is None else self.folded
         key = (forbid, powers, model is self.folded)
-        if key not in self._graphs:
-            g = Graph(model, forbid, powers, max_states=self.max_states, progress=self.progress)
-            self._graphs[key] = g.explore()
-        return self._graphs[key]
+        if key in self._graphs:
+            return self._graphs[key]
+        g = Graph(
+            model,
+            forbid,
+            powers,
+            max_states=self.max_states,
+            max_memory=self.max_memory,
+            progress=self.progress,
+        )
+        g.explore()
+        if g.stopped is not None and g.stopped.kind == "memory":
+            # not kept: its memory goes back for the next restriction to try
+            self._dropped += g.size
+        else:
+            self._graphs[key] = g
+        return g
 
     @property
     def states_explored(self) -> int:
-        return sum(g.size for g in self._graphs.values())
+        return self._dropped + sum(g.size for g in self._graphs.values())
 
     def party_bit(self, party: str) -> int:
         return 1 << self.model.pidx[party]

@@ -8,14 +8,20 @@ parent pointers give a shortest path to it.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import Literal, overload
 
+from detente.checker.memory import rss
+from detente.checker.result import Limit
 from detente.semantics.system import System
 from detente.semantics.tables import State
+
+#: New states between two readings of the process's memory.
+MEMORY_EVERY = 4096
 
 
 class Bound(Exception):
@@ -37,15 +43,174 @@ def unpack(b: bytes, width: int) -> State:
     return tuple(b) if len(b) == width else tuple(array("q", b))
 
 
-class States(Sequence[State]):
-    """The explored states in breadth-first order, stored packed, read as tuples."""
+#: Typecodes of the record forms, narrowest first: one unsigned byte a slot, then two,
+#: four and eight signed bytes.
+FORMS = ("B", "h", "i", "q")
+
+
+class Records:
+    """The intern table: each state stored once as a fixed-size record, its id its position.
+
+    Records live end to end in one ``bytearray``, every slot in the same form (``FORMS``:
+    one byte while every value seen is in 0..255, else the narrowest signed form that
+    holds them all), so the encoding is injective for a given form. An open-addressing
+    hash table (an ``array`` of ids, -1 where empty, at most two thirds full, probed as
+    CPython's dicts are) finds a record from its bytes. When a state does not fit the
+    form, every record is re-encoded in a wider one and the table rebuilt: ids stay.
+    """
 
     def __init__(self, width: int) -> None:
         self.width = width
+        self.form = 0
+        self.code = FORMS[0]
+        self.size = width  # bytes a record
+        self.recs = bytearray()
+        self.n = 0
+        self.table: array[int] = array("i", [-1]) * 1024
+        self.mask = 1023
+        self.key = b""  # the last key looked up, for :meth:`add`
+
+    def __len__(self) -> int:
+        return self.n
+
+    def encode(self, t: Sequence[int]) -> bytes:
+        """``t`` in the current form, widening the form first if ``t`` does not fit it."""
+        while True:
+            try:
+                if self.form == 0:
+                    return bytes(t)
+                return array(self.code, t).tobytes()
+            except (ValueError, OverflowError):
+                self._widen()
+
+    def find(self, t: Sequence[int]) -> int:
+        """The id of ``t``, or ``~slot`` (negative) where :meth:`add` will put it."""
+        key = self.key = self.encode(t)
+        return self._probe(key)
+
+    def lookup(self, t: Sequence[int]) -> int | None:
+        """The id of ``t`` if it is stored (nothing changes)."""
+        try:
+            key = bytes(t) if self.form == 0 else array(self.code, t).tobytes()
+        except (ValueError, OverflowError):
+            return None
+        j = self._probe(key)
+        return j if j >= 0 else None
+
+    def _probe(self, key: bytes) -> int:
+        h = hash(key)
+        mask, table, recs, size = self.mask, self.table, self.recs, self.size
+        slot = h & mask
+        perturb = h & 0x7FFFFFFFFFFFFFFF
+        while True:
+            j = table[slot]
+            if j < 0:
+                return ~slot
+            if recs.startswith(key, j * size):
+                return j
+            perturb >>= 5
+            slot = (slot * 5 + perturb + 1) & mask
+
+    def add(self, where: int) -> int:
+        """Store the key :meth:`find` last looked up at the slot it gave (``where``)."""
+        j = self.n
+        self.table[~where] = j
+        self.recs += self.key
+        self.n = j + 1
+        if 3 * self.n > 2 * (self.mask + 1):
+            self._rehash(2 * (self.mask + 1))
+        return j
+
+    def state(self, j: int) -> State:
+        o = j * self.size
+        if self.form == 0:
+            return tuple(self.recs[o : o + self.size])
+        return tuple(array(self.code, self.recs[o : o + self.size]))
+
+    def __iter__(self) -> Iterator[State]:
+        for j in range(self.n):
+            yield self.state(j)
+
+    def nbytes(self) -> int:
+        """The bytes this table holds: its records and its hash table."""
+        return sys.getsizeof(self.recs) + self.table.buffer_info()[1] * self.table.itemsize
+
+    def _widen(self) -> None:
+        if self.form + 1 >= len(FORMS):
+            raise OverflowError("a state's value does not fit in eight bytes")
+        values = array(self.code, self.recs)
+        self.form += 1
+        self.code = FORMS[self.form]
+        self.size = self.width * array(self.code).itemsize
+        self.recs = bytearray(array(self.code, values).tobytes())
+        self._rehash(self.mask + 1)
+
+    def _rehash(self, capacity: int) -> None:
+        table: array[int] = array("i", [-1]) * capacity
+        mask = capacity - 1
+        recs, size = self.recs, self.size
+        for o in range(0, self.n * size, size):
+            h = hash(bytes(recs[o : o + size]))
+            slot = h & mask
+            perturb = h & 0x7FFFFFFFFFFFFFFF
+            while table[slot] >= 0:
+                perturb >>= 5
+                slot = (slot * 5 + perturb + 1) & mask
+            table[slot] = o // size
+        self.table, self.mask = table, mask
+
+
+class PackedDict:
+    """The oracle intern table: a dict from each state's :func:`pack` to its id, and the
+    packed forms in a list (the explorer's storage before :class:`Records`)."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.index: dict[bytes, int] = {}
         self.packed: list[bytes] = []
+        self.key = b""
 
     def __len__(self) -> int:
         return len(self.packed)
+
+    def find(self, t: Sequence[int]) -> int:
+        key = self.key = pack(t)
+        j = self.index.get(key)
+        return -1 if j is None else j
+
+    def lookup(self, t: Sequence[int]) -> int | None:
+        return self.index.get(pack(t))
+
+    def add(self, where: int) -> int:
+        j = len(self.packed)
+        self.index[self.key] = j
+        self.packed.append(self.key)
+        return j
+
+    def state(self, j: int) -> State:
+        return unpack(self.packed[j], self.width)
+
+    def __iter__(self) -> Iterator[State]:
+        w = self.width
+        for b in self.packed:
+            yield unpack(b, w)
+
+    def nbytes(self) -> int:
+        return (
+            sys.getsizeof(self.index)
+            + sys.getsizeof(self.packed)
+            + sum(sys.getsizeof(b) for b in self.packed)
+        )
+
+
+class States(Sequence[State]):
+    """The explored states in breadth-first order, read as tuples from the intern table."""
+
+    def __init__(self, table: Records | PackedDict) -> None:
+        self.table = table
+
+    def __len__(self) -> int:
+        return len(self.table)
 
     @overload
     def __getitem__(self, j: int) -> State: ...
@@ -55,86 +220,124 @@ class States(Sequence[State]):
 
     def __getitem__(self, j: int | slice) -> State | list[State]:
         if isinstance(j, slice):
-            return [unpack(b, self.width) for b in self.packed[j]]
-        return unpack(self.packed[j], self.width)
+            return [self.table.state(k) for k in range(*j.indices(len(self.table)))]
+        if j < 0:
+            j += len(self.table)
+        if not 0 <= j < len(self.table):
+            raise IndexError(j)
+        return self.table.state(j)
 
     def __iter__(self) -> Iterator[State]:
-        w = self.width
-        for b in self.packed:
-            yield unpack(b, w)
+        return iter(self.table)
 
 
 @dataclass
 class Graph:
     """The reachable states of a model under one restriction, explored breadth-first.
 
-    Storage is compact: the intern table maps each packed state (:func:`pack`) to its
-    id, ``states`` holds the packed forms (unpacked when read), ``parent`` is an int
-    array, and the edges are one flat int array (``targets``) cut by ``offsets``: the
-    successors of ``j`` are ``targets[offsets[j]:offsets[j + 1]]``.
+    Storage is compact: the intern table (:class:`Records`: fixed-size records in a
+    ``bytearray`` and an open-addressing table of ids) gives each state its id,
+    ``states`` reads them back as tuples, ``parent`` is an int array, and the edges are
+    one flat int array (``targets``) cut by ``offsets``: the successors of ``j`` are
+    ``targets[offsets[j]:offsets[j + 1]]``. With ``table="dict"`` the intern table is the
+    oracle (:class:`PackedDict`); both give the same ids, parents and edges.
     """
 
     model: System
     forbid: int = 0
     powers: bool = True
     max_states: int | None = None
+    max_memory: int | None = None  # bytes of resident memory (the whole process)
+    table: Literal["records", "dict"] = "records"
     states: States = field(init=False)
-    index: dict[bytes, int] = field(default_factory=dict)
     parent: array[int] = field(default_factory=lambda: array("i"))
     targets: array[int] = field(default_factory=lambda: array("i"))
     offsets: array[int] = field(default_factory=lambda: array("q", [0]))
     complete: bool = False
     progress: Callable[[int], None] | None = None
+    stopped: Limit | None = None  # the bound reached, when not complete
 
     def __post_init__(self) -> None:
-        self.states = States(self.model.width)
+        width = self.model.width
+        self.interned = Records(width) if self.table == "records" else PackedDict(width)
+        self.states = States(self.interned)
 
     def explore(self) -> Graph:
-        m, index, parent, targets, offsets = (
+        m, interned, parent, targets, offsets = (
             self.model,
-            self.index,
+            self.interned,
             self.parent,
             self.targets,
             self.offsets,
         )
-        packed = self.states.packed
-        width = m.width
-        if not packed:
-            b = pack(m.initial)
-            index[b] = 0
-            packed.append(b)
+        if not len(interned):
+            interned.add(interned.find(m.initial))
             parent.append(-1)
         i = len(offsets) - 1
         limit = self.max_states
+        mem_bound = -1 if self.max_memory is None else self.max_memory
+        if mem_bound >= 0 and (used := rss()) > mem_bound:
+            return self._stop("memory", mem_bound, used)
         succ = m.successors
         forbid, powers = self.forbid, self.powers
-        get = index.get
-        while i < len(packed):
-            b = packed[i]
-            s = tuple(b) if len(b) == width else tuple(array("q", b))
-            for t in succ(s, forbid=forbid, powers=powers):
-                try:
-                    key = bytes(t)
-                except ValueError:
-                    key = array("q", t).tobytes()
-                j = get(key)
-                if j is None:
-                    if limit is not None and len(packed) >= limit:
-                        # the partly expanded state keeps no edges
-                        del targets[offsets[-1] :]
-                        self.complete = False
-                        return self
-                    j = len(packed)
-                    index[key] = j
-                    packed.append(key)
+        find, add, state = interned.find, interned.add, interned.state
+        # The records' one-byte form is probed inline (Records.find, unrolled): the
+        # explorer's hot path. Any other form, and the oracle, go through find.
+        fast = isinstance(interned, Records) and interned.form == 0
+        rec = interned if isinstance(interned, Records) else Records(0)
+        recs, size, table, mask = rec.recs, rec.size, rec.table, rec.mask
+        while i < len(interned):
+            for t in succ(state(i), forbid=forbid, powers=powers):
+                if fast:
+                    try:
+                        key = bytes(t)
+                    except ValueError:
+                        fast = False  # find widens the records
+                        j = find(t)
+                    else:
+                        h = hash(key)
+                        slot = h & mask
+                        perturb = h & 0x7FFFFFFFFFFFFFFF
+                        while True:
+                            j = table[slot]
+                            if j < 0:
+                                j = ~slot
+                                rec.key = key
+                                break
+                            if recs.startswith(key, j * size):
+                                break
+                            perturb >>= 5
+                            slot = (slot * 5 + perturb + 1) & mask
+                else:
+                    j = find(t)
+                if j < 0:
+                    n = len(interned)
+                    if limit is not None and n >= limit:
+                        return self._stop("states", limit, rss())
+                    if mem_bound >= 0 and not n % MEMORY_EVERY and (used := rss()) > mem_bound:
+                        return self._stop("memory", mem_bound, used)
+                    j = add(j)
+                    table, mask = rec.table, rec.mask  # add may have grown the table
                     parent.append(i)
                 targets.append(j)
             offsets.append(len(targets))
             i += 1
             if self.progress is not None and i % 4096 == 0:
-                self.progress(len(packed))
+                self.progress(len(interned))
         self.complete = True
         return self
+
+    def _stop(self, kind: Literal["states", "memory"], bound: int, used: int) -> Graph:
+        """Stop exploring: the partly expanded state keeps no edges."""
+        del self.targets[self.offsets[-1] :]
+        self.complete = False
+        self.stopped = Limit(kind, bound, len(self.states), used)
+        return self
+
+    def nbytes(self) -> int:
+        """The graph's own memory: its intern table, parents and edges."""
+        arrays = (self.parent, self.targets, self.offsets)
+        return self.interned.nbytes() + sum(a.buffer_info()[1] * a.itemsize for a in arrays)
 
     @property
     def size(self) -> int:
@@ -142,7 +345,7 @@ class Graph:
 
     def id_of(self, s: Sequence[int]) -> int | None:
         """The id of an explored state, or None."""
-        return self.index.get(pack(s))
+        return self.interned.lookup(s)
 
     def path_to(self, j: int) -> list[int]:
         """Ids from the initial state to ``j`` along a shortest path."""

@@ -30,6 +30,27 @@ EXPECTATION_COLUMNS = [
 STEP_COLUMNS = ["step", "day", "loop", "text", "clauses"]
 
 
+@dataclass(frozen=True)
+class Limit:
+    """The bound an exploration reached before it could answer: ``kind`` is ``"states"``
+    (``--max-states``) or ``"memory"`` (``--max-memory``, bytes of resident memory),
+    ``bound`` its value, ``states`` the states stored then and ``memory`` the process's
+    resident bytes then."""
+
+    kind: Literal["states", "memory"]
+    bound: int
+    states: int
+    memory: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "bound": self.bound,
+            "states": self.states,
+            "memory_bytes": self.memory,
+        }
+
+
 @dataclass
 class ExpectationResult:
     """The verdict on one expectation."""
@@ -50,6 +71,7 @@ class ExpectationResult:
     sources: list[str] = field(default_factory=list)
     #: The protected party's name, for sentences.
     protects_name: str | None = None
+    limit: Limit | None = None  # which bound an ``unknown`` reached, and when
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +84,7 @@ class ExpectationResult:
             "sources": list(self.sources),
             "story": [s.to_json() for s in self.story],
             "states": self.states,
+            "bound": None if self.limit is None else self.limit.to_json(),
         }
 
     def row(self, agreement: str = "") -> dict[str, Any]:

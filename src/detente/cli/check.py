@@ -11,7 +11,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
@@ -49,6 +49,21 @@ class _LazyProgress:
             self.progress.stop()
 
 
+def _max_memory(text: str) -> int | Literal["auto"] | None:
+    """The ``--max-memory`` option's value: bytes, ``"auto"`` or None (no bound)."""
+    from detente.checker.memory import parse_size
+
+    word = text.strip().lower()
+    if word in ("auto", ""):
+        return "auto"
+    if word in ("none", "off", "0"):
+        return None
+    try:
+        return parse_size(text)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--max-memory") from None
+
+
 def check_command(
     path: Annotated[Path, typer.Argument(help="A spec file (agreement or draft).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
@@ -58,15 +73,25 @@ def check_command(
             "--max-states", help="Stop exploring after this many states (verdict unknown)."
         ),
     ] = DEFAULT_MAX_STATES,
+    max_memory: Annotated[
+        str,
+        typer.Option(
+            "--max-memory",
+            help="Stop exploring once the process holds this much memory (verdict unknown): "
+            "a size such as 512M or 4G (a bare number is megabytes); 'auto' (the default) is "
+            "half of the memory available when the check starts; 'none' sets no bound.",
+        ),
+    ] = "auto",
 ) -> None:
     """Check every expectation of a spec; tell each counterexample as a dated story."""
     from detente.checker.check import check
     from detente.reports.check_terminal import print_result
 
+    memory = _max_memory(max_memory)
     agreement = load_spec(path)
     progress = _LazyProgress()
     try:
-        result = check(agreement, max_states=max_states, progress=progress)
+        result = check(agreement, max_states=max_states, max_memory=memory, progress=progress)
     finally:
         progress.stop()
     if as_json:
@@ -82,13 +107,21 @@ def compare_command(
     max_states: Annotated[
         int, typer.Option("--max-states", help="Bound on explored states per draft.")
     ] = DEFAULT_MAX_STATES,
+    max_memory: Annotated[
+        str,
+        typer.Option(
+            "--max-memory",
+            help="Bound on the process's memory per draft: 512M, 4G, 'auto' (half of the "
+            "available memory) or 'none'.",
+        ),
+    ] = "auto",
 ) -> None:
     """Compare drafts: clause-level differences and the drafts × expectations matrix."""
     from detente.checker.compare import compare
     from detente.reports.check_terminal import print_comparison
 
     agreements = [load_spec(p) for p in paths]
-    comparison = compare(agreements, max_states=max_states)
+    comparison = compare(agreements, max_states=max_states, max_memory=_max_memory(max_memory))
     if as_json:
         sys.stdout.write(json.dumps(comparison.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:

@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from detente.checker.compare import Comparison
-from detente.checker.result import CheckResult
+from detente.checker.memory import human
+from detente.checker.result import CheckResult, ExpectationResult
 
 VERDICT_STYLE = {"holds": "green", "violated": "red", "unknown": "yellow"}
 WORD = {"holds": "holds", "violated": "VIOLATED", "unknown": "unknown", "—": "—"}
@@ -28,10 +29,7 @@ def print_result(result: CheckResult, console: Console) -> None:
     console.print(table)
     for e in result.expectations:
         if e.verdict == "unknown":
-            console.print(
-                f"\n[yellow]{e.name}: unknown[/yellow] — the bound of {e.bound:,} states was "
-                "reached before an answer; raise --max-states."
-            )
+            console.print(f"\n[yellow]{e.name}: unknown[/yellow] — {_limit(e)}", soft_wrap=True)
         if not e.story:
             continue
         console.print(f"\n[bold red]{e.name} is violated[/bold red]: {e.summary}.", soft_wrap=True)
@@ -88,3 +86,16 @@ def short_names(ids: list[str]) -> list[str]:
         return ["base" if i == prefix else i[len(prefix) :].lstrip("-_") or i for i in ids]
     cut = max(prefix.rfind("-"), prefix.rfind("_")) + 1
     return [i[cut:] or i for i in ids]
+
+
+def _limit(e: ExpectationResult) -> str:
+    """Which bound an unknown verdict reached, in a sentence."""
+    lim = e.limit
+    if lim is not None and lim.kind == "memory":
+        return (
+            f"the memory bound of {human(lim.bound)} was reached after {lim.states:,} "
+            f"state{'' if lim.states == 1 else 's'} "
+            f"(the process held {human(lim.memory)}) before an answer; raise --max-memory."
+        )
+    bound = lim.bound if lim is not None else e.bound
+    return f"the bound of {bound or 0:,} states was reached before an answer; raise --max-states."
