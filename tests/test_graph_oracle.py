@@ -24,7 +24,7 @@ from family import member_yaml
 
 
 def same_graph(model: System, **kw: Any) -> Graph:
-    fast = Graph(model, **kw).explore()
+    fast = Graph(model, table="records", **kw).explore()
     oracle = Graph(model, table="dict", **kw).explore()
     assert fast.size == oracle.size
     assert list(fast.states) == list(oracle.states)
@@ -100,3 +100,12 @@ def test_records_round_trip_every_form() -> None:
     assert r.lookup((9, 9)) is None and r.lookup((2**70, 0)) is None
     assert list(r) == [(0, 255), (3, 4), (300, 0), (-5, 70000), (2**40, -(2**40))]
     assert array("q", r.recs[:16]).tolist() == [0, 255]
+
+
+def test_a_compact_check_answers_as_the_default_one() -> None:
+    """``check(compact=True)`` (records) and the default (dict) give the same results."""
+    import detente
+
+    agreement = load_text(member_yaml(4), "family-4.yaml")
+    fast, compact = detente.check(agreement), detente.check(agreement, compact=True)
+    assert [e.to_json() for e in compact.expectations] == [e.to_json() for e in fast.expectations]

@@ -30,6 +30,7 @@ def check(
     max_states: int | None = DEFAULT_MAX_STATES,
     max_memory: int | Literal["auto"] | None = AUTO,
     progress: Callable[[int], None] | None = None,
+    compact: bool = False,
 ) -> CheckResult:
     """Check every expectation of an agreement (or of the spec file at a path).
 
@@ -38,6 +39,8 @@ def check(
     when ``max_states`` was reached first, or ``max_memory`` (bytes of the process's
     resident memory; ``"auto"``: half of the memory available now; None: no bound):
     never a wrong ``holds``. An unknown verdict's ``limit`` says which bound it reached.
+    ``compact`` stores the explored states as fixed-size records (about a third less
+    memory per state, about a tenth slower) rather than in a dict.
     """
     from detente.language.loader import load
 
@@ -47,7 +50,13 @@ def check(
     started = time.perf_counter()
     if max_memory == AUTO:
         max_memory = default_max_memory()
-    ctx = Context(agreement, max_states=max_states, max_memory=max_memory, progress=progress)
+    ctx = Context(
+        agreement,
+        max_states=max_states,
+        max_memory=max_memory,
+        progress=progress,
+        compact=compact,
+    )
     results = [check_expectation(ctx, e) for e in agreement.expectations]
     return CheckResult(agreement.id, results, ctx.states_explored, time.perf_counter() - started)
 

@@ -57,8 +57,12 @@ class Context:
         max_states: int | None = None,
         max_memory: int | None = None,
         progress: Callable[[int], None] | None = None,
+        compact: bool = False,
     ) -> None:
         self.agreement = agreement
+        #: Store explored states as fixed-size records (about a third less memory per
+        #: state, about a tenth slower) rather than in a dict (the default).
+        self.compact = compact
         observed = observed_clauses(agreement)
         self.model = System(agreement, observed)
         self.folded: System | None = None
@@ -93,6 +97,7 @@ class Context:
             max_states=self.max_states,
             max_memory=self.max_memory,
             progress=self.progress,
+            table="records" if self.compact else "dict",
         )
         g.explore()
         if g.stopped is not None and g.stopped.kind == "memory":

@@ -248,7 +248,7 @@ class Graph:
     powers: bool = True
     max_states: int | None = None
     max_memory: int | None = None  # bytes of resident memory (the whole process)
-    table: Literal["records", "dict"] = "records"
+    table: Literal["records", "dict"] = "dict"
     states: States = field(init=False)
     parent: array[int] = field(default_factory=lambda: array("i"))
     targets: array[int] = field(default_factory=lambda: array("i"))
