@@ -127,3 +127,23 @@ def test_precision_and_spec_actions_in_the_crosswalk() -> None:
     record = plover_record(agreement, week)
     assert (record["event"], record["mode"]) == (["RETREAT"], ["access"])
     assert (record["date"], record["enddate"]) == ("2024-01-01", "2024-01-07")
+
+
+def test_a_source_without_its_publisher_is_a_warning_and_the_report_is_made(
+    tmp_path: Path,
+) -> None:
+    text = (
+        Path(SPEC)
+        .read_text(encoding="utf-8")
+        .replace(
+            '    - {id: made_up, document: "Test fixture, not a real agreement"}',
+            '    - {id: made_up, document: "Test fixture, not a real agreement"}\n'
+            "    - {id: web, url: https://example.org/report}",
+        )
+    )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    code, out, err = run(str(spec), LOG, "--as-of", "2024-01-04", "--json")
+    assert code == 0
+    assert json.loads(out)["agreement"]["id"] == "monitor-fixture"
+    assert f"{spec}:" in err and "warning: source 'web' names no publisher" in err

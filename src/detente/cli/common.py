@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 
 from detente.errors import EXIT_UNREADABLE, DetenteError, SpecError
-from detente.language.loader import load
+from detente.language.loader import load_located
 from detente.language.model import Agreement
 
 out = Console(highlight=False)
@@ -57,6 +57,11 @@ def cannot_write(path: str | os.PathLike[str], exc: OSError) -> NoReturn:
 
 
 def load_spec(path: str | os.PathLike[str]) -> Agreement:
-    """Load and check a spec file, or report its problems and exit (1 invalid, 2 unreadable)."""
+    """Load and check a spec file, or report its problems and exit (1 invalid, 2 unreadable).
+    Its warnings (a source with no publisher …) go to stderr; they change no exit code."""
     with reporting():
-        return load(path)
+        loaded = load_located(path)
+    for warning in loaded.warnings:
+        err.print(str(warning), markup=False, soft_wrap=True)
+    agreement: Agreement = loaded.agreement
+    return agreement

@@ -18,9 +18,8 @@ from typing import Annotated
 
 import typer
 
-from detente.cli.common import err, out, reporting, usage_error
+from detente.cli.common import err, load_spec, out, reporting, usage_error
 from detente.errors import UnreadableError
-from detente.language.loader import load
 from detente.language.model import Agreement
 from detente.monitor import MonitorReport, iter_events, monitor
 
@@ -104,8 +103,8 @@ def monitor_command(
         usage_error("monitor", f"--export must be acled or plover, not {export!r}")
     report_date = _date_option(as_of, "--as-of")
     eif = _date_option(entry_into_force, "--entry-into-force")
+    agreement = load_spec(agreement_path)
     with reporting():
-        agreement = load(agreement_path)
         if export is not None:
             _export(agreement, events_path, export, output)
             return
