@@ -46,6 +46,9 @@ class Log:
     #: (actor, category) -> released outside the agreement, and those events
     outside: dict[tuple[str, str], int] = field(default_factory=dict)
     outside_events: list[Event] = field(default_factory=list)
+    #: (day, actor, action, clause) -> the times of day of that day's deliveries (None:
+    #: an event with no time), for deadlines in hours
+    times: dict[tuple[int, str, str, str | None], list[str | None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         a = self.agreement
@@ -77,6 +80,7 @@ class Log:
         if e.action in self._delivered_actions:
             key = (e.actor, e.action, e.category, e.clause, e.round)
             slot = self.deliveries.setdefault(day, {}).setdefault(key, [0, 0])
+            self.times.setdefault((day, e.actor, e.action, e.clause), []).append(e.time)
             if e.quantity is None:
                 slot[1] += 1
             else:

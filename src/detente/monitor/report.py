@@ -156,6 +156,10 @@ class ObligationStatus:
     due_in_days: int | None
     #: A logged breach says it was not done by its deadline (it may have been done late).
     breached: bool = False
+    #: For a deadline in hours from an anchor known to the minute: the moment it runs
+    #: out, and how many hours late it was fulfilled (then ``late_days`` is None).
+    due_at: dt.datetime | None = None
+    late_hours: int | None = None
 
     def describe(self) -> str:
         """The status in words: 'fulfilled on time', 'late by 2 days', 'due in 3 days'."""
@@ -163,6 +167,8 @@ class ObligationStatus:
             return "fulfilled on time"
         if self.status == "late":
             late = f"late by {self.late_days} day{'s' if self.late_days != 1 else ''}"
+            if self.late_hours is not None:
+                late = f"late by {self.late_hours} hour{'s' if self.late_hours != 1 else ''}"
             return late + (" (a breach was logged at its deadline)" if self.breached else "")
         if self.status == "due":
             n = self.due_in_days
@@ -195,6 +201,8 @@ class ObligationStatus:
             "delivered": self.delivered,
             "fulfilled_on": _iso(self.fulfilled_on),
             "late_days": self.late_days,
+            "late_hours": self.late_hours,
+            "due_at": None if self.due_at is None else self.due_at.isoformat(timespec="minutes"),
             "due_in_days": self.due_in_days,
             "breached": self.breached,
         }

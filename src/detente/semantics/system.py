@@ -42,6 +42,7 @@ from detente.semantics.tables import (
     CUT_SHORT,
     DONE,
     FAILED,
+    FLAG_FULFILLED,
     FULFILLED,
     IN_FORCE,
     LIVE,
@@ -191,6 +192,11 @@ class System(Observations):
         o = self.o_st
         return any(c is not None and t[o + i] > c for i, c in enumerate(self.counts))
 
+    def unanchored(self, s: State | list[int], duty: Duty) -> bool:
+        """Whether a duty counted from a clause's fulfilment is not due, because that
+        clause was not fulfilled (docs/semantics.md, "Time as texts write it")."""
+        return duty.anchor >= 0 and not s[self.o_fl + duty.anchor] & FLAG_FULFILLED
+
     # ------------------------------------------------------------------ steps 1 and 2
 
     def _rule_days(self, st: list[int], q: int) -> int:
@@ -292,6 +298,8 @@ class System(Observations):
             sus = self.suspended(tuple(st))
             for duty in point.duties:
                 if duty.clause in sus:
+                    continue
+                if self.unanchored(st, duty):
                     continue
                 if duty.tracked < 0 and duty.stock < 0 and duty.grants < 0:
                     folded.setdefault(duty.debtor, []).append(

@@ -73,7 +73,7 @@ def _obligations(t: Tables) -> list[str]:
         grant = ""
         if o.on_violation is not None:
             grant = f"; gr_{t.cid[o.on_violation.grants]} = 1"
-        what = f"clause {c.id}: {o.debtor} {o.action}{' ' + o.object if o.object else ''} by {o.window.by}"
+        what = f"clause {c.id}: {o.debtor} {o.action}{' ' + o.object if o.object else ''} by {t.deadline(o)}"
         lines += _duty(what, ob_due(t, c), o.debtor, can, fulfil, violate, grant)
     return lines
 
