@@ -46,6 +46,8 @@ class Log:
     #: (actor, category) -> released outside the agreement, and those events
     outside: dict[tuple[str, str], int] = field(default_factory=dict)
     outside_events: list[Event] = field(default_factory=list)
+    #: (actor, clause) -> days on which efforts towards a duty of means were logged
+    efforts: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         a = self.agreement
@@ -91,6 +93,8 @@ class Log:
             seen[e.actor] = min(day, seen.get(e.actor, day))
         elif e.action == "exercise":
             self.exercises.setdefault(day, []).append(e)
+        elif e.action == "effort" and e.clause is not None:
+            self.efforts.setdefault((e.actor, e.clause), []).append(day)
         if e.action in self._acts and e.clause not in self._duties:
             # an act logged under a duty's clause is that duty's performance, not an act
             # a prohibition may forbid

@@ -81,6 +81,7 @@ class Duty:
     quantity: int
     grants: int  # power index granted to the creditor on violation, or -1
     action: str
+    effort: bool = False  # a duty of means (``effort: best``): see semantics/means.py
 
 
 @dataclass(frozen=True)
@@ -376,6 +377,7 @@ class Tables:
                         o.quantity or 0,
                         grants,
                         o.action,
+                        o.effort == "best",
                     )
                 )
         self.sides: list[Side] = []
