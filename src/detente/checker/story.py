@@ -18,6 +18,7 @@ from detente.semantics.events import (
     Agreed,
     Committed,
     Completed,
+    Endeavoured,
     Exercised,
     Extended,
     Fulfilled,
@@ -230,6 +231,12 @@ class Teller:
                 complied.setdefault(who, []).append(f"clause {clause}")
                 clauses.append(clause)
             case PerhapsFulfilled(_, clause, _, _):
+                clauses.append(clause)
+            case Endeavoured(who, clause, _, _):
+                out.append(
+                    f"{self.party(who)} does not achieve what {self.cite(clause)} asks, but makes "
+                    "the efforts it owes (a duty of means): no violation."
+                )
                 clauses.append(clause)
             case Violated(who, clause, _, _):
                 out.append(

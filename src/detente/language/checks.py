@@ -683,6 +683,20 @@ def anchored_windows(loaded: Loaded) -> Iterator[Problem]:
                 )
 
 
+def parts_and_means(loaded: Loaded) -> Iterator[Problem]:
+    """A duty's `unit` counts its `quantity`; a duty of means says what its efforts are for."""
+    for i, c in enumerate(loaded.agreement.clauses):
+        o = c.obligation
+        if o is None:
+            continue
+        if o.unit is not None and o.quantity is None:
+            yield _p(
+                loaded,
+                ("clauses", i, "obligation", "unit"),
+                f"clause {c.id}: `unit` says what `quantity` counts, but the duty has no quantity",
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     unique_ids,
     references,
@@ -695,6 +709,7 @@ CHECKS: tuple[Check, ...] = (
     releases_within_stock,
     totals_add_up,
     negotiation_phases,
+    parts_and_means,
 )
 
 

@@ -239,6 +239,7 @@ BUILTIN_ACTIONS = (
     "exercise",
     "announce",
     "breach",
+    "effort",
 )
 
 
@@ -487,6 +488,16 @@ class Obligation(_Model):
     window: Window
     recurrence: Recurrence | None = None
     on_violation: OnViolation | None = None
+    unit: Text | None = Field(
+        default=None,
+        description="What `quantity` counts ('positions', 'bodies'); the stock's unit by default.",
+    )
+    effort: Literal["result", "best"] = Field(
+        default="result",
+        description="`result` (the default): a duty of result, violated when not done in full "
+        "by its deadline. `best`: a duty of means ('to the best of its ability'), never "
+        "violated for want of the result, only by a logged failure to make efforts.",
+    )
 
 
 class Prohibition(_Model):

@@ -49,6 +49,8 @@ class Log:
     #: (day, actor, action, clause) -> the times of day of that day's deliveries (None:
     #: an event with no time), for deadlines in hours
     times: dict[tuple[int, str, str, str | None], list[str | None]] = field(default_factory=dict)
+    #: (actor, clause) -> days on which efforts towards a duty of means were logged
+    efforts: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         a = self.agreement
@@ -95,6 +97,8 @@ class Log:
             seen[e.actor] = min(day, seen.get(e.actor, day))
         elif e.action == "exercise":
             self.exercises.setdefault(day, []).append(e)
+        elif e.action == "effort" and e.clause is not None:
+            self.efforts.setdefault((e.actor, e.clause), []).append(day)
         if e.action in self._acts and e.clause not in self._duties:
             # an act logged under a duty's clause is that duty's performance, not an act
             # a prohibition may forbid

@@ -23,6 +23,7 @@ from detente.monitor.report import (
     Status,
 )
 from detente.semantics import Instance, anchors
+from detente.semantics.parts import fraction, outstanding, unit_of
 from detente.semantics.tables import (
     COMPLETED,
     CUT_SHORT,
@@ -185,6 +186,7 @@ def read_report(
 
 
 def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStatus:
+    m = path.system
     due = path.due(i)
     outcome = path.outcomes.get(i.key)
     done = path.completed.get(i.key)
@@ -224,8 +226,10 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         status = "fulfilled"
     elif done is not None and due is not None:
         status, late = "late", done - due
-    elif outcome is not None and outcome[0] != "fulfilled":
-        status = outcome[0]
+    elif outcome is not None and outcome[0] == "efforts":
+        status = "under_way"  # a duty of means, not achieved, efforts logged: no violation
+    elif outcome is not None and outcome[0] in ("violated", "not_recorded"):
+        status = "violated" if outcome[0] == "violated" else "not_recorded"
     elif _discharged(path, i, due):
         status = "discharged"
     elif due is None:
@@ -250,6 +254,9 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         due_day=None if due is None else anchors.shown(path.system.agreement, due),
         status=status,
         delivered=delivered,
+        outstanding=outstanding(i.quantity, delivered),
+        fraction=fraction(i.quantity, delivered),
+        unit=unit_of(m.agreement, i.clause, i.category) if i.quantity is not None else None,
         fulfilled_on=date_of(done),
         late_days=late,
         due_in_days=due_in,
@@ -285,6 +292,8 @@ def _iso(day: dt.date | None) -> str | None:
 
 _SEVERITY = {
     "violated": 6,
+    "under_way": 4,
+    "open": 3,
     "not_recorded": 5,
     "late": 4,
     "due": 3,

@@ -33,6 +33,7 @@ from detente.semantics.events import (
     StepEvent,
     Violated,
 )
+from detente.semantics.means import duty_options
 from detente.semantics.observe import Observations
 from detente.semantics.tables import (
     ACTIVE,
@@ -394,15 +395,16 @@ class System(Observations):
         return comps
 
     def _duty_choice(self, st: list[int], duty: Duty, forbid: int) -> Choice:
-        opts: list[Option] = []
         held = self.held(tuple(st), duty.stock) if duty.stock >= 0 else None
-        if held is None or held >= duty.quantity:
-            opts.append(self.options.fulfil(duty))
-        if not forbid >> duty.debtor & 1:  # a protected party never violates, even when cornered
-            opts.append(self.options.violate(duty))
-        if self.replay is not None and not self.replay.absence_is_violation:
-            opts.append(self.options.duty_not_recorded(duty))
-        return Choice("duty", duty.debtor, tuple(opts), duty=duty)
+        opts = duty_options(
+            self.options,
+            duty,
+            can=held is None or held >= duty.quantity,
+            # a protected party never violates, even when cornered
+            may_violate=not forbid >> duty.debtor & 1,
+            replay=self.replay,
+        )
+        return Choice("duty", duty.debtor, opts, duty=duty)
 
     def _side_choice(self, st: list[int], k: int, forbid: int) -> Choice:
         side = self.sides[k]

@@ -89,6 +89,7 @@ class Duty:
     quantity: int
     grants: int  # power index granted to the creditor on violation, or -1
     action: str
+    effort: bool = False  # a duty of means (``effort: best``): see semantics/means.py
     #: flag slot of the clause whose fulfilment the deadline is counted from, or -1: the
     #: duty falls due only if that clause was fulfilled (see :mod:`.anchors`)
     anchor: int = -1
@@ -388,7 +389,8 @@ class Tables:
                         o.quantity or 0,
                         grants,
                         o.action,
-                        self.tidx.get(anchor_clause(o) or "", -1),
+                        o.effort == "best",
+                        anchor=self.tidx.get(anchor_clause(o) or "", -1),
                     )
                 )
         self.sides: list[Side] = []
