@@ -168,7 +168,10 @@ def create_app(
         )
 
     from detente.web.api import router as api_router
+    from detente.web.pages import Bodies
     from detente.web.pages import router as pages_router
+
+    app.state.bodies = Bodies()
 
     app.include_router(api_router)
     app.include_router(pages_router)

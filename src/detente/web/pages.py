@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -312,12 +313,29 @@ async def agreement_page(
     key = (row.id, row.head_hash, day.isoformat())
     cache: dict[Any, tuple[Agreement, Markup]] = request.app.state.page_cache
     hit = cache.get(key)
+    frame_key: tuple[Any, ...] = key
     if hit is None:
-        hit = await run_in_threadpool(_agreement_body, svc, user, row, day, cache, key)
+        # The chain moved since the newest body. One request renders the new body; while
+        # it does, the others are shown the newest body at once, saying up to which entry
+        # it goes, rather than queueing behind the render (writers move the head often).
+        bodies: Bodies = request.app.state.bodies
+        older = bodies.newest(row.id, day.isoformat(), cache)
+        if older is None or bodies.start(row.id, day.isoformat()):
+            try:
+                hit = await run_in_threadpool(
+                    _agreement_body, svc, user, row, day, cache, key, bodies
+                )
+            finally:
+                if older is not None:
+                    bodies.done(row.id, day.isoformat())
+        else:
+            entries, (model, shown) = older
+            frame_key = (*key, entries)  # framed apart from the fresh page
+            hit = (model, _behind(entries, row.entries) + shown)
     model, body = hit
     # The whole page for this body and this signed-in frame (user, role, form token).
     framed: dict[Any, bytes] = request.app.state.framed_pages
-    whole_key = (key, user.id, user.role, csrf_token(request))
+    whole_key = (frame_key, user.id, user.role, csrf_token(request))
     html: bytes | None = framed.get(whole_key)
     if html is None:
         html = bytes(page(request, "agreement.html", row=row, agreement=model, body=body).body)
@@ -330,6 +348,52 @@ async def agreement_page(
 _body_flights = Flights()
 
 
+class Bodies:
+    """The newest rendered body per (agreement, day), and which are being rendered."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._newest: dict[tuple[str, str], tuple[int, tuple[str, str, str]]] = {}
+        self._rendering: set[tuple[str, str]] = set()
+
+    def rendered(self, key: tuple[str, str, str], entries: int) -> None:
+        with self._lock:
+            known = self._newest.get((key[0], key[2]))
+            if known is None or known[0] <= entries:
+                self._newest[(key[0], key[2])] = (entries, key)
+
+    def newest(
+        self, agreement_id: str, day: str, cache: dict[Any, tuple[Agreement, Markup]]
+    ) -> tuple[int, tuple[Agreement, Markup]] | None:
+        with self._lock:
+            known = self._newest.get((agreement_id, day))
+        if known is None:
+            return None
+        body = cache.get(known[1])
+        return None if body is None else (known[0], body)
+
+    def start(self, agreement_id: str, day: str) -> bool:
+        """True for the one caller that is to render a newer body now."""
+        with self._lock:
+            if (agreement_id, day) in self._rendering:
+                return False
+            self._rendering.add((agreement_id, day))
+            return True
+
+    def done(self, agreement_id: str, day: str) -> None:
+        with self._lock:
+            self._rendering.discard((agreement_id, day))
+
+
+def _behind(shown: int, now: int) -> Markup:
+    """The notice on a body rendered at an older head of the chain."""
+    newer = now - shown
+    return Markup(
+        '<p class="notice" role="status">This page shows the ledger up to entry {}; {} newer '
+        "{} being added to it. Reload in a moment to see them.</p>"
+    ).format(shown, newer, "entry is" if newer == 1 else "entries are")
+
+
 def _agreement_body(
     svc: Service,
     user: User,
@@ -337,6 +401,7 @@ def _agreement_body(
     day: dt.date,
     cache: dict[Any, tuple[Agreement, Markup]],
     key: tuple[str, str, str],
+    bodies: Bodies | None = None,
 ) -> tuple[Agreement, Markup]:
     with _body_flights(key):  # fifty requests at a new head: one renders, the others wait
         hit = cache.get(key)
@@ -365,6 +430,8 @@ def _agreement_body(
         if len(cache) > 256:
             cache.clear()
         cache[key] = (model, body)
+        if bodies is not None:
+            bodies.rendered(key, row.entries)
         return model, body
 
 
