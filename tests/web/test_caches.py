@@ -146,7 +146,7 @@ def test_while_one_request_renders_a_new_head_the_others_see_the_last_page_label
     assert bodies.start(aid, "2025-01-20")  # another request is rendering the new head
     try:
         meanwhile = browser.get(url).text
-        assert "This page shows the ledger up to entry 2; 1 newer entry is being added" in (
+        assert "This page shows the ledger up to entry 2; newer entries are being added" in (
             " ".join(meanwhile.split())
         )
         assert "2 ledger entries" in meanwhile

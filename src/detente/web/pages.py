@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import threading
+import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -329,9 +331,9 @@ async def agreement_page(
                 if older is not None:
                     bodies.done(row.id, day.isoformat())
         else:
-            entries, (model, shown) = older
-            frame_key = (*key, entries)  # framed apart from the fresh page
-            hit = (model, _behind(entries, row.entries) + shown)
+            older_key, entries, (model, shown) = older
+            frame_key = (older_key, "behind")  # framed once, apart from the fresh page
+            hit = (model, _behind(entries) + shown)
     model, body = hit
     # The whole page for this body and this signed-in frame (user, role, form token).
     framed: dict[Any, bytes] = request.app.state.framed_pages
@@ -349,12 +351,23 @@ _body_flights = Flights()
 
 
 class Bodies:
-    """The newest rendered body per (agreement, day), and which are being rendered."""
+    """The newest rendered body per (agreement, day), and which are being rendered.
 
-    def __init__(self) -> None:
+    While writers move the chain's head many times a second, rendering a body at every
+    head would keep the interpreter busy (renders hold the GIL the event loop needs) and
+    readers waiting. So one request renders a given page at a time, renders together take
+    at most ``share`` of the last second (the rest of the time is the readers' and the
+    writers'), and a reader that finds a render going on, or the share spent, gets the
+    newest body rendered at once, marked with the entry it goes up to. A lone reader after
+    a write finds neither and gets the fresh page.
+    """
+
+    def __init__(self, share: float = 0.25) -> None:
+        self.share = share
         self._lock = threading.Lock()
         self._newest: dict[tuple[str, str], tuple[int, tuple[str, str, str]]] = {}
-        self._rendering: set[tuple[str, str]] = set()
+        self._rendering: dict[tuple[str, str], float] = {}
+        self._spent: deque[tuple[float, float]] = deque()  # (finished at, seconds taken)
 
     def rendered(self, key: tuple[str, str, str], entries: int) -> None:
         with self._lock:
@@ -364,34 +377,42 @@ class Bodies:
 
     def newest(
         self, agreement_id: str, day: str, cache: dict[Any, tuple[Agreement, Markup]]
-    ) -> tuple[int, tuple[Agreement, Markup]] | None:
+    ) -> tuple[tuple[str, str, str], int, tuple[Agreement, Markup]] | None:
+        """The newest body's cache key, the entries it goes up to, and the body."""
         with self._lock:
             known = self._newest.get((agreement_id, day))
         if known is None:
             return None
         body = cache.get(known[1])
-        return None if body is None else (known[0], body)
+        return None if body is None else (known[1], known[0], body)
 
     def start(self, agreement_id: str, day: str) -> bool:
         """True for the one caller that is to render a newer body now."""
+        at = (agreement_id, day)
+        now = time.monotonic()
         with self._lock:
-            if (agreement_id, day) in self._rendering:
+            while self._spent and self._spent[0][0] < now - 1.0:
+                self._spent.popleft()
+            busy = sum(taken for _, taken in self._spent)
+            busy += sum(now - began for began in self._rendering.values())
+            if at in self._rendering or busy >= self.share:
                 return False
-            self._rendering.add((agreement_id, day))
+            self._rendering[at] = now
             return True
 
     def done(self, agreement_id: str, day: str) -> None:
+        now = time.monotonic()
         with self._lock:
-            self._rendering.discard((agreement_id, day))
+            began = self._rendering.pop((agreement_id, day), now)
+            self._spent.append((now, now - began))
 
 
-def _behind(shown: int, now: int) -> Markup:
+def _behind(shown: int) -> Markup:
     """The notice on a body rendered at an older head of the chain."""
-    newer = now - shown
     return Markup(
-        '<p class="notice" role="status">This page shows the ledger up to entry {}; {} newer '
-        "{} being added to it. Reload in a moment to see them.</p>"
-    ).format(shown, newer, "entry is" if newer == 1 else "entries are")
+        '<p class="notice" role="status">This page shows the ledger up to entry {}; newer '
+        "entries are being added to it. Reload in a moment to see them.</p>"
+    ).format(shown)
 
 
 def _agreement_body(
