@@ -31,8 +31,8 @@ def continues(agreement: Agreement, clause: Clause) -> bool:
     if o is None or o.recurrence is None:
         return False
     by = o.window.by
-    if not _to_end(by, by.phase):
-        return False
+    if by is None or not _to_end(by, by.phase):
+        return False  # a deadline counted from an anchor is no phase's end
     frm = o.window.from_
     if frm is not None and frm.phase != by.phase:
         return False
@@ -48,7 +48,7 @@ def continuing_clauses(agreement: Agreement) -> dict[str, list[Clause]]:
     out: dict[str, list[Clause]] = {}
     for c in agreement.clauses:
         if continues(agreement, c):
-            assert c.obligation is not None
+            assert c.obligation is not None and c.obligation.window.by is not None
             out.setdefault(c.obligation.window.by.phase, []).append(c)
     return out
 
@@ -56,7 +56,7 @@ def continuing_clauses(agreement: Agreement) -> dict[str, list[Clause]]:
 def recurrence(agreement: Agreement, clause: Clause) -> tuple[int, int]:
     """(first day in phase, every how many days) of a recurring duty."""
     o = clause.obligation
-    assert o is not None and o.recurrence is not None
+    assert o is not None and o.recurrence is not None and o.window.by is not None
     frm = o.window.from_ or When(phase=o.window.by.phase, at="start")
     return local_day(agreement, frm) or 1, o.recurrence.every_days
 
