@@ -442,8 +442,17 @@ class Tables:
         grants = self.widx.get(o.on_violation.grants, -1) if o.on_violation is not None else -1
         debtor = self.pidx[o.debtor]
         return Duty(
-            clause_id, debtor, keys, first, last, self.tidx.get(clause_id, -1), stock,
-            o.quantity or 0, grants, o.action, o.effort == "best",
+            clause_id,
+            debtor,
+            keys,
+            first,
+            last,
+            self.tidx.get(clause_id, -1),
+            stock,
+            o.quantity or 0,
+            grants,
+            o.action,
+            o.effort == "best",
         )  # fmt: skip  (a continuing duty runs to its phase's end: no anchor)
 
     def _compile_continuing(self) -> None:
