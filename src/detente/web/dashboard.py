@@ -20,7 +20,7 @@ from detente.language.model import Agreement
 from detente.monitor import MonitorReport
 from detente.monitor.report import ObligationStatus
 from detente.reports import statuses
-from detente.reports.monitor_html import cell_text
+from detente.reports.cells import cell_text
 
 #: ``notes`` that open with "Publisher: NAME." name the outlet (before the log had a column).
 _PUBLISHER = re.compile(r"^\s*Publisher:\s*(.+?)(?:\.\s|\.$|$)", re.S)
