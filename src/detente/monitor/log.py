@@ -89,7 +89,7 @@ class Log:
         elif e.action == "negotiations_agree":
             seen = self.agreements.setdefault(e.clause, {})
             seen[e.actor] = min(day, seen.get(e.actor, day))
-        elif e.action == "exercise":
+        elif e.action in ("exercise", "amend"):
             self.exercises.setdefault(day, []).append(e)
         if e.action in self._acts and e.clause not in self._duties:
             # an act logged under a duty's clause is that duty's performance, not an act
