@@ -365,6 +365,8 @@ def amendment(agreement: Agreement, clause: Clause, x: Amendment) -> str:
         f"{parties(agreement, x.parties)} together extend {phase_name(agreement, x.extends)} "
         f"by {days}, on the day they agree it, even once its days have run out"
     )
+    if x.times > 1:
+        text += f", up to {x.times} times (a renewable term)"
     return _sentence(text, clause)
 
 
