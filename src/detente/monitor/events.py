@@ -331,6 +331,20 @@ def check_columns(
                 bad("clause", "an `amend` event names the amendment it records in `clause`")
             elif clause in clauses and clauses[clause].amendment is None:
                 bad("clause", f"clause {clause} is not an amendment, so it cannot be made")
+        if action == "effort":
+            if clause is None:
+                bad(
+                    "clause",
+                    "an `effort` event names the duty of means it works towards in `clause`",
+                )
+            elif clause in clauses and (
+                (o := clauses[clause].obligation) is None or o.effort != "best"
+            ):
+                bad(
+                    "clause",
+                    f"clause {clause} is no duty of means (an obligation with `effort: best`), "
+                    "so efforts do not count for it",
+                )
         if action == "exercise":
             if clause is None:
                 bad("clause", "an `exercise` event names the power it exercises in `clause`")

@@ -17,6 +17,7 @@ from detente.monitor.log import Log
 from detente.semantics import Instance, System
 from detente.semantics.events import (
     Committed,
+    Endeavoured,
     Exercised,
     Fulfilled,
     HostilitiesResumed,
@@ -37,7 +38,7 @@ from detente.semantics.events import (
 )
 from detente.semantics.tables import COMPLETED, State
 
-Outcome = Literal["fulfilled", "violated", "not_recorded"]
+Outcome = Literal["fulfilled", "violated", "not_recorded", "efforts"]
 RELEASE_KINDS = ("release", "counter_release")
 
 
@@ -166,6 +167,9 @@ class Path:
                     self._outcome(
                         self.duty_keys.get((cur, clause, first, last), ()), "violated", day
                     )
+                case Endeavoured(_, clause, first, last):
+                    keys = self.duty_keys.get((cur, clause, first, last), ())
+                    self._outcome(keys, "efforts", day)
                 case NotRecorded(_, clause, first, last):
                     keys = self.duty_keys.get((cur, clause, first, last), ())
                     self._outcome(keys, "not_recorded", day)

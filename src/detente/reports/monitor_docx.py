@@ -27,6 +27,8 @@ STATUS_LOOK: dict[str, tuple[RGBColor, bool, bool]] = {  # colour, bold, italic
     "late": (RGBColor(0x9A, 0x5B, 0x00), True, False),
     "violated": (RGBColor(0xB3, 0x26, 0x1E), True, False),
     "not_recorded": (RGBColor(0x2F, 0x5D, 0x8A), False, True),
+    "under_way": (RGBColor(0x9A, 0x5B, 0x00), False, True),
+    "open": (RGBColor(0x00, 0x72, 0xB2), False, True),
     "due": (RGBColor(0x00, 0x72, 0xB2), False, False),
     "pending": (RGBColor(0x5B, 0x64, 0x75), False, True),
     "discharged": (RGBColor(0x5B, 0x64, 0x75), False, False),
@@ -54,7 +56,10 @@ def _look(cell: Any, status: str) -> None:
 
 
 def _delivered(o: ObligationStatus) -> str:
-    return "" if o.quantity is None else f"{o.delivered} of {o.quantity}"
+    if o.quantity is None:
+        return ""
+    rest = f", {o.outstanding} outstanding" if o.outstanding else ""
+    return f"{o.delivered} of {o.quantity}{rest}"
 
 
 def render_monitor_docx(report: MonitorReport, agreement: Agreement) -> bytes:

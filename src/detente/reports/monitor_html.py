@@ -61,6 +61,7 @@ OBLIGATION_COLUMNS = (
     "status_text",
     "quantity",
     "delivered",
+    "outstanding",
     "fulfilled_on",
     "late_days",
 )

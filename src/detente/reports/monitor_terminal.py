@@ -23,6 +23,8 @@ STATUS_STYLE = {
     "late": "yellow",
     "violated": "bold red",
     "not_recorded": "italic blue",
+    "under_way": "yellow",
+    "open": "cyan",
     "due": "cyan",
     "pending": "dim",
     "discharged": "magenta",

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from detente.language.model import Agreement, Clause, Power, PowerAction, Role, When
+from detente.semantics import anchors
 
 PhaseStatus = Literal["pending", "active", "continuing", "done", "cut_short"]
 Ending = Literal["done", "cut_short", "continuing"]
@@ -72,7 +73,7 @@ def phase_duration(
 ) -> int | None:
     """A phase's length in days with the days granted to it; None when open-ended."""
     d = agreement.phase(phase_id).duration_days
-    return None if d is None else d + extended.get(phase_id, 0)
+    return None if d is None else anchors.span(agreement, d) + extended.get(phase_id, 0)
 
 
 def phase_spans(
@@ -180,7 +181,7 @@ class Instance:
 def local_day(agreement: Agreement, when: When, extended: Mapping[str, int] = _EMPTY) -> int | None:
     """The day of ``when`` counted inside its phase (its start being day 1)."""
     if when.day is not None:
-        return when.day
+        return anchors.local(agreement, when.day)
     if when.at == "start":
         return 1
     return phase_duration(agreement, when.phase, extended)
@@ -246,9 +247,9 @@ def instances(
 
     for clause in agreement.clauses:
         if (o := clause.obligation) is not None:
-            by = o.window.by
+            by = anchors.deadline(agreement, o)
             due_local = local_day(agreement, by, extended)
-            frm = o.window.from_ or When(phase=by.phase, at="start")
+            frm = anchors.opening(agreement, o)
             from_local = local_day(agreement, frm, extended) or 1
             if o.recurrence is not None and frm.phase == by.phase and due_local is not None:
                 until = o.recurrence.until
@@ -297,9 +298,9 @@ def instances(
                         x.counterpart,
                         "release",
                         x.phase,
-                        rnd.day,
+                        anchors.local(agreement, rnd.day),
                         x.phase,
-                        rnd.day,
+                        anchors.local(agreement, rnd.day),
                         category=cat,
                         quantity=units,
                         round_=i,
@@ -324,9 +325,9 @@ def instances(
                         x.releasing,
                         "release",
                         x.phase,
-                        rnd.day,
+                        anchors.local(agreement, rnd.day),
                         x.phase,
-                        rnd.day,
+                        anchors.local(agreement, rnd.day),
                         category=cat,
                         quantity=q,
                         ratio=ratio,

@@ -33,6 +33,7 @@ from detente.semantics.events import (
     StepEvent,
     Violated,
 )
+from detente.semantics.means import duty_options
 from detente.semantics.observe import Observations
 from detente.semantics.tables import (
     ACTIVE,
@@ -42,6 +43,7 @@ from detente.semantics.tables import (
     CUT_SHORT,
     DONE,
     FAILED,
+    FLAG_FULFILLED,
     FULFILLED,
     IN_FORCE,
     LIVE,
@@ -191,6 +193,11 @@ class System(Observations):
         o = self.o_st
         return any(c is not None and t[o + i] > c for i, c in enumerate(self.counts))
 
+    def unanchored(self, s: State | list[int], duty: Duty) -> bool:
+        """Whether a duty counted from a clause's fulfilment is not due, because that
+        clause was not fulfilled (docs/semantics.md, "Time as texts write it")."""
+        return duty.anchor >= 0 and not s[self.o_fl + duty.anchor] & FLAG_FULFILLED
+
     # ------------------------------------------------------------------ steps 1 and 2
 
     def _rule_days(self, st: list[int], q: int) -> int:
@@ -293,6 +300,8 @@ class System(Observations):
             for duty in point.duties:
                 if duty.clause in sus:
                     continue
+                if self.unanchored(st, duty):
+                    continue
                 if duty.tracked < 0 and duty.stock < 0 and duty.grants < 0:
                     folded.setdefault(duty.debtor, []).append(
                         Violated(duty.debtor, duty.clause, duty.first_day, duty.last_day)
@@ -386,15 +395,16 @@ class System(Observations):
         return comps
 
     def _duty_choice(self, st: list[int], duty: Duty, forbid: int) -> Choice:
-        opts: list[Option] = []
         held = self.held(tuple(st), duty.stock) if duty.stock >= 0 else None
-        if held is None or held >= duty.quantity:
-            opts.append(self.options.fulfil(duty))
-        if not forbid >> duty.debtor & 1:  # a protected party never violates, even when cornered
-            opts.append(self.options.violate(duty))
-        if self.replay is not None and not self.replay.absence_is_violation:
-            opts.append(self.options.duty_not_recorded(duty))
-        return Choice("duty", duty.debtor, tuple(opts), duty=duty)
+        opts = duty_options(
+            self.options,
+            duty,
+            can=held is None or held >= duty.quantity,
+            # a protected party never violates, even when cornered
+            may_violate=not forbid >> duty.debtor & 1,
+            replay=self.replay,
+        )
+        return Choice("duty", duty.debtor, opts, duty=duty)
 
     def _side_choice(self, st: list[int], k: int, forbid: int) -> Choice:
         side = self.sides[k]

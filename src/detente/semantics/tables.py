@@ -24,12 +24,15 @@ from dataclasses import dataclass, field
 
 from detente.language import expressions as ex
 from detente.language.model import Agreement, PowerAction, Role
+from detente.semantics.anchors import anchor_clause
 from detente.semantics.schedule import (
     SELF_DEFENCE,
     Instance,
     answers,
     grantable_powers,
     instances,
+    local_day,
+    phase_duration,
     phase_spans,
 )
 
@@ -88,6 +91,10 @@ class Duty:
     quantity: int
     grants: int  # power index granted to the creditor on violation, or -1
     action: str
+    effort: bool = False  # a duty of means (``effort: best``): see semantics/means.py
+    #: flag slot of the clause whose fulfilment the deadline is counted from, or -1: the
+    #: duty falls due only if that clause was fulfilled (see :mod:`.anchors`)
+    anchor: int = -1
 
 
 @dataclass(frozen=True)
@@ -167,7 +174,7 @@ class Tables:
         self.fighters = [i for i, p in enumerate(a.parties) if p.role == Role.party]
         self.phases = [p.id for p in a.phases]
         self.phidx = {p: i for i, p in enumerate(self.phases)}
-        self.durations = [p.duration_days for p in a.phases]
+        self.durations = [phase_duration(a, p.id) for p in a.phases]
         self.rules = [p.at_expiry.rule for p in a.phases]
         self.stocks = [s.id for s in a.stocks]
         self.sidx = {s: i for i, s in enumerate(self.stocks)}
@@ -181,10 +188,7 @@ class Tables:
             home = self.phidx.get(n.starts_by.phase if n.starts_by else (c.phase or ""), 0)
             sb = None
             if n.starts_by is not None:
-                d = n.starts_by.day if n.starts_by.day is not None else 1
-                if n.starts_by.at == "end":
-                    d = self.durations[home] or 1
-                sb = (home, d)
+                sb = (home, local_day(a, n.starts_by) or 1)
             self.negotiations.append(
                 NegotiationInfo(
                     c.id,
@@ -226,9 +230,7 @@ class Tables:
             if p.available.after is not None:
                 wa = p.available.after
                 q = self.phidx[wa.phase]
-                dq = (
-                    wa.day if wa.day is not None else (1 if wa.at == "start" else self.durations[q])
-                )
+                dq = local_day(a, wa)
                 after = (q, dq if dq is not None else 10**9)
             cond = (
                 ex.parse(p.available.condition, temporal=False) if p.available.condition else None
@@ -282,6 +284,12 @@ class Tables:
             # an attack must be seen act by act, never folded with other duties
             self.observed.update(c.id for c in self.prohibitions)
         self.acts = sorted({c.prohibition.act for c in self.prohibitions if c.prohibition})
+        # a deadline counted from a clause's fulfilment reads that clause's outcome
+        self.observed |= {
+            k
+            for c in a.clauses
+            if c.obligation is not None and (k := anchor_clause(c.obligation)) is not None
+        }
         self._compile_points()
         #: Whether stock counts are kept (always, unless rounds are folded and can never
         #: need more than is held).
@@ -399,6 +407,8 @@ class Tables:
                         o.quantity or 0,
                         grants,
                         o.action,
+                        o.effort == "best",
+                        anchor=self.tidx.get(anchor_clause(o) or "", -1),
                     )
                 )
         self.sides: list[Side] = []

@@ -23,7 +23,7 @@ def impossible_now(m: System, before: State) -> bool:
     sus = m.suspended(now)
     need: dict[int, int] = {}
     for duty in point.duties:
-        if duty.clause in sus:
+        if duty.clause in sus or m.unanchored(now, duty):
             continue
         if m.forbidding(now, duty.debtor, duty.action):
             return True

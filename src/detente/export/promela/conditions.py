@@ -45,10 +45,10 @@ def ob_in_effect(t: Tables, c: Clause) -> str:
     o = c.obligation
     assert o is not None
     v = f"ob_{t.cid[c.id]}"
-    f = window_from(o)
-    base = f"agr != TERMINATED && {started(f.phase)} && {started(o.window.by.phase)} && day >= {t.when(f)}"
+    f = window_from(t.agreement, o)
+    base = f"agr != TERMINATED && {started(f.phase)} && {started(t.deadline(o).phase)} && day >= {t.when(f)}"
     if o.recurrence is not None:
-        return f"({base} && {v} != DISCH && day <= {t.when(recurrence_until(o))})"
+        return f"({base} && {v} != DISCH && day <= {t.when(recurrence_until(t.agreement, o))})"
     return f"({base} && {v} == UNDEC)"
 
 
@@ -61,8 +61,9 @@ def ob_due(t: Tables, c: Clause) -> str:
     assert o is not None
     v = f"ob_{t.cid[c.id]}"
     if o.recurrence is None:
-        return f"agr != TERMINATED && {v} == UNDEC && {started(o.window.by.phase)} && {t.when(o.window.by)} <= day"
-    fw, uw = window_from(o), recurrence_until(o)
+        by = t.deadline(o)
+        return f"agr != TERMINATED && {v} == UNDEC && {started(by.phase)} && {t.when(by)} <= day{t.anchor_met(o)}"
+    fw, uw = window_from(t.agreement, o), recurrence_until(t.agreement, o)
     f, u, k = t.when(fw), t.when(uw), o.recurrence.every_days
     return (
         f"agr != TERMINATED && {v} != DISCH && {started(fw.phase)} && {started(uw.phase)}"
