@@ -52,7 +52,12 @@ def read_report(
     def date_of(day: int | None) -> dt.date | None:
         return None if day is None else eif + dt.timedelta(days=day - 1)
 
-    obligations = [_status(path, i, today, date_of) for i in m.instances]
+    # an instance past its phase's planned end is shown once it fell due (its phase continuing)
+    obligations = [
+        _status(path, i, today, date_of)
+        for i in m.instances
+        if not i.continuation or i.key in path.outcomes or i.key in path.completed
+    ]
 
     statuses = {
         p.id: PHASE_STATUS[m.phase_status(state, q)] for q, p in enumerate(agreement.phases)
@@ -362,6 +367,7 @@ def event_row(e: Event, eif: dt.date) -> EventRow:
         round=e.round,
         location=e.location,
         source=e.source,
+        publisher=e.publisher,
         reported_by=e.reported_by,
         verification=e.verification,
         date_precision=e.date_precision,

@@ -296,6 +296,9 @@ class Observations(Tables):
             return s[self.o_ng + self.nidx[clause]] == OPEN
         if clause in self.suspended(s):
             return False
+        goes_on = self.continuing_of.get(clause)
+        if goes_on is not None and s[self.o_ph + goes_on] == CONTINUING:
+            return True  # falls due at every point while its phase continues
         cur = s[1]
         today = self.local_day(s)
         for inst in self.instances:

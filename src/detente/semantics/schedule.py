@@ -157,7 +157,8 @@ class Instance:
     ``phase``/``day_in_phase`` say when it is due relative to its phase (the
     checker's view); ``opens``/``due`` are agreement days (the monitor's view),
     None while that phase's start is unknown. ``day_in_phase`` is None for a
-    duty due at the end of an open-ended phase (never due).
+    duty due at the end of an open-ended phase (never due). ``continuation``: a recurring
+    duty's instance past its phase's planned end, due only while the phase continues.
     """
 
     key: str
@@ -176,6 +177,9 @@ class Instance:
     opens_in_phase: int
     opens: int | None
     due: int | None
+    #: Beyond its phase's planned end, due only while the phase continues
+    #: (:mod:`detente.semantics.continuing`).
+    continuation: bool = False
 
 
 def local_day(agreement: Agreement, when: When, extended: Mapping[str, int] = _EMPTY) -> int | None:

@@ -188,6 +188,22 @@ class System(Observations):
             return None
         return self.pts[cur][clk - 1]
 
+    def duties_due(self, arrived: State | list[int]) -> list[Duty]:
+        """The duties that fall due at the time point ``arrived`` is at: the point's, and
+        while its phase continues past its planned end, its continuing recurring duties
+        (at the repeating "later" point too)."""
+        cur, clk = arrived[1], arrived[2]
+        status = arrived[self.o_ph + cur]
+        if arrived[0] == TERMINATED or status not in LIVE:
+            return []
+        pts = self.pts[cur]
+        if 1 <= clk <= len(pts):
+            pt = pts[clk - 1]
+            if status == CONTINUING and pt.continuing:
+                return pt.duties + pt.continuing
+            return pt.duties
+        return self.later[cur] if status == CONTINUING else []
+
     def overdrawn(self, t: Sequence[int]) -> bool:
         """Whether some stock has had more released than its holder held."""
         o = self.o_st
@@ -295,19 +311,18 @@ class System(Observations):
             else None
         )
         folded: dict[int, list[StepEvent]] = {}
+        duties = self.duties_due(st)
+        sus = self.suspended(tuple(st)) if duties or point is not None else []
+        for duty in duties:
+            if duty.clause in sus or self.unanchored(st, duty):
+                continue
+            if duty.tracked < 0 and duty.stock < 0 and duty.grants < 0:
+                folded.setdefault(duty.debtor, []).append(
+                    Violated(duty.debtor, duty.clause, duty.first_day, duty.last_day)
+                )
+                continue
+            comps.append(self._duty_choice(st, duty, forbid))
         if point is not None:
-            sus = self.suspended(tuple(st))
-            for duty in point.duties:
-                if duty.clause in sus:
-                    continue
-                if self.unanchored(st, duty):
-                    continue
-                if duty.tracked < 0 and duty.stock < 0 and duty.grants < 0:
-                    folded.setdefault(duty.debtor, []).append(
-                        Violated(duty.debtor, duty.clause, duty.first_day, duty.last_day)
-                    )
-                    continue
-                comps.append(self._duty_choice(st, duty, forbid))
             for k in point.sides:
                 if self.sides[k].clause in sus:
                     continue

@@ -108,6 +108,27 @@ def recurrence_until(agreement: Agreement, o: Obligation) -> When:
     return o.recurrence.until or deadline(agreement, o)
 
 
+def continuing_phase(agreement: Agreement, o: Obligation) -> str | None:
+    """The phase a recurring obligation keeps falling due in while it continues past its
+    planned end: one that runs to that phase's end (no earlier ``until``), the phase having
+    days and ``continues_while`` at expiry; None for any other obligation."""
+
+    def to_end(w: When | None, phase: str) -> bool:
+        return w is None or (w.phase == phase and w.day is None and w.at == "end")
+
+    by = o.window.by
+    if o.recurrence is None or by is None or not to_end(by, by.phase):
+        return None  # a deadline counted from an anchor is no phase's end
+    if o.window.from_ is not None and o.window.from_.phase != by.phase:
+        return None
+    if not to_end(o.recurrence.until, by.phase):
+        return None
+    ph = next(p for p in agreement.phases if p.id == by.phase)
+    if ph.duration_days is None or ph.at_expiry.rule != "continues_while":
+        return None
+    return ph.id
+
+
 def one_off_release(o: Obligation) -> tuple[str, int] | None:
     """(stock, units) of a duty to release a fixed number once; None for any other duty."""
     if o.action == "release" and o.category and o.quantity is not None and o.recurrence is None:
