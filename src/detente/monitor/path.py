@@ -102,7 +102,7 @@ class Path:
         self.duty_keys: dict[tuple[int, str, int, int], tuple[str, ...]] = {}
         for q, pts in enumerate(m.pts):
             for pt in pts:
-                for duty in pt.duties:
+                for duty in pt.duties + pt.continuing:
                     self.duty_keys[(q, duty.clause, duty.first_day, duty.last_day)] = duty.keys
         self.side_keys: list[tuple[str, ...]] = [
             tuple(
@@ -128,6 +128,13 @@ class Path:
         """The agreement day an instance's window opens."""
         start = self.starts.get(self.phase_index[i.opens_phase])
         return None if start is None else start + i.opens_in_phase - 1
+
+    def continuing(self, i: Instance) -> bool:
+        """Whether a continuation instance (past its phase's planned end) falls due, as far
+        as the path knows: its phase has started and is not over by the instance's day."""
+        d = self.due(i)
+        ended = self.ended.get(self.phase_index[i.phase])
+        return d is not None and (ended is None or ended[0] > d)
 
     # ------------------------------------------------------------------ a day
 
@@ -233,7 +240,8 @@ class Path:
         cands = [
             i
             for i in self.instances
-            if i.debtor == actor
+            if (not i.continuation or self.continuing(i))
+            and i.debtor == actor
             and i.action == action
             and (category is None or i.category is None or i.category == category)
             and (clause is None or i.clause == clause)

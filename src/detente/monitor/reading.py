@@ -52,7 +52,12 @@ def read_report(
     def date_of(day: int | None) -> dt.date | None:
         return None if day is None else eif + dt.timedelta(days=day - 1)
 
-    obligations = [_status(path, i, today, date_of) for i in m.instances]
+    # an instance past its phase's planned end is shown once it fell due (its phase continuing)
+    obligations = [
+        _status(path, i, today, date_of)
+        for i in m.instances
+        if not i.continuation or i.key in path.outcomes or i.key in path.completed
+    ]
 
     statuses = {
         p.id: PHASE_STATUS[m.phase_status(state, q)] for q, p in enumerate(agreement.phases)
@@ -134,12 +139,15 @@ def read_report(
         (violations if act.prohibited_by else lawful_acts).append(row)
     powers: list[PowerRow] = []
     for use in sorted(path.powers, key=lambda u: (u.day, u.event.id)):
-        power = agreement.clause(use.event.clause or "").power
-        assert power is not None
+        clause = agreement.clause(use.event.clause or "")
+        power = clause.power
+        if power is None:
+            assert clause.amendment is not None
+            power = clause.amendment.as_power()
         powers.append(
             PowerRow(
                 **event_row(use.event, eif),
-                power=power.action.value,
+                power="amendment" if clause.amendment is not None else power.action.value,
                 target=power.target,
                 lawful=use.lawful,
                 reason=use.reason,
@@ -359,6 +367,7 @@ def event_row(e: Event, eif: dt.date) -> EventRow:
         round=e.round,
         location=e.location,
         source=e.source,
+        publisher=e.publisher,
         reported_by=e.reported_by,
         verification=e.verification,
         date_precision=e.date_precision,

@@ -114,6 +114,8 @@ class EventRow(TypedDict):
     round: int | None
     location: str | None
     source: str
+    #: who did the reporting (the outlet or the official body)
+    publisher: str | None
     reported_by: str | None
     verification: str
     date_precision: str

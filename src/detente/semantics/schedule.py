@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from detente.language.model import Agreement, Clause, When
+from detente.language.model import Agreement, Clause, Power, PowerAction, Role, When
 from detente.semantics import anchors
 
 PhaseStatus = Literal["pending", "active", "continuing", "done", "cut_short"]
@@ -157,7 +157,8 @@ class Instance:
     ``phase``/``day_in_phase`` say when it is due relative to its phase (the
     checker's view); ``opens``/``due`` are agreement days (the monitor's view),
     None while that phase's start is unknown. ``day_in_phase`` is None for a
-    duty due at the end of an open-ended phase (never due).
+    duty due at the end of an open-ended phase (never due). ``continuation``: a recurring
+    duty's instance past its phase's planned end, due only while the phase continues.
     """
 
     key: str
@@ -176,6 +177,9 @@ class Instance:
     opens_in_phase: int
     opens: int | None
     due: int | None
+    #: Beyond its phase's planned end, due only while the phase continues
+    #: (:mod:`detente.semantics.continuing`).
+    continuation: bool = False
 
 
 def local_day(agreement: Agreement, when: When, extended: Mapping[str, int] = _EMPTY) -> int | None:
@@ -412,3 +416,15 @@ def grantable_powers(agreement: Agreement) -> set[str]:
         for c in agreement.clauses
         if c.obligation is not None and c.obligation.on_violation is not None
     }
+
+
+#: The power whose every exercise must answer an attack (:mod:`~detente.semantics.self_defence`).
+SELF_DEFENCE = PowerAction.self_defence
+
+
+def answers(agreement: Agreement, holder: str, power: Power) -> list[str]:
+    """The parties whose attacks ``power`` answers: ``against``, or every other party of
+    role ``party``."""
+    if power.against:
+        return list(dict.fromkeys(power.against))
+    return [p.id for p in agreement.parties if p.role == Role.party and p.id != holder]

@@ -125,6 +125,9 @@ def create_app(
     app.state.response_cache = {}
     app.state.page_cache = {}
     app.state.framed_pages = {}
+    from detente.web.pages import ChartFiles
+
+    app.state.chart_files = ChartFiles()
     app.add_middleware(
         SessionMiddleware,
         secret_key=key,

@@ -8,15 +8,19 @@ typed is shown as text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import jinja2
+import plotly
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -24,12 +28,20 @@ from starlette.concurrency import run_in_threadpool
 from detente.language.model import Agreement
 from detente.monitor import MonitorReport
 from detente.reports import statuses
-from detente.reports.monitor_html import cell_text
-from detente.web import accounts
+from detente.reports.cells import cell_text
+from detente.web import accounts, dashboard
 from detente.web.accounts import User
 from detente.web.db import reading, writing
-from detente.web.events import COLUMNS, error_messages, parse_event
+from detente.web.events import (
+    COLUMNS,
+    LogProblems,
+    TooManyRows,
+    error_messages,
+    parse_event,
+    parse_log,
+)
 from detente.web.flights import Flights
+from detente.web.monitoring import log_row
 from detente.web.service import AgreementRow, Service, ServiceError
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -51,9 +63,14 @@ DOCUMENT_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
 )
 REPORT_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    "default-src 'none'; style-src 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
     "img-src data: blob:; frame-ancestors 'self'"
 )
+
+#: plotly.js as the installed plotly package ships it, served by this application.
+PLOTLY_FILE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+PLOTLY_PATH = f"/assets/plotly-{plotly.__version__}.min.js"
 
 
 def csrf_token(request: Request) -> str:
@@ -278,7 +295,9 @@ def _cell(row: dict[str, Any], column: str) -> str:
     return cell_text(value)
 
 
-def _status_view(report: MonitorReport) -> dict[str, Any]:
+def _status_view(
+    report: MonitorReport, agreement: Agreement, events: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The monitor's report for the dashboard, which always reads absence the default way:
     what the log does not say is not recorded, never violated."""
     data = report.to_json()
@@ -286,13 +305,15 @@ def _status_view(report: MonitorReport) -> dict[str, Any]:
     return {
         "data": data,
         "reading": report.reading,
-        "counts": {"violated": 0} | statuses.counts(found),
-        "legend": statuses.legend(found),
-        "phase": cell_text(data.get("phase")),
-        "obligations": grid(data.get("obligations"), ("id", "clause", "debtor", "due", "status")),
-        "ledger": grid(data.get("ledger"), ("id", "clause", "round", "due", "status")),
-        "violations": grid(data.get("violations"), ("date", "actor", "action", "clause")),
-        "deadlines": grid(data.get("next_deadlines")),
+        "counts": {"violated": 0, "late": 0, "not_recorded": 0} | statuses.counts(found),
+        "legend": statuses.legend(set(found) | {"violated", "late", "not_recorded"}),
+        "phase": dashboard.phase_sentence(data, agreement),
+        "header": dashboard.header_status(data, agreement),
+        "declared": dashboard.declared_note(data, agreement),
+        "obligations": dashboard.obligations(report, events),
+        "ledger": dashboard.ledger(data),
+        "violations": dashboard.violations(data),
+        "deadlines": dashboard.deadlines(data),
         "disputed": grid(data.get("disputed")),
     }
 
@@ -347,7 +368,8 @@ def _agreement_body(
         status_error = None
         try:
             _, _, report = svc.status(user, row.id, day)
-            status = _status_view(report)
+            events = [log_row(e) for e in svc.history_of(row).current]
+            status = _status_view(report, model, events)
         except ServiceError as exc:
             status_error = exc.message
         from detente.reports.view import phase_views
@@ -381,33 +403,189 @@ def agreement_document(agreement_id: str, user: UserDep, svc: ServiceDep) -> Res
 
 
 @router.get("/agreements/{agreement_id}/report")
-def monitor_report(
-    agreement_id: str, user: UserDep, svc: ServiceDep, as_of: str | None = None
+async def monitor_report(
+    request: Request,
+    agreement_id: str,
+    user: UserDep,
+    svc: ServiceDep,
+    as_of: str | None = None,
 ) -> Response:
-    """The monitor's report with its charts (the one page that runs a script: plotly, inlined)."""
-    from detente.reports.monitor_html import render_monitor_html
-    from detente.web.monitoring import log_row
+    """The monitor's report with its charts (the one page that runs a script: plotly, from
+    this application, :data:`PLOTLY_PATH`).
 
+    Rendered once per chain head and date into a file, then served from it: a view of the
+    dashboard or of this page never re-renders the charts while the ledger stays as it is.
+    """
+    day = _date(as_of) or dt.date.today()
     try:
-        _, model, report = svc.status(user, agreement_id, _date(as_of))
-        events = [log_row(e) for e in svc.history(user, agreement_id).current]
+        row = await svc.agreement_async(user, agreement_id)
     except ServiceError as exc:
         raise fail(exc) from None
-    html = render_monitor_html(report, model, events)
-    return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_POLICY})
+    charts: ChartFiles = request.app.state.chart_files
+    path = charts.path(row.id, row.head_hash, day)
+    if not path.exists():
+        try:
+            await run_in_threadpool(_render_report, svc, user, row, day, path)
+        except ServiceError as exc:
+            raise fail(exc) from None
+    return FileResponse(
+        path,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": REPORT_POLICY, "Cache-Control": "private, no-cache"},
+    )
+
+
+class ChartFiles:
+    """The rendered chart pages, one file per agreement, chain head and date, in a folder
+    of the server's own (made at start, removed at exit)."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="detente-charts-")
+        self.folder = Path(self._folder.name)
+        self.rendered = 0
+
+    def path(self, agreement_id: str, head: str, day: dt.date) -> Path:
+        name = hashlib.sha256(f"{agreement_id}\0{head}\0{day.isoformat()}".encode()).hexdigest()
+        return self.folder / f"{name}.html"
+
+
+_chart_flights = Flights()
+
+
+def _render_report(svc: Service, user: User, row: AgreementRow, day: dt.date, path: Path) -> None:
+    from detente.reports.monitor_html import render_monitor_html
+
+    with _chart_flights(path):  # many viewers at a new head: one renders, the others wait
+        if path.exists():
+            return
+        _, model, report = svc.status(user, row.id, day)
+        events = [log_row(e) for e in svc.history_of(row).current]
+        html = render_monitor_html(report, model, events, plotly_src=PLOTLY_PATH)
+        partial = path.with_suffix(f".{secrets.token_hex(4)}.part")
+        partial.write_text(html, encoding="utf-8")
+        partial.replace(path)  # atomic: a reader sees the whole page or none
+
+
+@router.get(PLOTLY_PATH)
+def plotly_bundle() -> Response:
+    """plotly.js from the installed plotly package (no CDN, no network): one file, its
+    version in its name, so browsers keep it."""
+    return FileResponse(
+        PLOTLY_FILE,
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )
 
 
 # --------------------------------------------------------------------------- events
 
 
+#: Events a page of the history shows.
+EVENTS_PER_PAGE = 100
+
+
 @router.get("/agreements/{agreement_id}/events")
 def events_page(request: Request, agreement_id: str, user: UserDep, svc: ServiceDep) -> Response:
+    """The event history, every version, oldest first, a page of :data:`EVENTS_PER_PAGE`."""
+    raw = request.query_params.get("page", "1")
     try:
         row = svc.agreement(user, agreement_id)
         hist = svc.history(user, agreement_id)
     except ServiceError as exc:
         raise fail(exc) from None
-    return page(request, "events.html", row=row, events=list(hist.events.values()))
+    everything = list(hist.events.values())
+    pages = max(1, -(-len(everything) // EVENTS_PER_PAGE))
+    if not raw.isdigit() or not 1 <= int(raw) <= pages:
+        raise HTTPException(404, f"no page {raw!r}: the history has {pages} page(s)")
+    number = int(raw)
+    start = (number - 1) * EVENTS_PER_PAGE
+    return page(
+        request,
+        "events.html",
+        row=row,
+        events=everything[start : start + EVENTS_PER_PAGE],
+        total=len(everything),
+        first=start + 1,
+        number=number,
+        pages=pages,
+        source_of=dashboard.source_of,
+    )
+
+
+def _import_form(
+    request: Request, row: Any, problems: list[dict[str, Any]], status: int = 200, **kw: Any
+) -> Response:
+    return page(
+        request, "import.html", status=status, row=row, problems=problems, recorded=None, **kw
+    )
+
+
+def _writable_row(svc: Service, user: User, agreement_id: str) -> AgreementRow:
+    row = svc.agreement(user, agreement_id)
+    if not user.can_record:
+        raise ServiceError(403, "viewers cannot record in the ledger")
+    return row
+
+
+@router.get("/agreements/{agreement_id}/events/import")
+def import_form(request: Request, agreement_id: str, user: UserDep, svc: ServiceDep) -> Response:
+    try:
+        row = _writable_row(svc, user, agreement_id)
+    except ServiceError as exc:
+        raise fail(exc) from None
+    return _import_form(request, row, [])
+
+
+def _log_kind(filename: str, data: bytes) -> str:
+    """CSV or JSON Lines: by the file's name, else by its first character."""
+    name = filename.lower()
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith((".jsonl", ".json", ".ndjson")):
+        return "jsonl"
+    return "jsonl" if data.lstrip()[:1] == b"{" else "csv"
+
+
+@router.post("/agreements/{agreement_id}/events/import")
+async def import_file(
+    request: Request, agreement_id: str, user: UserDep, svc: ServiceDep
+) -> Response:
+    """An event file from the browser: every row recorded, or none, each problem at its line
+    (the same reading and the same service as ``POST /api/agreements/{id}/events/import``)."""
+    form = await request.form()
+    check_csrf(request, form)
+    try:
+        row = await run_in_threadpool(_writable_row, svc, user, agreement_id)
+    except ServiceError as exc:
+        raise fail(exc) from None
+    upload_file = form.get("file")
+    if upload_file is None or isinstance(upload_file, str):
+        return _import_form(request, row, [{"message": "choose a file to import"}], 422)
+    data = await upload_file.read()
+    if not data.strip():
+        return _import_form(request, row, [{"message": "the file is empty"}], 422)
+    try:
+        parsed = parse_log(data, _log_kind(upload_file.filename or "", data))
+    except TooManyRows as exc:
+        return _import_form(request, row, [{"message": str(exc)}], 413)
+    except LogProblems as exc:
+        return _import_form(request, row, exc.problems, 422)
+    except UnicodeDecodeError as exc:
+        return _import_form(request, row, [{"message": f"not UTF-8 text: {exc.reason}"}], 422)
+    except ValueError as exc:
+        found = re.match(r"line (\d+): (.*)", str(exc), re.S)
+        problem = {"line": int(found[1]), "message": found[2]} if found else {"message": str(exc)}
+        return _import_form(request, row, [problem], 422)
+    try:
+        ids = await run_in_threadpool(svc.import_events, user, agreement_id, parsed)
+    except ServiceError as exc:
+        if exc.status in (409, 422):
+            problems = exc.details or [{"message": exc.message}]
+            return _import_form(request, row, problems, exc.status)
+        raise fail(exc) from None
+    return page(
+        request, "import.html", status=201, row=row, problems=[], recorded=len(ids), ids=ids
+    )
 
 
 @router.get("/agreements/{agreement_id}/review")
