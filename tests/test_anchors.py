@@ -15,6 +15,8 @@ import detente
 from detente.errors import SpecError
 from detente.language.loader import load, load_text
 from detente.monitor import Event, monitor
+from detente.monitor.log import Log
+from detente.monitor.replay import replay_path
 from detente.semantics import System, anchors
 from detente.semantics.schedule import instances, phase_spans
 
@@ -228,3 +230,61 @@ def test_the_same_system_replays_and_explores() -> None:
     m = System(load(ANCHORS))
     days = [p.day for p in m.pts[0]]
     assert 4 in days and 6 in days
+
+
+ANCHORED_ON_WITHDRAWAL = """\
+- id: "1"
+  text: A withdraws by day 4.
+  source: s
+  obligation: {debtor: a, creditor: b, action: withdraw, window: {by: one day 4}}
+- id: "2"
+  text: B opens the crossing within 2 days of the withdrawal.
+  source: s
+  obligation:
+    debtor: b
+    creditor: a
+    action: aid
+    window: {after: {fulfilled: "1"}, within: {days: 2}}
+"""
+
+
+def _both_readers(log: list[Event], as_of: str) -> tuple[str, str, tuple[str, int] | None]:
+    """The report's status of clause 2, its due date, and the replayed path's outcome."""
+    a = load_text(_spec(ANCHORED_ON_WITHDRAWAL))
+    eif, day = dt.date(2025, 1, 1), dt.date.fromisoformat(as_of)
+    r = monitor(a, log, entry_into_force=eif, as_of=day)
+    recorded = Log(a, eif)
+    for e in log:
+        recorded.add(e, e.latest)
+    path = replay_path(a, recorded, (day - eif).days + 1)
+    o = r.obligation("2")
+    return o.status, str(o.due), path.outcomes.get("2")
+
+
+@pytest.mark.parametrize(
+    ("withdrawn", "opened", "status", "due", "outcome"),
+    [
+        # late anchor (due 4 Jan, done 6 Jan): the crossing is due 8 Jan, not 6 Jan
+        ("2025-01-06", "2025-01-07", "fulfilled", "2025-01-08", ("fulfilled", 8)),
+        ("2025-01-06", "2025-01-09", "late", "2025-01-08", ("not_recorded", 8)),
+        ("2025-01-06", None, "not_recorded", "2025-01-08", ("not_recorded", 8)),
+        # early anchor (done 2 Jan): the crossing is due 4 Jan, not 6 Jan
+        ("2025-01-02", "2025-01-04", "fulfilled", "2025-01-04", ("fulfilled", 4)),
+        ("2025-01-02", "2025-01-05", "late", "2025-01-04", ("not_recorded", 4)),
+        ("2025-01-02", None, "not_recorded", "2025-01-04", ("not_recorded", 4)),
+    ],
+)
+def test_monitor_and_replay_agree_on_an_anchor_met_early_or_late(
+    withdrawn: str, opened: str | None, status: str, due: str, outcome: tuple[str, int]
+) -> None:
+    log = [_event(1, withdrawn, None, "a", "withdraw", "1")]
+    if opened is not None:
+        log.append(_event(2, opened, None, "b", "aid", "2"))
+    assert _both_readers(log, "2025-01-12") == (status, due, outcome)
+
+
+def test_monitor_a_late_anchor_past_the_phase_still_makes_the_duty_due() -> None:
+    """Withdrawn on day 9 of a 10-day phase: the crossing falls due on day 11, in phase two."""
+    log = [_event(1, "2025-01-09", None, "a", "withdraw", "1")]
+    assert _both_readers(log, "2025-01-14") == ("not_recorded", "2025-01-11", ("not_recorded", 11))
+    assert _both_readers(log, "2025-01-10")[:2] == ("due", "2025-01-11")

@@ -78,6 +78,11 @@ class Chooser:
             if self._complete(keys, day) and max(self.path.completed[k] for k in keys) == day:
                 return opts.released_late(c.subject)
             return NOTHING
+        if c.kind == "anchor":  # the anchor clause complete today, as the log shows it
+            keys = self.path.anchor_keys[c.subject]
+            if self._complete(keys, day) and max(self.path.completed[k] for k in keys) == day:
+                return opts.anchor_met(c.subject)
+            return NOTHING
         if c.kind == "opening":
             return self._opening(day, c)
         if c.kind == "talks":

@@ -59,7 +59,7 @@ def anchored(path: Path, i: Instance, eif: dt.date) -> Anchored | None:
     anchor, within = o.window.after, o.window.within
     k = anchors.whole_days(within)
     if anchor.fulfilled is not None:
-        done = path.completed.get(anchor.fulfilled)
+        done = path.anchor_met.get(i.clause)  # the day the replay met the anchor
         if done is None:
             return Anchored(None, None)
         when = completed_at(path, path.by_key[anchor.fulfilled], eif + dt.timedelta(days=done - 1))

@@ -15,6 +15,7 @@ from typing import Literal
 from detente.monitor.events import Event
 from detente.monitor.log import Log
 from detente.semantics import Instance, System
+from detente.semantics.anchor_days import AnchorMet
 from detente.semantics.events import (
     Committed,
     Endeavoured,
@@ -104,6 +105,16 @@ class Path:
             for pt in pts:
                 for duty in pt.duties + pt.continuing:
                     self.duty_keys[(q, duty.clause, duty.first_day, duty.last_day)] = duty.keys
+        # a replay's anchored duty falls due in whatever phase is current on its day
+        for a in m.anchored:
+            for q in range(len(m.pts)):
+                self.duty_keys[(q, a.duty.clause, a.duty.first_day, a.duty.last_day)] = a.duty.keys
+        #: per anchored duty: its anchor clause's instance keys
+        self.anchor_keys: list[tuple[str, ...]] = [
+            tuple(i.key for i in m.instances if i.clause == a.anchor) for a in m.anchored
+        ]
+        #: anchored clause -> the agreement day its anchor was met in the replay
+        self.anchor_met: dict[str, int] = {}
         self.side_keys: list[tuple[str, ...]] = [
             tuple(
                 f"{s.clause}/r{s.round + 1}/{'counter' if s.counter else 'release'}/{cat}"
@@ -186,6 +197,8 @@ class Path:
                     self._outcome(self.side_keys[k], "violated", day)
                 case SideNotRecorded(k):
                     self._outcome(self.side_keys[k], "not_recorded", day)
+                case AnchorMet(_, clause, _, _):
+                    self.anchor_met.setdefault(clause, day)
                 case ReleasedLate(_):
                     pass  # the deliveries say when it was complete
                 case TalksOpened(k):

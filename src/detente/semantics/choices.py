@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from detente.language.model import PowerAction
-from detente.semantics import amendments, self_defence
+from detente.semantics import amendments, anchor_days, self_defence
 from detente.semantics.events import (
     Agreed,
     Committed,
@@ -68,6 +68,7 @@ ChoiceKind = Literal[
     "folded",  # a party's unobserved duties and acts: comply with all / violate some
     "side",  # a round side falls due: release / withhold (/ not recorded)
     "late",  # replay: an overdue side may be completed late
+    "anchor",  # replay: the anchor clause of an anchored duty is complete today
     "opening",  # talks due to start: open, or some parties refuse (/ not recorded)
     "talks",  # open talks: stall / agree
     "act",  # a party may commit an act a prohibition forbids
@@ -381,6 +382,18 @@ class Options:
             return Option(ev, apply)
 
         return self._get(("late", k), build)
+
+    def anchor_met(self, j: int) -> Option:
+        def build() -> Option:
+            ev, slot, armed = anchor_days.met(self.m, j)
+
+            def apply(t: list[int], evs: list[StepEvent], post: list[Effect]) -> None:
+                t[slot] = armed
+                evs.append(ev)
+
+            return Option(ev, apply)
+
+        return self._get(("anchor", j), build)
 
     def extend(self, k: int) -> Option:
         def build() -> Option:

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from itertools import product
 
 from detente.language.model import Agreement, PowerAction
+from detente.semantics import anchor_days
 from detente.semantics.choices import NOTHING, Choice, Effect, Option, Options
 from detente.semantics.events import (
     Committed,
@@ -226,6 +227,8 @@ class System(Observations):
 
     def _advance(self, st: list[int], evs: list[StepEvent]) -> None:
         """Steps 1 and 2: time passes to the next point, phases expire and start."""
+        if self.anchored:
+            anchor_days.count_down(self, st)
         cur, clk = st[1], st[2]
         pts = self.pts[cur]
         m = len(pts)
@@ -312,7 +315,7 @@ class System(Observations):
         )
         folded: dict[int, list[StepEvent]] = {}
         duties = self.duties_due(st)
-        sus = self.suspended(tuple(st)) if duties or point is not None else []
+        sus = self.suspended(tuple(st)) if duties or point is not None or self.anchored else []
         for duty in duties:
             if duty.clause in sus or self.unanchored(st, duty):
                 continue
@@ -322,6 +325,12 @@ class System(Observations):
                 )
                 continue
             comps.append(self._duty_choice(st, duty, forbid))
+        if self.anchored:  # a replay: anchored duties due from their anchor's actual day
+            for duty in anchor_days.due_today(self, st):
+                if duty.clause not in sus:
+                    comps.append(self._duty_choice(st, duty, forbid))
+            for j in anchor_days.unmet(self, st):
+                comps.append(Choice("anchor", j, (NOTHING, opts.anchor_met(j))))
         if point is not None:
             for k in point.sides:
                 if self.sides[k].clause in sus:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from detente.language import expressions as ex
 from detente.language.model import Agreement, PowerAction, Role
-from detente.semantics.anchors import anchor_clause
+from detente.semantics.anchors import anchor_clause, whole_days
 from detente.semantics.continuing import (
     continuing_clauses,
     continuing_instances,
@@ -104,6 +104,16 @@ class Duty:
     #: flag slot of the clause whose fulfilment the deadline is counted from, or -1: the
     #: duty falls due only if that clause was fulfilled (see :mod:`.anchors`)
     anchor: int = -1
+
+
+@dataclass(frozen=True)
+class AnchoredDuty:
+    """A replay's duty counted from a clause's fulfilment, and its offset in whole days
+    (see :mod:`.anchor_days`)."""
+
+    duty: Duty
+    anchor: str
+    days: int
 
 
 @dataclass(frozen=True)
@@ -303,6 +313,8 @@ class Tables:
             if c.obligation is not None and (k := anchor_clause(c.obligation)) is not None
         }
         self._compile_points()
+        #: Replay: duties counted from a clause's fulfilment, due from the day it was met
+        self.anchored = self._detach_anchored()
         #: Whether stock counts are kept (always, unless rounds are folded and can never
         #: need more than is held).
         self.count_stocks = not self.abstract or not self.stocks_suffice
@@ -551,6 +563,27 @@ class Tables:
                 return False
         return True
 
+    def _detach_anchored(self) -> list[AnchoredDuty]:
+        """In a replay, the duties counted from a clause's fulfilment, taken off their fixed
+        points (the checker's reading): :mod:`.anchor_days` makes them due from the day
+        the log shows the anchor met."""
+        out: list[AnchoredDuty] = []
+        if self.replay is None:
+            return out
+        for pts in self.pts:
+            for pt in pts:
+                kept = []
+                for duty in pt.duties:
+                    o = self.agreement.clause(duty.clause).obligation
+                    a = None if o is None else o.window.after
+                    if duty.anchor < 0 or o is None or o.window.within is None or a is None:
+                        kept.append(duty)
+                        continue
+                    assert a.fulfilled is not None
+                    out.append(AnchoredDuty(duty, a.fulfilled, whole_days(o.window.within)))
+                pt.duties[:] = kept
+        return out
+
     def _layout(self) -> None:
         np_, nn = len(self.phases), len(self.negotiations)
         ns = (1 if self.sides else 0) if self.abstract else len(self.sides)
@@ -566,7 +599,8 @@ class Tables:
         self.o_gap = self.o_v + 1
         self.o_sus = self.o_gap + 1
         self.o_sd = self.o_sus + 1  # self-defence: an attack not yet answered, per power
-        self.width = self.o_sd + len(self.self_defences)
+        self.o_an = self.o_sd + len(self.self_defences)  # replay: anchored duties' countdowns
+        self.width = self.o_an + len(self.anchored)
         s = [0] * self.width
         s[self.o_ph] = ACTIVE
         for k, n in enumerate(self.negotiations):
