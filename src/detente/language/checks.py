@@ -242,8 +242,9 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
             )
         if o.category is not None:
             yield from _stock_ref(loaded, (*n, "category"), o.category)
-        yield from _when_ref(loaded, (*n, "window", "from"), o.window.from_)
-        yield from _when_ref(loaded, (*n, "window", "by"), o.window.by)
+        if o.window is not None:
+            yield from _when_ref(loaded, (*n, "window", "from"), o.window.from_)
+            yield from _when_ref(loaded, (*n, "window", "by"), o.window.by)
         if o.recurrence is not None:
             yield from _when_ref(loaded, (*n, "recurrence", "until"), o.recurrence.until)
         if o.on_violation is not None:
@@ -492,7 +493,7 @@ def windows(loaded: Loaded) -> Iterator[Problem]:
     a = loaded.agreement
     for i, c in enumerate(a.clauses):
         o = c.obligation
-        if o is None or o.window.from_ is None or o.window.by is None:
+        if o is None or o.window is None or o.window.from_ is None or o.window.by is None:
             continue
         start, end = _position(a, o.window.from_), _position(a, o.window.by)
         if start is not None and end is not None and start > end:
@@ -659,7 +660,7 @@ def anchored_windows(loaded: Loaded) -> Iterator[Problem]:
     a = loaded.agreement
     for i, c in enumerate(a.clauses):
         o = c.obligation
-        if o is None or o.window.after is None:
+        if o is None or o.window is None or o.window.after is None:
             continue
         loc: tuple[str | int, ...] = ("clauses", i, "obligation", "window", "after")
         anchor = o.window.after
@@ -732,6 +733,13 @@ def parts_and_means(loaded: Loaded) -> Iterator[Problem]:
         o = c.obligation
         if o is None:
             continue
+        if o.window is None and o.recurrence is not None:
+            yield _p(
+                loaded,
+                ("clauses", i, "obligation", "recurrence"),
+                f"clause {c.id}: a recurring duty needs a `window` to recur in; a duty with no "
+                "deadline has none",
+            )
         if o.unit is not None and o.quantity is None:
             yield _p(
                 loaded,

@@ -486,7 +486,12 @@ class Obligation(_Model):
     object: Text | None = None
     quantity: Count | None = None
     category: Ident | None = Field(default=None, description="A stock, for releases.")
-    window: Window
+    window: Window | None = Field(
+        default=None,
+        description="From when to when it must be done. Left out: a duty with no deadline "
+        "('shares information on ...'), in effect while its clause's phase lasts, never "
+        "violated by time.",
+    )
     recurrence: Recurrence | None = None
     on_violation: OnViolation | None = None
     unit: Text | None = Field(

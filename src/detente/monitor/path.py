@@ -36,6 +36,7 @@ from detente.semantics.events import (
     Violated,
     Withheld,
 )
+from detente.semantics.means import open_duties
 from detente.semantics.tables import COMPLETED, State
 
 Outcome = Literal["fulfilled", "violated", "not_recorded", "efforts"]
@@ -97,6 +98,8 @@ class Path:
         self.state = m.initial
         self.instances: list[Instance] = list(m.instances)
         self.by_key = {i.key: i for i in m.instances}
+        #: instance keys of duties with no deadline (in effect while their phase lasts)
+        self.open_keys = open_duties(m.agreement)
         self.phase_index = {p: q for q, p in enumerate(m.phases)}
         # (phase, clause, first day, last day) -> the instance keys of that duty's point
         self.duty_keys: dict[tuple[int, str, int, int], tuple[str, ...]] = {}
@@ -254,6 +257,9 @@ class Path:
         for i in cands:
             d = self.due(i)
             if d is None:
+                o = self.opens(i) if i.key in self.open_keys else None
+                if o is not None and o <= day:  # no deadline: done whenever it is done
+                    due_now.append((self.today + 10**6, i))
                 continue
             o = self.opens(i) if i.kind not in RELEASE_KINDS else d
             if (o is None or o <= day) and day <= d:

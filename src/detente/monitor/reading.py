@@ -240,6 +240,8 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         status = "violated" if outcome[0] == "violated" else "not_recorded"
     elif _discharged(path, i, due):
         status = "discharged"
+    elif due is None and i.key in path.open_keys and path.opens(i) is not None:
+        status = "open"  # no deadline, its phase under way: never violated by time
     elif due is None:
         status = "pending"
     elif due >= today:
@@ -290,6 +292,8 @@ def _discharged(path: Path, i: Instance, due: int | None) -> bool:
         return True
     if status == CUT_SHORT:
         return True
+    if i.key in path.open_keys and q in path.starts:
+        return False  # a duty with no deadline lasts while its phase does
     # a phase that can no longer start (an earlier one was cut short, or the agreement is over)
     return due is None and path.system.status(path.state) != IN_FORCE
 

@@ -209,6 +209,8 @@ def _action_words(agreement: Agreement, o: Obligation) -> str:
 
 
 def _window(agreement: Agreement, o: Obligation) -> str:
+    if o.window is None:
+        return "with no deadline"
     if o.window.by is None:
         assert o.window.after is not None and o.window.within is not None
         return f"within {o.window.within} after {_anchor(agreement, o.window.after)}"
@@ -232,6 +234,8 @@ def _window(agreement: Agreement, o: Obligation) -> str:
 def obligation(agreement: Agreement, clause: Clause, o: Obligation) -> str:
     who = party_name(agreement, o.debtor)
     text = f"{who} must {_action_words(agreement, o)} {_window(agreement, o)}"
+    if o.effort == "best":
+        text += ", to the best of its ability (a duty of means)"
     if o.on_violation is not None:
         creditor = party_name(agreement, o.creditor)
         text += f"; if it does not, {creditor} gains the power of clause {o.on_violation.grants}"

@@ -299,6 +299,9 @@ class Observations(Tables):
         goes_on = self.continuing_of.get(clause)
         if goes_on is not None and s[self.o_ph + goes_on] == CONTINUING:
             return True  # falls due at every point while its phase continues
+        if c.obligation is not None and c.obligation.window is None:
+            # a duty with no deadline is in effect while its phase lasts
+            return s[self.o_ph + self.phidx[c.phase or self.phases[0]]] in LIVE
         cur = s[1]
         today = self.local_day(s)
         for inst in self.instances:

@@ -250,7 +250,24 @@ def instances(
         )
 
     for clause in agreement.clauses:
-        if (o := clause.obligation) is not None:
+        if (o := clause.obligation) is not None and o.window is None:
+            # no deadline: in effect while its phase lasts, never due (semantics/means.py)
+            home = _home_phase(agreement, clause)
+            add(
+                clause.id,
+                clause,
+                "obligation",
+                o.debtor,
+                o.creditor,
+                o.action,
+                home,
+                None,
+                home,
+                1,
+                category=o.category,
+                quantity=o.quantity,
+            )
+        elif (o := clause.obligation) is not None and o.window is not None:
             by = anchors.deadline(agreement, o)
             due_local = local_day(agreement, by, extended)
             frm = anchors.opening(agreement, o)

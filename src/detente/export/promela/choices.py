@@ -14,7 +14,13 @@ from collections.abc import Iterable
 
 from detente.export.promela.conditions import binds, forbidden, inconsistent, ob_due, side_due
 from detente.export.promela.syntax import MAY_SKIP, OTHERWISE_SKIP, all_of, any_of
-from detente.export.promela.tables import Tables, bit, held, one_off_release, running
+from detente.export.promela.tables import (
+    Tables,
+    bit,
+    held,
+    one_off_release,
+    running,
+)
 from detente.language.model import Clause, ExtensionRule, Role
 
 #: Most extension-rule releases modelled when the rule gives no bound.
@@ -68,6 +74,8 @@ def _obligations(t: Tables) -> list[str]:
     """What falls due is fulfilled (if it can be) or violated; a violation may grant a power."""
     lines: list[str] = []
     for c, o in t.obligations:
+        if o.window is None:
+            continue  # a duty with no deadline never falls due (semantics/means.py)
         v = f"ob_{t.cid[c.id]}"
         release = one_off_release(o)
         can = "true" if release is None else f"{held(release[0])} >= {release[1]}"

@@ -46,6 +46,10 @@ def ob_in_effect(t: Tables, c: Clause) -> str:
     o = c.obligation
     assert o is not None
     v = f"ob_{t.cid[c.id]}"
+    if o.window is None:
+        # no deadline: in effect while its phase lasts (and until suspended)
+        home = c.phase or t.agreement.phases[0].id
+        return f"(agr != TERMINATED && {running(home)} && {v} != DISCH)"
     f = window_from(t.agreement, o)
     base = f"agr != TERMINATED && {started(f.phase)} && {started(t.deadline(o).phase)} && day >= {t.when(f)}"
     if o.recurrence is not None:
@@ -83,6 +87,8 @@ def ob_due(t: Tables, c: Clause) -> str:
     o = c.obligation
     assert o is not None
     v = f"ob_{t.cid[c.id]}"
+    if o.window is None:
+        return "false"  # a duty with no deadline never falls due
     if o.recurrence is None:
         by = t.deadline(o)
         return f"agr != TERMINATED && {v} == UNDEC && {started(by.phase)} && {t.when(by)} <= day{t.anchor_met(o)}"
@@ -112,6 +118,8 @@ def inconsistent(t: Tables) -> str:
     bad: list[str] = []
     need: dict[str, list[str]] = {}
     for c, o in t.obligations:
+        if o.window is None:
+            continue  # never falls due
         due = ob_due(t, c)
         forbid = forbidden(t, o.action, o.debtor)
         if forbid != "false":

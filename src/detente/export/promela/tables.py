@@ -29,6 +29,7 @@ from detente.language.model import (
     PowerAction,
     Role,
     When,
+    Window,
 )
 
 #: Day value meaning "no time point left".
@@ -63,13 +64,19 @@ def first_day(agreement: Agreement) -> int:
     return 0 if agreement.counting == "day_zero" else 1
 
 
+def window(o: Obligation) -> Window:
+    """A dated obligation's window (a duty with no deadline never falls due: callers skip it)."""
+    assert o.window is not None
+    return o.window
+
+
 def deadline(agreement: Agreement, o: Obligation) -> When:
     """An obligation's deadline as a day of a phase, numbered as the text numbers days.
 
     ``within: {hours: H}`` (or ``{days: N}``) ``after`` an anchor is the anchor's day
     plus H/24 rounded up (or N): entry into force and a phase's start are that phase's
     first day; a clause's fulfilment is that clause's own deadline."""
-    w = o.window
+    w = window(o)
     if w.by is not None:
         return w.by
     assert w.after is not None and w.within is not None
@@ -92,9 +99,10 @@ def deadline(agreement: Agreement, o: Obligation) -> When:
 def window_from(agreement: Agreement, o: Obligation) -> When:
     """When an obligation's window opens: its ``from``, its anchor, else its deadline
     phase's start."""
-    if o.window.from_ is not None:
-        return o.window.from_
-    a = o.window.after
+    w = window(o)
+    if w.from_ is not None:
+        return w.from_
+    a = w.after
     if a is not None and a.fulfilled is not None:
         target = next(c.obligation for c in agreement.clauses if c.id == a.fulfilled)
         assert target is not None
@@ -116,6 +124,8 @@ def continuing_phase(agreement: Agreement, o: Obligation) -> str | None:
     def to_end(w: When | None, phase: str) -> bool:
         return w is None or (w.phase == phase and w.day is None and w.at == "end")
 
+    if o.window is None:
+        return None
     by = o.window.by
     if o.recurrence is None or by is None or not to_end(by, by.phase):
         return None  # a deadline counted from an anchor is no phase's end
@@ -243,7 +253,7 @@ class Tables:
         for c, o in self.obligations:
             if o.action == "release" and o.category is not None:
                 self.referenced.add(c.id)
-            if o.window.after is not None and o.window.after.fulfilled is not None:
+            if o.window is not None and o.window.after is not None and o.window.after.fulfilled:
                 self.referenced.add(o.window.after.fulfilled)  # its outcome sets a deadline
         self.sides: list[Side] = []
         for c in agreement.clauses:
@@ -312,7 +322,7 @@ class Tables:
     def anchor_met(self, o: Obligation) -> str:
         """`` && ob_X == FUL`` for a deadline counted from clause X's fulfilment: the duty
         falls due only if X was fulfilled (else nothing)."""
-        a = o.window.after
+        a = None if o.window is None else o.window.after
         if a is None or a.fulfilled is None:
             return ""
         return f" && ob_{self.cid[a.fulfilled]} == FUL"

@@ -58,7 +58,7 @@ def _candidates(t: Tables) -> list[_Candidate]:
         if ph.duration_days is not None:
             out.append(_Candidate(f"ph_{ph.id} == ACTIVE", f"EXP_{ph.id}", f"{ph.id} expires"))
     for c, o in t.obligations:
-        if o.recurrence is None:
+        if o.recurrence is None and o.window is not None:  # no deadline: never due
             out.append(
                 _Candidate(
                     f"ob_{t.cid[c.id]} == UNDEC && {started(t.deadline(o).phase)}",
