@@ -161,6 +161,12 @@ def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
                 ob["recurrence"] = {"every_days": draw(st.integers(1, 2))}
         if power_ids and draw(st.integers(0, 3)) == 0:
             ob["on_violation"] = {"grants": draw(st.sampled_from(power_ids))}
+        # a duty of means (effort: best), or one with no deadline (no window)
+        shape = draw(st.integers(0, 7))
+        if shape == 0:
+            ob["effort"] = "best"
+        elif shape == 1 and "recurrence" not in ob:
+            del ob["window"]
         clause(oid, obligation=ob)
 
     for pid in power_ids:

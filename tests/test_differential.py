@@ -31,6 +31,7 @@ from detente.semantics.continuing import days_between, key_of, recurrence
 from detente.semantics.events import (
     Agreed,
     Committed,
+    Endeavoured,
     Exercised,
     Extended,
     Fulfilled,
@@ -133,6 +134,12 @@ def _write(run: Run, cur: int, point: int, made: tuple[StepEvent, ...], since: i
     days_in_phase = {i.key: i.day_in_phase for i in m.instances}
     for e in made:
         match e:
+            case Endeavoured(debtor, clause, first, last):
+                # a duty of means not achieved: its debtor's efforts are logged
+                for key in _duty_keys(m, cur, clause, first, last):
+                    number = int(key.rsplit("#", 1)[1]) if "#" in key else None
+                    later = (days_in_phase[key] or point) - point
+                    run.log(debtor, "effort", clause=clause, round=number, later=later)
             case Fulfilled(debtor, clause, first, last) | Violated(debtor, clause, first, last):
                 keys = _duty_keys(m, cur, clause, first, last)
                 if not keys or any(k not in days_in_phase for k in keys):
