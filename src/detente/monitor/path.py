@@ -32,6 +32,7 @@ from detente.semantics.events import (
     StepEvent,
     TalksOpened,
     Terminated,
+    Triggered,
     Violated,
     Withheld,
 )
@@ -110,6 +111,13 @@ class Path:
             )
             for s in m.sides
         ]
+        #: triggered duties: clause -> days from trigger to deadline; clause -> the day the
+        #: replayed run created it (a Triggered step event: read off the path)
+        self.trigger_within = {t.clause: t.within for t in m.triggers}
+        self.triggered: dict[str, int] = {}
+        for q in range(len(m.pts)):
+            for duty in m.trigger_duties:
+                self.duty_keys[(q, duty.clause, duty.first_day, duty.last_day)] = duty.keys
         self.start_keys: list[tuple[str, ...]] = [
             tuple(f"{n.clause}/start/{m.parties[p]}" for p in n.between) for n in m.negotiations
         ]
@@ -117,7 +125,11 @@ class Path:
     # ------------------------------------------------------------------ when
 
     def due(self, i: Instance) -> int | None:
-        """The agreement day an instance falls due (None: its phase has not started)."""
+        """The agreement day an instance falls due (None: its phase has not started, or a
+        triggered duty not created yet)."""
+        if i.clause in self.trigger_within:
+            created = self.triggered.get(i.clause)
+            return None if created is None else created + self.trigger_within[i.clause]
         start = self.starts.get(self.phase_index[i.phase])
         if start is None or i.day_in_phase is None:
             return None
@@ -125,6 +137,8 @@ class Path:
 
     def opens(self, i: Instance) -> int | None:
         """The agreement day an instance's window opens."""
+        if i.clause in self.trigger_within:
+            return self.triggered.get(i.clause)
         start = self.starts.get(self.phase_index[i.opens_phase])
         return None if start is None else start + i.opens_in_phase - 1
 
@@ -158,6 +172,8 @@ class Path:
                     self.ended[q] = (day + 1, how)
                 case Terminated():
                     self.terminated = day
+                case Triggered(clause):
+                    self.triggered.setdefault(clause, day)
                 case Fulfilled(_, clause, first, last):
                     self._outcome(
                         self.duty_keys.get((cur, clause, first, last), ()), "fulfilled", day

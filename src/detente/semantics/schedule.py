@@ -245,7 +245,24 @@ def instances(
         )
 
     for clause in agreement.clauses:
-        if (o := clause.obligation) is not None:
+        if (o := clause.obligation) is not None and o.window is None:
+            # a triggered duty (`once`): no day in the calendar until it is created
+            home = _home_phase(agreement, clause)
+            add(
+                clause.id,
+                clause,
+                "obligation",
+                o.debtor,
+                o.creditor,
+                o.action,
+                home,
+                None,
+                home,
+                1,
+                category=o.category,
+                quantity=o.quantity,
+            )
+        elif (o := clause.obligation) is not None and o.window is not None:
             by = o.window.by
             due_local = local_day(agreement, by, extended)
             frm = o.window.from_ or When(phase=by.phase, at="start")

@@ -59,12 +59,13 @@ def held(stock: str) -> str:
 
 def window_from(o: Obligation) -> When:
     """When an obligation's window opens: its ``from``, else its deadline phase's start."""
+    assert o.window is not None
     return o.window.from_ or When(phase=o.window.by.phase, at="start")
 
 
 def recurrence_until(o: Obligation) -> When:
     """The last point of a recurring obligation: its recurrence's ``until``, else its deadline."""
-    assert o.recurrence is not None
+    assert o.recurrence is not None and o.window is not None
     return o.recurrence.until or o.window.by
 
 
@@ -133,11 +134,15 @@ class Tables:
         self.obligations = [
             (c, c.obligation) for c in agreement.clauses if c.obligation is not None
         ]
+        #: triggered duties (`once`): created when their condition first holds
+        self.triggered = [(c, o) for c, o in self.obligations if o.once is not None]
         self.powers = [(c, c.power) for c in agreement.clauses if c.power is not None]
         self.prohibitions = [
             (c, c.prohibition) for c in agreement.clauses if c.prohibition is not None
         ]
         self.extensions = [(c, c.extension) for c in agreement.clauses if c.extension is not None]
+        #: prohibitions that bind only while a condition holds
+        self.guarded = [(c, p) for c, p in self.prohibitions if p.while_ is not None]
         self.phase_duration = {ph.id: ph.duration_days for ph in agreement.phases}
         self.judges_consistency = any(x.template == "consistent" for x in agreement.expectations)
         #: powers that some obligation's violation puts in effect
@@ -153,6 +158,9 @@ class Tables:
         self.referenced: set[str] = set()
         texts = [x.formula for x in agreement.expectations if x.formula]
         texts += [pw.available.condition for _, pw in self.powers if pw.available.condition]
+        texts += [o.once for _, o in self.obligations if o.once]
+        texts += [p.while_ for _, p in self.prohibitions if p.while_]
+        texts += [g.opens_when for _, g in self.negotiations if g.opens_when]
         for text in texts:
             for atom in ex.atoms(ex.parse(text)):
                 self.referenced.update(atom.args)
