@@ -147,6 +147,15 @@ def test_the_monitor_dates_a_triggered_duty_from_the_day_its_trigger_held() -> N
     )
     row = next(o for o in late.obligations if o.clause == "2")
     assert (row.status, row.due_day, row.late_days) == ("late", 8, 2)
+    # released on the day the trigger held (day 5): the release counts for the duty
+    same_day = monitor(
+        a,
+        [hostages, _release("p", 5, "b", "prisoners", 40)],
+        entry_into_force=DAY1,
+    )
+    row = next(o for o in same_day.obligations if o.clause == "2")
+    assert (row.status, row.fulfilled_on) == ("fulfilled", _on(5))
+    assert same_day.surplus == {}
     # the hostages never came: nothing is due from Side B
     none = monitor(a, [_release("x", 9, "b", "prisoners", 1)], entry_into_force=DAY1, as_of=_on(12))
     row = next(o for o in none.obligations if o.clause == "2")
@@ -241,3 +250,14 @@ def test_the_docs_examples_validate() -> None:
     assert talks.negotiation is not None
     assert talks.negotiation.opens_when == "started(withdrawal)"
     detente.check(a)  # and the checker reads them
+
+
+def test_rounds_are_not_folded_when_a_condition_reads_stock_counts() -> None:
+    from detente.semantics import System
+
+    a = load(TRIGGERS)  # once: released(hostages) >= 4
+    assert not System(a, abstract_rounds=True).abstract
+    plain = detente.load_text(
+        _text(TRIGGERS, "once: released(hostages) >= 4", 'once: fulfilled("1")'), "x.yaml"
+    )
+    assert System(plain, abstract_rounds=True).abstract

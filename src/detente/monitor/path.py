@@ -173,7 +173,9 @@ class Path:
                 case Terminated():
                     self.terminated = day
                 case Triggered(clause):
-                    self.triggered.setdefault(clause, day)
+                    if clause not in self.triggered:
+                        self.triggered[clause] = day
+                        self._deliver_on_trigger_day(day, clause)
                 case Fulfilled(_, clause, first, last):
                     self._outcome(
                         self.duty_keys.get((cur, clause, first, last), ()), "fulfilled", day
@@ -303,6 +305,34 @@ class Path:
             self.surplus[(actor, category)] = self.surplus.get((actor, category), 0) + q
             today = self.surplus_on.setdefault(day, {})
             today[(actor, category)] = today.get((actor, category), 0) + q
+
+    def _deliver_on_trigger_day(self, day: int, clause: str) -> None:
+        """A duty created at the end of ``day`` (its trigger held then) takes what that day's
+        log delivered for it and no earlier duty took (the releases left as surplus)."""
+        i = self.by_key.get(clause)
+        if i is None or i.key in self.completed:
+            return
+        for (actor, action, category, named, _), (q, n) in self.log.deliveries.get(
+            day, {}
+        ).items():
+            if actor != i.debtor or action != i.action or named not in (None, i.clause):
+                continue
+            if category is not None and i.category is not None and category != i.category:
+                continue
+            if i.quantity is None or category is None:
+                if q > 0 or n > 0:
+                    self.delivered[i.key] = i.quantity if i.quantity is not None else 1
+                    self.completed[i.key] = day
+                continue
+            left = self.surplus_on.get(day, {}).get((actor, category), 0)
+            take = min(left, i.quantity - self.delivered.get(i.key, 0))
+            if take <= 0:
+                continue
+            self.surplus_on[day][(actor, category)] = left - take
+            self.surplus[(actor, category)] -= take
+            self.delivered[i.key] = self.delivered.get(i.key, 0) + take
+            if self.delivered[i.key] >= i.quantity:
+                self.completed[i.key] = day
 
     def _released_for(self, counter: Instance) -> bool:
         """Whether anything was delivered to the release side of ``counter``'s round."""

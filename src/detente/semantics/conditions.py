@@ -90,6 +90,17 @@ def referenced(agreement: Agreement) -> set[str]:
     return out
 
 
+def reads_rounds(agreement: Agreement) -> bool:
+    """Whether some condition on a norm reads stock counts or an exchange's rounds (then
+    the rounds may not be folded into one slot, nor the stock counts dropped)."""
+    exchanges = {c.id for c in agreement.clauses if c.exchange is not None}
+    for text in texts(agreement):
+        for atom in ex.atoms(ex.parse(text, temporal=False)):
+            if atom.name in ("held", "released") or exchanges & set(atom.args):
+                return True
+    return False
+
+
 # --------------------------------------------------------------------------- the calendar
 
 

@@ -274,6 +274,8 @@ class Tables:
             for atom in ex.atoms(ex.parse(text, temporal=False))
         ):
             self.track_violators = True
+        if self.abstract and conditions.reads_rounds(a):
+            self.abstract = False
         self.prohibitions = [c for c in a.clauses if c.prohibition is not None]
         self.acts = sorted({c.prohibition.act for c in self.prohibitions if c.prohibition})
         self._compile_points()
