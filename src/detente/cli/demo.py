@@ -5,6 +5,8 @@
    each side feared.
 2. The three real agreements, as a reader sees them.
 3. The January 2025 agreement's implementation, as of its last day.
+4. Other conflicts, other shapes: the Nagorno-Karabakh statement of 2020, replayed
+   to 14 December 2020 (dated withdrawals from districts).
 
 Each step runs the same command a user would type, in-process.
 """
@@ -24,6 +26,7 @@ EXAMPLES = ROOT / "examples"
 FRAMEWORK = EXAMPLES / "gaza-framework-2024"
 JAN_2025 = EXAMPLES / "jan-2025-ceasefire"
 NOV_2023 = EXAMPLES / "nov-2023-truce"
+KARABAKH_2020 = EXAMPLES / "nagorno-karabakh-2020"
 
 STEPS: tuple[tuple[str, list[str]], ...] = (
     (
@@ -54,6 +57,16 @@ STEPS: tuple[tuple[str, list[str]], ...] = (
             str(JAN_2025 / "events.csv"),
             "--as-of",
             "2025-03-18",
+        ],
+    ),
+    (
+        "Another conflict: the Nagorno-Karabakh statement's withdrawals, as of 14 December 2020",
+        [
+            "monitor",
+            str(KARABAKH_2020 / "agreement.yaml"),
+            str(KARABAKH_2020 / "events.csv"),
+            "--as-of",
+            "2020-12-14",
         ],
     ),
 )

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from detente.web.accounts import User
-from detente.web.events import EventIn, error_messages, parse_event, read_rows
+from detente.web.events import EventIn, TooManyRows, error_messages, parse_event, read_rows
 from detente.web.schemas import (
     AgreementCreated,
     AgreementDetail,
@@ -225,9 +225,7 @@ async def import_events(
     agreement_id: AgreementId, request: Request, user: UserDep, svc: ServiceDep
 ) -> ImportResult:
     """Record every event of a CSV or JSON Lines log, or none when any row is wrong."""
-    body = await request.body()
-    if len(body) > 16 * 1024 * 1024:
-        raise HTTPException(413, "an import is at most 16 MiB")
+    body = await request.body()  # at most 16 MiB: web.limits stops it while it streams
     try:
         await run_in_threadpool(svc.agreement, user, agreement_id)
         if not user.can_record:
@@ -237,6 +235,8 @@ async def import_events(
     kind = request.headers.get("content-type", "")
     try:
         rows = read_rows(body, "csv" if "csv" in kind else "jsonl")
+    except TooManyRows as exc:
+        raise HTTPException(413, str(exc)) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise HTTPException(422, f"cannot read the log: {exc}") from None
     parsed: list[tuple[int, EventIn]] = []
