@@ -312,9 +312,7 @@ class Path:
         i = self.by_key.get(clause)
         if i is None or i.key in self.completed:
             return
-        for (actor, action, category, named, _), (q, n) in self.log.deliveries.get(
-            day, {}
-        ).items():
+        for (actor, action, category, named, _), (q, n) in self.log.deliveries.get(day, {}).items():
             if actor != i.debtor or action != i.action or named not in (None, i.clause):
                 continue
             if category is not None and i.category is not None and category != i.category:
