@@ -57,6 +57,22 @@ def carry(m: Observations, t: list[int], j: int, day_one: int | None) -> None:
         )
 
 
+def next_point(m: Observations, st: list[int], cur: int, clk: int) -> int:
+    """The clock's next point in phase ``cur`` from ``clk`` on: a day that is a time point
+    only for triggered duties is passed over unless one falls due on it."""
+    pts, only, n = m.pts[cur], m.trigger_only[cur], len(m.phases)
+    if not only:
+        return clk
+    waiting = {
+        decode(n, v)[1]
+        for k in range(len(m.triggers))
+        if (v := st[m.o_tr + k]) >= PENDING_BASE and decode(n, v)[0] == cur
+    }
+    while clk <= len(pts) and pts[clk - 1].day in only and pts[clk - 1].day not in waiting:
+        clk += 1
+    return clk
+
+
 def due(m: Observations, st: list[int], point_day: int | None) -> list[int]:
     """The triggered duties that fall due at this time point: their day has come, or no
     point of their phase is left to wait for."""

@@ -210,6 +210,8 @@ class System(Observations):
         status = st[self.o_ph + cur]
         if status in LIVE and st[0] != TERMINATED:
             st[2] = clk + 1 if clk < m else m + 1
+            if self.triggers:
+                st[2] = conditions.next_point(self, st, cur, st[2])
             if st[2] > m:
                 evs.append(Later())
                 return

@@ -346,6 +346,8 @@ class Tables:
             dues = conditions.due_days(days, self.expiry_days, [t.within for t in self.triggers])
             for q, more in enumerate(dues):
                 days[q] |= more
+        #: days that are time points only when a triggered duty falls due on them
+        self.trigger_only: list[set[int]] = dues if self.triggers else []
         # a run of recurrence days with nothing else in it is one point
         for q in range(len(self.phases)):
             base = set(days[q])
