@@ -138,6 +138,12 @@ OTHER_SHAPES: dict[str, dict[str, str]] = {
         "no_unilateral_exit(armenia)": "holds",
         "no_unilateral_exit(azerbaijan)": "holds",
     },
+    "pretoria-2022": {
+        "no_lapse": "holds",
+        "consistent": "holds",
+        "no_unilateral_exit(tplf)": "holds",
+        "no_unilateral_exit(ethiopia)": "holds",
+    },
 }
 
 
@@ -178,3 +184,17 @@ def test_nagorno_karabakh_withdrawals_read_against_the_signed_dates() -> None:
     # Kalbajar: the text's 15 Nov; moved to 25 Nov by agreement, which the language
     # cannot yet record (the README says so): ten days late against the signed date.
     assert report.obligation("6.1").describe() == "late by 10 days"
+
+
+def test_pretoria_disarmament_stages_read_against_the_pretoria_dates() -> None:
+    folder = _folder("pretoria-2022")
+    deal = detente.load(folder / "agreement.yaml")
+    assert deal.pax_id == 2443
+    report = detente.monitor(deal, detente.iter_events(folder / "events.csv", deal))
+    # "Within 5 days from the signing": 7 November 2022, day 6 as Detente counts.
+    assert report.obligation("6a.1").describe() == "fulfilled on time"
+    assert report.obligation("6a.2").describe() == "fulfilled on time"
+    # Heavy weapons: ten days after the Nairobi meeting (22 Nov); handed over 10 Jan 2023.
+    assert report.obligation("6b").describe() == "late by 49 days"
+    # Nothing logged either way for the overall disarmament: never a violation on silence.
+    assert report.obligation("6c").status == "not_recorded"
