@@ -13,10 +13,12 @@ from itertools import pairwise
 
 from detente.checker.result import StoryStep
 from detente.language.model import Agreement, PowerAction
+from detente.semantics.anchors import shown
 from detente.semantics.events import (
     Agreed,
     Committed,
     Completed,
+    Endeavoured,
     Exercised,
     Extended,
     Fulfilled,
@@ -97,12 +99,12 @@ class Teller:
 
     def day_text(self, day: int | None, after: int | None) -> str:
         if day is None:
-            return f"Later (some day after day {after})" if after else "Later"
+            return f"Later (some day after day {shown(self.a, after)})" if after else "Later"
         if self.eif is None:
-            return f"Day {day}"
+            return f"Day {shown(self.a, day)}"
         date = self.eif + dt.timedelta(days=day - 1)
         return (
-            f"Day {day} (if entry into force was {self.eif.day} {self.eif:%b %Y}: "
+            f"Day {shown(self.a, day)} (if entry into force was {self.eif.day} {self.eif:%b %Y}: "
             f"{date.day} {date:%b %Y})"
         )
 
@@ -182,13 +184,11 @@ class Teller:
             (e.last - e.first for e in evs if isinstance(e, Fulfilled | Violated)),
             default=0,
         )
-        if span and clock["today"] is not None:
-            header = (
-                f"Days {clock['today']}–{clock['today'] + span}"
-                + header[len(f"Day {clock['today']}") :]
-            )
+        today = None if clock["today"] is None else shown(self.a, clock["today"])
+        if span and today is not None:
+            header = f"Days {today}–{today + span}" + header[len(f"Day {today}") :]
         text = f"{header}: " + " ".join(sentences)
-        return StoryStep(clock["today"], text, list(dict.fromkeys(clauses)))
+        return StoryStep(today, text, list(dict.fromkeys(clauses)))
 
     def _sentence(
         self,
@@ -232,6 +232,12 @@ class Teller:
                 complied.setdefault(who, []).append(f"clause {clause}")
                 clauses.append(clause)
             case PerhapsFulfilled(_, clause, _, _):
+                clauses.append(clause)
+            case Endeavoured(who, clause, _, _):
+                out.append(
+                    f"{self.party(who)} does not achieve what {self.cite(clause)} asks, but makes "
+                    "the efforts it owes (a duty of means): no violation."
+                )
                 clauses.append(clause)
             case Violated(who, clause, _, _):
                 out.append(

@@ -95,6 +95,8 @@ Condition = Annotated[
     StringConstraints(min_length=1, max_length=4000),
     Field(description="A condition in the expression language (docs/language.md)."),
 ]
+#: A day as the text numbers it: from 1, or from 0 under `counting: day_zero`.
+DayNumber = Annotated[int, Field(ge=0, le=100_000)]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -138,7 +140,7 @@ class When(_Model):
     """A point in time relative to a phase: its start, its end, or its N-th day."""
 
     phase: Ident
-    day: Days | None = None
+    day: DayNumber | None = None
     at: Literal["start", "end"] | None = None
 
     @model_validator(mode="before")
@@ -242,6 +244,7 @@ BUILTIN_ACTIONS = (
     "exercise",
     "announce",
     "breach",
+    "effort",
 )
 
 
@@ -365,11 +368,108 @@ class Phase(_Model):
 # --------------------------------------------------------------------------- norms
 
 
+class Duration(_Model):
+    """A length of time as the text gives it: `{days: N}` or `{hours: H}`."""
+
+    days: Days | None = None
+    hours: Annotated[int, Field(ge=1, le=2_400_000)] | None = None
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> Duration:
+        if (self.days is None) == (self.hours is None):
+            raise ValueError("give either `days` or `hours`, not both or neither")
+        return self
+
+    def __str__(self) -> str:
+        n, unit = (self.days, "day") if self.days is not None else (self.hours, "hour")
+        return f"{n} {unit}{'s' if n != 1 else ''}"
+
+
+class Anchor(_Model):
+    """What a deadline is counted from: entry into force, a phase's start, another
+    clause's fulfilment, or a dated act of a party recorded in the log."""
+
+    entry_into_force: bool = False
+    phase: Ident | None = Field(default=None, description="Counted from this phase's start.")
+    fulfilled: ClauseId | None = Field(
+        default=None, description="Counted from the fulfilment of this clause's obligation."
+    )
+    act: Ident | None = Field(
+        default=None, description="Counted from this act (an action) of the party `by`."
+    )
+    by: Ident | None = Field(default=None, description="With `act`: the party whose act it is.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if value == "entry_into_force":
+            return {"entry_into_force": True}
+        return value
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return _with_short_form(core_schema, handler, {"const": "entry_into_force"})
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Anchor:
+        kinds = [
+            k
+            for k, v in (
+                ("entry_into_force", self.entry_into_force),
+                ("phase", self.phase),
+                ("fulfilled", self.fulfilled),
+                ("act", self.act),
+            )
+            if v
+        ]
+        if len(kinds) != 1:
+            raise ValueError(
+                "an anchor is one of: entry_into_force, `phase` (its start), `fulfilled` "
+                "(a clause), or `act` with `by` (a party's act)"
+            )
+        if (self.act is None) != (self.by is None):
+            raise ValueError("an `act` anchor names the party whose act it is: `by`")
+        return self
+
+    def __str__(self) -> str:
+        if self.entry_into_force:
+            return "entry into force"
+        if self.phase is not None:
+            return f"the start of {self.phase}"
+        if self.fulfilled is not None:
+            return f"the fulfilment of clause {self.fulfilled}"
+        return f"{self.by}'s {self.act}"
+
+
 class Window(_Model):
-    """From when to when an obligation must be done. `from` defaults to the phase start."""
+    """From when to when an obligation must be done: `by` a phase day (`from` defaults to
+    the phase start), or `within` a duration `after` an anchor."""
 
     from_: When | None = Field(default=None, alias="from")
-    by: When
+    by: When | None = None
+    after: Anchor | None = Field(
+        default=None, description="What the deadline is counted from (with `within`)."
+    )
+    within: Duration | None = Field(
+        default=None, description="How long after the anchor: `{hours: 72}` or `{days: 5}`."
+    )
+
+    @model_validator(mode="after")
+    def _by_or_within(self) -> Window:
+        if self.by is not None and (self.after is not None or self.within is not None):
+            raise ValueError(
+                "a window is `by` a day, or `within` a time `after` an anchor, not both"
+            )
+        if self.by is None and (self.after is None or self.within is None):
+            raise ValueError(
+                "a window needs `by` (e.g. 'phase1 day 7'), or `within` (e.g. {hours: 72}) "
+                "and `after` (e.g. entry_into_force)"
+            )
+        if self.after is not None and self.from_ is not None:
+            raise ValueError("a window counted `after` an anchor opens at the anchor; drop `from`")
+        return self
 
 
 class Recurrence(_Model):
@@ -426,6 +526,17 @@ class Obligation(_Model):
             raise ValueError("a triggered duty (`once`) falls due once; it takes no `recurrence`")
         return self
 
+    unit: Text | None = Field(
+        default=None,
+        description="What `quantity` counts ('positions', 'bodies'); the stock's unit by default.",
+    )
+    effort: Literal["result", "best"] = Field(
+        default="result",
+        description="`result` (the default): a duty of result, violated when not done in full "
+        "by its deadline. `best`: a duty of means ('to the best of its ability'), never "
+        "violated for want of the result, only by a logged failure to make efforts.",
+    )
+
 
 class Prohibition(_Model):
     parties: Annotated[list[Ident], Field(min_length=1)]
@@ -448,7 +559,7 @@ class Ratio(_Model):
 
 
 class ExchangeRound(_Model):
-    day: Days = Field(description="Day of the exchange's phase on which the round is due.")
+    day: DayNumber = Field(description="Day of the exchange's phase on which the round is due.")
     release: dict[Ident, Count] = Field(min_length=1)
     counter_release: dict[Ident, Count] | None = Field(
         default=None, description="What the counterpart releases, when the text states it."
@@ -719,6 +830,12 @@ class Agreement(_Model):
     phases: Annotated[list[Phase], Field(min_length=1)]
     clauses: list[Clause] = Field(default_factory=list)
     expectations: list[Expectation] = Field(default_factory=list)
+    counting: Literal["day_one", "day_zero"] = Field(
+        default="day_one",
+        description="How the text numbers days: `day_one` (the day of entry into force, and "
+        "a phase's first day, is day 1) or `day_zero` (it is day 0; a period of N days then "
+        "runs to day N).",
+    )
     note: Text | None = None
     extends: str | None = Field(
         default=None, description="Set by the loader for a draft: the base file it extends."

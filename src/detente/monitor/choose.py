@@ -62,6 +62,8 @@ class Chooser:
             number = instance_number(self.path.by_key[keys[0]]) if keys else None
             if self._breach(m.parties[duty.debtor], duty.clause, number, keys):
                 return _offered(c, opts.violate(duty))
+            if duty.effort and self._efforts(m.parties[duty.debtor], duty.clause, keys, day):
+                return _offered(c, opts.endeavour(duty))
             return _absent(c, NotRecorded, opts.violate(duty))
         if c.kind == "side":
             keys = self.path.side_keys[c.subject]
@@ -133,6 +135,15 @@ class Chooser:
     def _complete(self, keys: tuple[str, ...], day: int) -> bool:
         done = self.path.completed
         return bool(keys) and all(k in done and done[k] <= day for k in keys)
+
+    def _efforts(self, actor: str, clause: str, keys: tuple[str, ...], day: int) -> bool:
+        """Whether the log shows ``actor``'s efforts towards a duty of means of ``clause``
+        from its window's opening to ``day``."""
+        opens = min(
+            (o for k in keys if (i := self.path.by_key.get(k)) and (o := self.path.opens(i))),
+            default=1,
+        )
+        return any(opens <= d <= day for d in self.log.efforts.get((actor, clause), ()))
 
     def _agreed_on(self, k: int) -> int | None:
         m = self.m

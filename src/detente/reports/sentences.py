@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from detente.language.model import (
     Agreement,
+    Anchor,
     Clause,
     Exchange,
     ExtensionRule,
@@ -167,6 +168,15 @@ def when(agreement: Agreement, w: When) -> str:
     return f"the {w.at} of {phase}"
 
 
+def _anchor(agreement: Agreement, a: Anchor) -> str:
+    """ "entry into force", "the start of phase two", "the fulfilment of clause 3"."""
+    if a.phase is not None:
+        return f"the start of {phase_name(agreement, a.phase)}"
+    if a.act is not None and a.by is not None:
+        return f"{party_name(agreement, a.by)}'s act '{a.act}'"
+    return str(a)
+
+
 def _sentence(text: str, clause: Clause) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     return f"{text[:1].upper()}{text[1:]} (clause {clause.id})."
@@ -201,6 +211,9 @@ def _window(agreement: Agreement, o: Obligation) -> str:
     if o.window is None:
         days = "1 day" if o.within_days == 1 else f"{o.within_days} days"
         return f"within {days} once {o.once}"
+    if o.window.by is None:
+        assert o.window.after is not None and o.window.within is not None
+        return f"within {o.window.within} after {_anchor(agreement, o.window.after)}"
     by = when(agreement, o.window.by)
     start = o.window.from_
     if o.recurrence is not None:

@@ -19,6 +19,7 @@ from detente.language.model import PowerAction
 from detente.semantics.events import (
     Agreed,
     Committed,
+    Endeavoured,
     Exercised,
     Extended,
     Fulfilled,
@@ -225,6 +226,11 @@ class Options:
             return Option(ev, apply)
 
         return self._get(("violate", id(duty)), build)
+
+    def endeavour(self, duty: Duty) -> Option:
+        """A duty of means not achieved while its debtor makes efforts: no violation."""
+        ev = Endeavoured(duty.debtor, duty.clause, duty.first_day, duty.last_day)
+        return self._record_only(("effort", id(duty)), ev)
 
     def duty_not_recorded(self, duty: Duty) -> Option:
         ev = NotRecorded(duty.debtor, duty.clause, duty.first_day, duty.last_day)

@@ -111,6 +111,12 @@ class Violated(DutyOutcome):
 
 
 @dataclass(frozen=True, slots=True)
+class Endeavoured(DutyOutcome):
+    """A duty of means (``effort: best``) not achieved by its deadline while its debtor
+    makes the efforts it owes: no violation (``semantics/means.py``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class NotRecorded(DutyOutcome):
     """Replay only: the log says neither that the obligation was carried out nor that it
     was not."""

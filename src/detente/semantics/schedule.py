@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from detente.language.model import Agreement, Clause, When
+from detente.semantics import anchors
 
 PhaseStatus = Literal["pending", "active", "continuing", "done", "cut_short"]
 Ending = Literal["done", "cut_short", "continuing"]
@@ -72,7 +73,7 @@ def phase_duration(
 ) -> int | None:
     """A phase's length in days with the days granted to it; None when open-ended."""
     d = agreement.phase(phase_id).duration_days
-    return None if d is None else d + extended.get(phase_id, 0)
+    return None if d is None else anchors.span(agreement, d) + extended.get(phase_id, 0)
 
 
 def phase_spans(
@@ -156,7 +157,8 @@ class Instance:
     ``phase``/``day_in_phase`` say when it is due relative to its phase (the
     checker's view); ``opens``/``due`` are agreement days (the monitor's view),
     None while that phase's start is unknown. ``day_in_phase`` is None for a
-    duty due at the end of an open-ended phase (never due).
+    duty due at the end of an open-ended phase (never due). ``continuation``: a recurring
+    duty's instance past its phase's planned end, due only while the phase continues.
     """
 
     key: str
@@ -175,12 +177,15 @@ class Instance:
     opens_in_phase: int
     opens: int | None
     due: int | None
+    #: Beyond its phase's planned end, due only while the phase continues
+    #: (:mod:`detente.semantics.continuing`).
+    continuation: bool = False
 
 
 def local_day(agreement: Agreement, when: When, extended: Mapping[str, int] = _EMPTY) -> int | None:
     """The day of ``when`` counted inside its phase (its start being day 1)."""
     if when.day is not None:
-        return when.day
+        return anchors.local(agreement, when.day)
     if when.at == "start":
         return 1
     return phase_duration(agreement, when.phase, extended)
@@ -262,10 +267,10 @@ def instances(
                 category=o.category,
                 quantity=o.quantity,
             )
-        elif (o := clause.obligation) is not None and o.window is not None:
-            by = o.window.by
+        elif (o := clause.obligation) is not None:
+            by = anchors.deadline(agreement, o)
             due_local = local_day(agreement, by, extended)
-            frm = o.window.from_ or When(phase=by.phase, at="start")
+            frm = anchors.opening(agreement, o)
             from_local = local_day(agreement, frm, extended) or 1
             if o.recurrence is not None and frm.phase == by.phase and due_local is not None:
                 until = o.recurrence.until
@@ -314,9 +319,9 @@ def instances(
                         x.counterpart,
                         "release",
                         x.phase,
-                        rnd.day,
+                        anchors.local(agreement, rnd.day),
                         x.phase,
-                        rnd.day,
+                        anchors.local(agreement, rnd.day),
                         category=cat,
                         quantity=units,
                         round_=i,
@@ -341,9 +346,9 @@ def instances(
                         x.releasing,
                         "release",
                         x.phase,
-                        rnd.day,
+                        anchors.local(agreement, rnd.day),
                         x.phase,
-                        rnd.day,
+                        anchors.local(agreement, rnd.day),
                         category=cat,
                         quantity=q,
                         ratio=ratio,

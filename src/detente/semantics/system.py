@@ -34,6 +34,7 @@ from detente.semantics.events import (
     StepEvent,
     Violated,
 )
+from detente.semantics.means import duty_options
 from detente.semantics.observe import Observations
 from detente.semantics.tables import (
     ACTIVE,
@@ -43,6 +44,7 @@ from detente.semantics.tables import (
     CUT_SHORT,
     DONE,
     FAILED,
+    FLAG_FULFILLED,
     FULFILLED,
     IN_FORCE,
     LIVE,
@@ -187,10 +189,31 @@ class System(Observations):
             return None
         return self.pts[cur][clk - 1]
 
+    def duties_due(self, arrived: State | list[int]) -> list[Duty]:
+        """The duties that fall due at the time point ``arrived`` is at: the point's, and
+        while its phase continues past its planned end, its continuing recurring duties
+        (at the repeating "later" point too)."""
+        cur, clk = arrived[1], arrived[2]
+        status = arrived[self.o_ph + cur]
+        if arrived[0] == TERMINATED or status not in LIVE:
+            return []
+        pts = self.pts[cur]
+        if 1 <= clk <= len(pts):
+            pt = pts[clk - 1]
+            if status == CONTINUING and pt.continuing:
+                return pt.duties + pt.continuing
+            return pt.duties
+        return self.later[cur] if status == CONTINUING else []
+
     def overdrawn(self, t: Sequence[int]) -> bool:
         """Whether some stock has had more released than its holder held."""
         o = self.o_st
         return any(c is not None and t[o + i] > c for i, c in enumerate(self.counts))
+
+    def unanchored(self, s: State | list[int], duty: Duty) -> bool:
+        """Whether a duty counted from a clause's fulfilment is not due, because that
+        clause was not fulfilled (docs/semantics.md, "Time as texts write it")."""
+        return duty.anchor >= 0 and not s[self.o_fl + duty.anchor] & FLAG_FULFILLED
 
     # ------------------------------------------------------------------ steps 1 and 2
 
@@ -300,17 +323,18 @@ class System(Observations):
             else None
         )
         folded: dict[int, list[StepEvent]] = {}
+        duties = self.duties_due(st)
+        sus = self.suspended(tuple(st)) if duties or point is not None else []
+        for duty in duties:
+            if duty.clause in sus or self.unanchored(st, duty):
+                continue
+            if duty.tracked < 0 and duty.stock < 0 and duty.grants < 0:
+                folded.setdefault(duty.debtor, []).append(
+                    Violated(duty.debtor, duty.clause, duty.first_day, duty.last_day)
+                )
+                continue
+            comps.append(self._duty_choice(st, duty, forbid))
         if point is not None:
-            sus = self.suspended(tuple(st))
-            for duty in point.duties:
-                if duty.clause in sus:
-                    continue
-                if duty.tracked < 0 and duty.stock < 0 and duty.grants < 0:
-                    folded.setdefault(duty.debtor, []).append(
-                        Violated(duty.debtor, duty.clause, duty.first_day, duty.last_day)
-                    )
-                    continue
-                comps.append(self._duty_choice(st, duty, forbid))
             for k in point.sides:
                 if self.sides[k].clause in sus:
                     continue
@@ -404,15 +428,16 @@ class System(Observations):
         return comps
 
     def _duty_choice(self, st: list[int], duty: Duty, forbid: int) -> Choice:
-        opts: list[Option] = []
         held = self.held(tuple(st), duty.stock) if duty.stock >= 0 else None
-        if held is None or held >= duty.quantity:
-            opts.append(self.options.fulfil(duty))
-        if not forbid >> duty.debtor & 1:  # a protected party never violates, even when cornered
-            opts.append(self.options.violate(duty))
-        if self.replay is not None and not self.replay.absence_is_violation:
-            opts.append(self.options.duty_not_recorded(duty))
-        return Choice("duty", duty.debtor, tuple(opts), duty=duty)
+        opts = duty_options(
+            self.options,
+            duty,
+            can=held is None or held >= duty.quantity,
+            # a protected party never violates, even when cornered
+            may_violate=not forbid >> duty.debtor & 1,
+            replay=self.replay,
+        )
+        return Choice("duty", duty.debtor, opts, duty=duty)
 
     def _side_choice(self, st: list[int], k: int, forbid: int) -> Choice:
         side = self.sides[k]

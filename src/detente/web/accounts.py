@@ -29,7 +29,9 @@ SESSION_SECONDS = 14 * 24 * 3600
 #: Users who may act: neither disabled nor removed.
 ACTIVE = not_(users.c.disabled) & not_(users.c.removed)
 
-_hasher = PasswordHasher()
+#: argon2id at the library's time and memory cost (3 passes over 64 MiB), on one thread: a
+#: password check then takes one core, and :class:`PasswordGate` bounds how many run.
+_hasher = PasswordHasher(parallelism=1)
 
 
 @functools.cache
@@ -427,9 +429,10 @@ class Busy(Exception):
 class PasswordGate:
     """At most ``slots`` password checks at once (argon2 takes 64 MiB and a core each), a
     caller waiting at most ``wait`` seconds for a slot: a flood of sign-ins costs at most
-    ``slots`` x 64 MiB and ``slots`` cores, and beyond it is answered at once, not queued."""
+    ``slots`` x 64 MiB and ``slots`` cores (one of each by default), and beyond it is
+    answered at once, not queued."""
 
-    def __init__(self, slots: int = 2, wait: float = 2.0) -> None:
+    def __init__(self, slots: int = 1, wait: float = 2.0) -> None:
         self._slots = threading.BoundedSemaphore(slots)
         self.wait = wait
 

@@ -80,6 +80,11 @@ class EventIn(BaseModel):
     source: Annotated[str, StringConstraints(min_length=1, max_length=4000)] = Field(
         description="Where this comes from: a URL or a document reference."
     )
+    publisher: Opt = Field(
+        default=None,
+        description="Who did the reporting (the outlet or the official body), e.g. "
+        "'AP, via whio.com'.",
+    )
     reported_by: Opt = None
     verification: Annotated[
         Literal["reported", "confirmed", "disputed"], BeforeValidator(_or("reported"))

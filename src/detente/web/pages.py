@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from detente.language.model import Agreement
 from detente.monitor import MonitorReport
 from detente.reports import statuses
-from detente.reports.monitor_html import cell_text
+from detente.reports.cells import cell_text
 from detente.web import accounts
 from detente.web.accounts import User
 from detente.web.db import reading, writing

@@ -47,14 +47,23 @@ def choices(t: Tables) -> list[str]:
 
 
 def _duty(
-    what: str, due: str, debtor: str, can: str, fulfil: str, violate: str, then: str = ""
+    what: str,
+    due: str,
+    debtor: str,
+    can: str,
+    fulfil: str,
+    violate: str,
+    then: str = "",
+    endeavour: str = "",
 ) -> list[str]:
     """A duty (``what``) that falls due when ``due``: its debtor carries it out (``fulfil``)
-    if it ``can``, or violates it (``violate``; its bit goes into ``viol``; then ``then``)."""
+    if it ``can``, or violates it (``violate``; its bit goes into ``viol``; then ``then``),
+    or, for a duty of means, makes efforts without achieving it (``endeavour``)."""
+    means = f" :: true -> {endeavour}" if endeavour else ""
     return [
         f"    /* {what} */",
         f"    if :: {due} ->",
-        f"         if :: {can} -> {fulfil} :: true -> {violate}; viol = viol | {bit(debtor)}{then} fi",
+        f"         if :: {can} -> {fulfil}{means} :: true -> {violate}; viol = viol | {bit(debtor)}{then} fi",
         OTHERWISE_SKIP,
     ]
 
@@ -77,9 +86,11 @@ def _obligations(t: Tables) -> list[str]:
         grant = ""
         if o.on_violation is not None:
             grant = f"; gr_{t.cid[o.on_violation.grants]} = 1"
-        due = f"by {o.window.by}" if o.window is not None else f"within {o.within_days} days"
+        due = f"by {t.deadline(o)}" if o.window is not None else f"within {o.within_days} days"
         what = f"clause {c.id}: {o.debtor} {o.action}{' ' + o.object if o.object else ''} {due}"
-        lines += _duty(what, ob_due(t, c), o.debtor, can, fulfil, violate, grant)
+        # a duty of means: not achieved, efforts made (semantics/means.py); no violation
+        endeavour = "" if o.effort != "best" else (f"{v} = EFF" if o.recurrence is None else "skip")
+        lines += _duty(what, ob_due(t, c), o.debtor, can, fulfil, violate, grant, endeavour)
     return lines
 
 

@@ -29,6 +29,7 @@ _CONSTANTS = [
     "#define FUL 1",
     "#define VIO 2",
     "#define DISCH 3",
+    "#define EFF 4        /* a duty of means not achieved, efforts made: no violation */",
     f"#define NONE_DAY {NONE_DAY}",
 ]
 

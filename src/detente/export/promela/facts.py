@@ -52,7 +52,9 @@ def derived_facts(t: Tables) -> list[str]:
                 ext.append(f"xn_{t.cid[c.id]} * {e.days}")
         lines.append(f"#define EXT_{ph.id} ({sum_of(ext)})")
         if ph.duration_days is not None:
-            lines.append(f"#define EXP_{ph.id} (st_{ph.id} + {ph.duration_days} + EXT_{ph.id})")
+            lines.append(
+                f"#define EXP_{ph.id} (st_{ph.id} + {t.phase_duration[ph.id]} + EXT_{ph.id})"
+            )
     for s in a.stocks:
         parts: list[str] = []
         for side in t.sides:

@@ -66,8 +66,8 @@ def _candidates(t: Tables) -> list[_Candidate]:
         if o.window is not None and o.recurrence is None:
             out.append(
                 _Candidate(
-                    f"ob_{t.cid[c.id]} == UNDEC && {started(o.window.by.phase)}",
-                    t.when(o.window.by),
+                    f"ob_{t.cid[c.id]} == UNDEC && {started(t.deadline(o).phase)}",
+                    t.when(t.deadline(o)),
                     f"clause {c.id} deadline",
                 )
             )
@@ -122,7 +122,7 @@ def _last_recurrence_point(t: Tables) -> list[str]:
     ]
     for c, o, recurrence in recurring:
         v = f"ob_{t.cid[c.id]}"
-        fw, uw = window_from(o), recurrence_until(o)
+        fw, uw = window_from(t.agreement, o), recurrence_until(t.agreement, o)
         f, u, k = t.when(fw), t.when(uw), recurrence.every_days
         last = f"{f} + ((hi - {f}) / {k}) * {k}"  # the last point at or before hi
         lines += [
