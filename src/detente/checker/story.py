@@ -31,6 +31,7 @@ from detente.semantics.events import (
     Reached,
     RefusedToOpen,
     Released,
+    SelfDefence,
     Stalled,
     StepEvent,
     TalksOpened,
@@ -321,6 +322,17 @@ class Teller:
                 )
             case Completed():
                 out.append("The agreement is complete: every exchange round has been carried out.")
+            case SelfDefence(k, founded):
+                w = m.powers[k]
+                if founded:
+                    out.append("It answers an attack by the other side: lawful.")
+                else:
+                    out.append(
+                        f"No attack by the other side preceded it: {self.party(w.holder)} "
+                        f"violates the ceasefire ({self.cite(w.clause)} reserves self-defence, "
+                        "not a free hand)."
+                    )
+                    clauses.append(w.clause)
             case Extended(k):
                 x = m.extensions[k]
                 out.append(
@@ -336,6 +348,8 @@ class Teller:
         allows = f"as {self.cite(w.clause)} allows"
         if w.action == PowerAction.resume_hostilities:
             out.append(f"{holder} resumes fighting, {allows}.")
+        elif w.action == PowerAction.self_defence:
+            out.append(f"{holder} acts in self-defence under {self.cite(w.clause)}.")
         elif w.action == PowerAction.declare_failed:
             out.append(
                 f"{holder} declares the talks of clause {m.negotiations[w.target].clause} "
@@ -345,6 +359,13 @@ class Teller:
             out.append(f"{holder} ends the agreement, {allows}.")
         elif w.action == PowerAction.suspend_clause:
             out.append(f"{holder} suspends clause {m.suspendable[w.target]}, {allows}.")
+        elif w.amendment:
+            out.append(
+                f"{holder} and the other parties agree to extend {self.phase(w.target)} by "
+                f"{w.days} days ({self.cite(w.clause)})."
+            )
+            clauses.append(w.clause)
+            return
         else:
             out.append(f"{holder} extends {self.phase(w.target)} by {w.days} days, {allows}.")
         if w.consent:

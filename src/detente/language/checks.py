@@ -315,6 +315,27 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
                 loaded, (*n, "available", "if"), pw.available.condition, temporal=False
             )
         yield from _power_target(loaded, n, pw.action, pw.target, pw.days)
+        yield from _self_defence(loaded, n, pw.holder, pw.action, pw.against)
+    elif c.amendment is not None:
+        am, n = c.amendment, (*loc, "amendment")
+        for j, party in enumerate(am.parties):
+            yield from _party_ref(loaded, (*n, "parties", j), party)
+        yield from _phase_ref(loaded, (*n, "extends"), am.extends)
+        found = next((p for p in loaded.agreement.phases if p.id == am.extends), None)
+        if found is not None and found.duration_days is None:
+            yield _p(
+                loaded,
+                (*n, "extends"),
+                f"phase {am.extends!r} is open-ended: an amendment extends a phase with "
+                "`duration_days`",
+            )
+        for j, phase_id in enumerate(am.available.during):
+            yield from _phase_ref(loaded, (*n, "available", "during", j), phase_id)
+        yield from _when_ref(loaded, (*n, "available", "after"), am.available.after)
+        if am.available.condition is not None:
+            yield from _formula(
+                loaded, (*n, "available", "if"), am.available.condition, temporal=False
+            )
     elif c.negotiation is not None:
         g, n = c.negotiation, (*loc, "negotiation")
         for j, party in enumerate(g.between):
@@ -376,6 +397,28 @@ def _power_target(
             )
     if action == PowerAction.extend_phase and days is None:
         yield _p(loaded, n, "extend_phase needs `days`: by how many days")
+
+
+def _self_defence(
+    loaded: Loaded,
+    n: tuple[str | int, ...],
+    holder: str,
+    action: PowerAction,
+    against: list[str],
+) -> Iterator[Problem]:
+    """`against` names the parties whose attacks a self-defence power answers."""
+    if against and action != PowerAction.self_defence:
+        yield _p(loaded, (*n, "against"), f"only self_defence takes `against`, not {action.value}")
+        return
+    for j, party in enumerate(against):
+        if party == holder:
+            yield _p(
+                loaded,
+                (*n, "against", j),
+                f"{party!r} holds this power: self-defence answers another party's attacks",
+            )
+        else:
+            yield from _party_ref(loaded, (*n, "against", j), party, roles=(Role.party,))
 
 
 # --------------------------------------------------------------------------- sources

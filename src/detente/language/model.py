@@ -242,6 +242,7 @@ BUILTIN_ACTIONS = (
     "negotiations_start",
     "negotiations_agree",
     "exercise",
+    "amend",
     "announce",
     "breach",
     "effort",
@@ -587,6 +588,7 @@ class PowerAction(StrEnum):
     declare_failed = "declare_failed"
     extend_phase = "extend_phase"
     resume_hostilities = "resume_hostilities"
+    self_defence = "self_defence"
 
 
 class Availability(_Model):
@@ -610,6 +612,11 @@ class Power(_Model):
     days: Days | None = Field(default=None, description="For extend_phase: by how many days.")
     available: Availability = Field(default_factory=Availability)
     requires_consent: list[Ident] = Field(default_factory=list)
+    against: list[Ident] = Field(
+        default_factory=list,
+        description="For self_defence: whose attacks it answers; empty = every other party "
+        "(role party).",
+    )
 
 
 class Scope(_Model):
@@ -669,8 +676,45 @@ class ExtensionRule(_Model):
     max_days: Days | None = None
 
 
-NORM_KINDS = ("obligation", "prohibition", "exchange", "power", "negotiation", "extension")
-Norm = Obligation | Prohibition | Exchange | Power | Negotiation | ExtensionRule
+class Amendment(_Model):
+    """An agreed extension: a dated joint act of the named parties that moves a phase's
+    expiry ``days`` later without rewriting the text, also once its days have run out
+    (``docs/semantics.md``, Amendments and renewals)."""
+
+    parties: Annotated[list[Ident], Field(min_length=2)] = Field(
+        description="Who must consent, all of them, on the day it is made."
+    )
+    extends: Ident = Field(description="The phase whose term it extends.")
+    days: Days = Field(description="By how many days.")
+    times: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=1,
+        description="How many times the parties may agree it: more than 1 for a term "
+        "renewable by agreement (each time `days` more).",
+    )
+    available: Availability = Field(default_factory=Availability)
+
+    def as_power(self) -> Power:
+        """The joint act as a power: held by the first party, with the others' consent."""
+        return Power(
+            holder=self.parties[0],
+            action=PowerAction.extend_phase,
+            target=self.extends,
+            days=self.days,
+            available=self.available,
+            requires_consent=list(dict.fromkeys(self.parties[1:])),
+        )
+
+
+NORM_KINDS = (
+    "obligation",
+    "prohibition",
+    "exchange",
+    "power",
+    "negotiation",
+    "extension",
+    "amendment",
+)
+Norm = Obligation | Prohibition | Exchange | Power | Negotiation | ExtensionRule | Amendment
 
 
 #: What a clause without a norm is.
@@ -700,6 +744,7 @@ class Clause(_Model):
     power: Power | None = None
     negotiation: Negotiation | None = None
     extension: ExtensionRule | None = None
+    amendment: Amendment | None = None
 
     statement: Statement | None = Field(
         default=None,
@@ -854,6 +899,17 @@ class Agreement(_Model):
 
     def stock(self, stock_id: str) -> Stock:
         return next(s for s in self.stocks if s.id == stock_id)
+
+    def granted_powers(self) -> list[tuple[Clause, Power]]:
+        """Every power the text grants, each with its clause: the powers, and each amendment
+        as the joint act it is (:meth:`Amendment.as_power`)."""
+        out: list[tuple[Clause, Power]] = []
+        for c in self.clauses:
+            if c.power is not None:
+                out.append((c, c.power))
+            elif c.amendment is not None:
+                out.append((c, c.amendment.as_power()))
+        return out
 
     def clauses_of(self, kind: str) -> list[Clause]:
         return [c for c in self.clauses if c.kind == kind]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from detente.language.model import (
     Agreement,
+    Amendment,
     Anchor,
     Clause,
     Exchange,
@@ -301,6 +302,9 @@ def _power_act(agreement: Agreement, p: Power) -> str:
         return "end the agreement"
     if p.action == PowerAction.resume_hostilities:
         return "resume hostilities"
+    if p.action == PowerAction.self_defence:
+        against = f" against attacks by {', '.join(p.against)}" if p.against else ""
+        return f"act in self-defence{against}, each time an attack precedes it"
     if p.action == PowerAction.suspend_clause:
         return f"suspend clause {target}"
     if p.action == PowerAction.declare_failed:
@@ -369,7 +373,20 @@ def describe(clause: Clause, agreement: Agreement) -> str:
         return negotiation(agreement, clause, clause.negotiation)
     if clause.extension is not None:
         return extension(agreement, clause, clause.extension)
+    if clause.amendment is not None:
+        return amendment(agreement, clause, clause.amendment)
     return statement(clause)
+
+
+def amendment(agreement: Agreement, clause: Clause, x: Amendment) -> str:
+    days = f"{x.days} day{'s' if x.days != 1 else ''}"
+    text = (
+        f"{parties(agreement, x.parties)} together extend {phase_name(agreement, x.extends)} "
+        f"by {days}, on the day they agree it, even once its days have run out"
+    )
+    if x.times > 1:
+        text += f", up to {x.times} times (a renewable term)"
+    return _sentence(text, clause)
 
 
 def statement(clause: Clause) -> str:

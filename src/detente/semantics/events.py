@@ -205,6 +205,15 @@ class Exercised(StepEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class SelfDefence(StepEvent):
+    """Step 4 of an exercised self-defence power: it answered an attack (``founded``), or
+    there was none to answer, a violation by its holder."""
+
+    power: int
+    founded: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Extended(StepEvent):
     """An extension rule's releasing party releases its units more, lengthening the phase."""
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from detente.language import expressions as ex
 from detente.language.model import PowerAction
-from detente.semantics import conditions
+from detente.semantics import amendments, conditions
 from detente.semantics.schedule import ceasefire_in_effect, prohibited
 from detente.semantics.tables import (
     ACTIVE,
@@ -117,7 +117,9 @@ class Observations(Tables):
         today = self.local_day(s)
         for k, w in enumerate(self.powers):
             st = s[self.o_pw + k]
-            if st & 1 or (w.grantable and not st & 2):
+            if (st & 1 and w.action != PowerAction.self_defence and not w.amendment) or (
+                w.grantable and not st & 2
+            ):
                 continue
             if w.during and not any(s[self.o_ph + q] in LIVE for q in w.during):
                 continue
@@ -138,7 +140,10 @@ class Observations(Tables):
                 continue
             if w.action == PowerAction.resume_hostilities and s[self.o_h]:
                 continue
-            if w.action == PowerAction.extend_phase and (
+            if w.amendment:
+                if not amendments.open_to(self, s, k):
+                    continue
+            elif w.action == PowerAction.extend_phase and (
                 w.target < 0 or s[self.o_ph + w.target] not in (PENDING, ACTIVE)
             ):
                 continue
@@ -303,7 +308,7 @@ class Observations(Tables):
                 for x in p.parties
                 if x in self.pidx
             )
-        if c.power is not None:
+        if c.power is not None or c.amendment is not None:
             return self.widx[clause] in self.available_powers(s)
         if c.negotiation is not None:
             return s[self.o_ng + self.nidx[clause]] == OPEN

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from detente.language.model import Agreement, Clause, When
+from detente.language.model import Agreement, Clause, Power, PowerAction, Role, When
 from detente.semantics import anchors
 
 PhaseStatus = Literal["pending", "active", "continuing", "done", "cut_short"]
@@ -433,3 +433,15 @@ def grantable_powers(agreement: Agreement) -> set[str]:
         for c in agreement.clauses
         if c.obligation is not None and c.obligation.on_violation is not None
     }
+
+
+#: The power whose every exercise must answer an attack (:mod:`~detente.semantics.self_defence`).
+SELF_DEFENCE = PowerAction.self_defence
+
+
+def answers(agreement: Agreement, holder: str, power: Power) -> list[str]:
+    """The parties whose attacks ``power`` answers: ``against``, or every other party of
+    role ``party``."""
+    if power.against:
+        return list(dict.fromkeys(power.against))
+    return [p.id for p in agreement.parties if p.role == Role.party and p.id != holder]

@@ -222,7 +222,7 @@ class System(Observations):
         days = st[self.o_ex + q]
         for k, w in enumerate(self.powers):
             if w.action == PowerAction.extend_phase and w.target == q and st[self.o_pw + k] & 1:
-                days -= w.days
+                days -= w.days * (max(1, st[self.o_pw + k] >> 2) if w.amendment else 1)
         return days
 
     def _advance(self, st: list[int], evs: list[StepEvent]) -> None:
@@ -417,10 +417,10 @@ class System(Observations):
         return comps
 
     def _hostility_components(self, st: list[int], forbid: int) -> list[Choice]:
-        if st[self.o_h]:
-            return []
         comps: list[Choice] = []
         for party in self.fighters:
+            if st[self.o_h] and not self._attacks_matter(party):
+                continue  # fighting is on; with self-defence, each further attack counts
             cl = self.forbidding(tuple(st), party, "hostilities")
             if cl and forbid >> party & 1:
                 continue
@@ -468,6 +468,11 @@ class System(Observations):
         if self.replay is not None and not self.replay.absence_is_violation:
             opts.append(self.options.opening_not_recorded(k))
         return Choice("opening", k, tuple(opts))
+
+    def _attacks_matter(self, party: int) -> bool:
+        """Whether a self-defence power answers ``party``'s attacks (then its fire is a
+        choice at every point, even once hostilities are on)."""
+        return any(self.powers[k].against >> party & 1 for k in self.self_defences)
 
     # ------------------------------------------------------------------ steps 4 and 5
 

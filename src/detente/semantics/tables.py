@@ -36,7 +36,9 @@ from detente.semantics.continuing import (
     recurrence,
 )
 from detente.semantics.schedule import (
+    SELF_DEFENCE,
     Instance,
+    answers,
     grantable_powers,
     instances,
     local_day,
@@ -117,6 +119,9 @@ class PowerInfo:
     condition: ex.Formula | None
     consent: int  # bit mask of parties that must consent
     grantable: bool
+    against: int = 0  # self_defence: bit mask of the parties whose attacks it answers
+    amendment: bool = False  # an agreed extension (joint act), also after the days ran out
+    times: int = 1  # an amendment: how many times it may be made (a renewable term)
 
 
 @dataclass(frozen=True)
@@ -223,12 +228,10 @@ class Tables:
         self.suspendable = list(dict.fromkeys(self.suspendable))
         self.susidx = {c: i for i, c in enumerate(self.suspendable)}
         grantable = grantable_powers(a)
-        power_clauses = a.clauses_of("power")
-        self.widx = {c.id: i for i, c in enumerate(power_clauses)}
+        power_clauses = a.granted_powers()  # powers, and amendments as joint acts
+        self.widx = {c.id: i for i, (c, _) in enumerate(power_clauses)}
         self.powers: list[PowerInfo] = []
-        for c in power_clauses:
-            p = c.power
-            assert p is not None
+        for c, p in power_clauses:
             target = -1
             if p.action == PowerAction.declare_failed:
                 target = self.nidx.get(p.target or "", -1)
@@ -249,6 +252,11 @@ class Tables:
             for who in p.requires_consent:
                 if who in self.pidx:
                     consent |= 1 << self.pidx[who]
+            against = 0
+            if p.action == SELF_DEFENCE:
+                for who in answers(a, p.holder, p):
+                    if who in self.pidx:
+                        against |= 1 << self.pidx[who]
             self.powers.append(
                 PowerInfo(
                     c.id,
@@ -261,6 +269,9 @@ class Tables:
                     cond,
                     consent,
                     c.id in grantable,
+                    against,
+                    c.amendment is not None,
+                    c.amendment.times if c.amendment is not None else 1,
                 )
             )
             if cond is not None:
@@ -296,6 +307,11 @@ class Tables:
         if self.abstract and conditions.reads_rounds(a):
             self.abstract = False
         self.prohibitions = [c for c in a.clauses if c.prohibition is not None]
+        #: Self-defence powers (indices into ``powers``), each with an attack-to-answer slot.
+        self.self_defences = [k for k, w in enumerate(self.powers) if w.action == SELF_DEFENCE]
+        if self.self_defences:
+            # an attack must be seen act by act, never folded with other duties
+            self.observed.update(c.id for c in self.prohibitions)
         self.acts = sorted({c.prohibition.act for c in self.prohibitions if c.prohibition})
         # a deadline counted from a clause's fulfilment reads that clause's outcome
         self.observed |= {
@@ -358,10 +374,12 @@ class Tables:
                         extra |= {k * e.days for k in range(0, e.max_days // e.days + 1)}
                 for w in self.powers:
                     if w.action == PowerAction.extend_phase and w.target == q:
-                        extra |= {x + w.days for x in extra}
+                        extra |= {x + w.days * i for x in extra for i in range(1, w.times + 1)}
                 exp = {d + 1 + x for x in extra}
             self.expiry_days.append(exp)
             days[q] |= exp
+            if any(w.amendment and w.target == q for w in self.powers):
+                days[q] |= {x + 1 for x in exp}  # a continuing phase, the day after expiry
             if any(e.phase == q for e in self.extensions):
                 days[q] |= {x - 1 for x in exp}  # an extension rule acts on the last day
         if self.replay is not None:
@@ -588,7 +606,8 @@ class Tables:
         self.o_v = self.o_h + 3  # violators mask
         self.o_gap = self.o_v + 1
         self.o_sus = self.o_gap + 1
-        self.o_tr = self.o_sus + 1  # one slot per triggered duty (semantics/conditions.py)
+        self.o_sd = self.o_sus + 1  # self-defence: an attack not yet answered, per power
+        self.o_tr = self.o_sd + len(self.self_defences)  # one slot per triggered duty
         self.width = self.o_tr + len(self.triggers)
         s = [0] * self.width
         s[self.o_ph] = ACTIVE

@@ -162,10 +162,13 @@ def _hostilities(t: Tables) -> list[str]:
             continue
         b = bit(p.id)
         binding = [c for c, pr in t.prohibitions if pr.act == "hostilities" and p.id in pr.parties]
+        marks = t.attack_marks(p.id)
+        # once fighting is on, an attack a self-defence power answers still counts
+        when = "true" if marks else "!was_hostile"
         lines += [
             f"    /* {p.id} may resume hostilities */",
-            "    if :: !was_hostile ->",
-            f"         if :: {forbidden(t, 'hostilities', p.id, now=True)} -> hu = hu | {b}; viol = viol | {b}{_marks(t, binding)}",
+            f"    if :: {when} ->",
+            f"         if :: {forbidden(t, 'hostilities', p.id, now=True)} -> hu = hu | {b}; viol = viol | {b}{_marks(t, binding)}{marks}",
             f"            :: else -> hl_direct = hl_direct | {b} fi",
             MAY_SKIP,
         ]
@@ -183,7 +186,7 @@ def _other_acts(t: Tables) -> list[str]:
     lines: list[str] = []
     for (party, act), clauses in acts.items():
         lines += [
-            f"    if :: {any_of(binds(t, c, now=True) for c in clauses)} -> viol = viol | {bit(party)}{_marks(t, clauses)}   /* {party} does the forbidden act {act} */",
+            f"    if :: {any_of(binds(t, c, now=True) for c in clauses)} -> viol = viol | {bit(party)}{_marks(t, clauses)}{t.attack_marks(party)}   /* {party} does the forbidden act {act} */",
             MAY_SKIP,
         ]
     return lines

@@ -37,6 +37,7 @@ def proctype(t: Tables, observers: Sequence[Observer]) -> list[str]:
         f"  bit {', '.join(_BITS)};",
         *(f"  bit av_{v}, ex_{v};" for v in powers),
         *(f"  bit wh_{t.cid[c.id]};" for c, _ in t.guarded),
+        *(f"  bit xq_{q};   /* {q}'s days ran out in this step */" for q in t.amended_phases),
         "  do",
         "  :: atomic {",
         *next_time_point(t, observers),
@@ -52,6 +53,7 @@ def proctype(t: Tables, observers: Sequence[Observer]) -> list[str]:
     for v in powers:
         scratch += [f"av_{v}", f"ex_{v}"]
     scratch += [f"wh_{t.cid[c.id]}" for c, _ in t.guarded]
+    scratch += [f"xq_{q}" for q in t.amended_phases]
     lines += [
         "    " + " ".join(f"{v} = 0;" for v in scratch),
         "    }",

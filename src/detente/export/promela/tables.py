@@ -27,6 +27,7 @@ from detente.language.model import (
     ExchangeRound,
     Obligation,
     PowerAction,
+    Role,
     When,
 )
 
@@ -202,7 +203,17 @@ class Tables:
         ]
         #: triggered duties (`once`): created when their condition first holds
         self.triggered = [(c, o) for c, o in self.obligations if o.once is not None]
-        self.powers = [(c, c.power) for c in agreement.clauses if c.power is not None]
+        # powers, and each amendment as the joint act it is (held by its first party)
+        self.powers = agreement.granted_powers()
+        self.amendments = {c.id for c in agreement.clauses if c.amendment is not None}
+        #: amendment clause -> how many times it may be made (``rn_C`` counts them)
+        self.amendment_times = {
+            c.id: c.amendment.times for c in agreement.clauses if c.amendment is not None
+        }
+        #: phases an amendment extends (``xq_P``: P's days ran out in this very step)
+        self.amended_phases = list(
+            dict.fromkeys(c.amendment.extends for c in agreement.clauses if c.amendment)
+        )
         self.prohibitions = [
             (c, c.prohibition) for c in agreement.clauses if c.prohibition is not None
         ]
@@ -225,6 +236,13 @@ class Tables:
             pw.target
             for _, pw in self.powers
             if pw.action == PowerAction.extend_phase and pw.target is not None
+        }
+        #: self-defence powers: clause -> the parties whose attacks it answers
+        self.self_defence = {
+            c.id: list(pw.against)
+            or [p.id for p in agreement.parties if p.role == Role.party and p.id != pw.holder]
+            for c, pw in self.powers
+            if pw.action == PowerAction.self_defence
         }
         #: clauses whose outcome some formula or condition reads, or that count in a stock
         self.referenced: set[str] = set()
@@ -273,6 +291,19 @@ class Tables:
                         )
                     )
 
+    def attack_marks(self, party: str) -> str:
+        """The statements that record an attack by ``party`` for each self-defence power
+        that answers it (``docs/semantics.md``, Self-defence)."""
+        return "".join(
+            f"; sa_{self.cid[c]} = 1" for c, by in self.self_defence.items() if party in by
+        )
+
+    def latest_started(self, phase: str) -> str:
+        """``phase`` is the latest phase started: every phase after it is still pending."""
+        ids = [ph.id for ph in self.agreement.phases]
+        later = ids[ids.index(phase) + 1 :]
+        return all_of_pending(later)
+
     def sides_of(self, clause_id: str) -> list[Side]:
         """The round sides of an exchange clause."""
         return [s for s in self.sides if s.clause.id == clause_id]
@@ -299,3 +330,8 @@ class Tables:
         if a is None or a.fulfilled is None:
             return ""
         return f" && ob_{self.cid[a.fulfilled]} == FUL"
+
+
+def all_of_pending(phases: list[str]) -> str:
+    """Every one of ``phases`` is pending (``true`` for none)."""
+    return " && ".join(f"ph_{p} == PENDING" for p in phases) or "true"

@@ -107,6 +107,23 @@ def _candidates(t: Tables) -> list[_Candidate]:
                     f"clause {c.id} available",
                 )
             )
+    for c, pw in t.powers:
+        if c.id in t.amendments and pw.target is not None and pw.days:
+            q = pw.target
+            # after expiry, the last day an agreed extension could still bring it back
+            # while the phase continues past its days: the day after, and the new expiry an
+            # agreement would set (the last day it could still bring the phase back)
+            for day, why in (
+                (f"(EXP_{q} + 1)", "the day after expiry"),
+                (f"(EXP_{q} + {pw.days})", "the new expiry an agreement would set"),
+            ):
+                out.append(
+                    _Candidate(
+                        f"rn_{t.cid[c.id]} < {t.amendment_times[c.id]} && ph_{q} == CONTINUING",
+                        day,
+                        f"clause {c.id}: {why}",
+                    )
+                )
     return out
 
 
