@@ -31,10 +31,12 @@ from detente.semantics.events import (
     Reached,
     RefusedToOpen,
     Released,
+    SelfDefence,
     Stalled,
     StepEvent,
     TalksOpened,
     Terminated,
+    Triggered,
     Violated,
     Withheld,
 )
@@ -263,6 +265,15 @@ class Teller:
                         f"{side.round + 1} of {self.cite(side.clause)}: a violation."
                     )
                 clauses.append(side.clause)
+            case Triggered(clause):
+                o = a.clause(clause).obligation
+                within = o.within_days if o is not None else None
+                days = "1 day" if within == 1 else f"{within} days"
+                out.append(
+                    f"The condition of {self.cite(clause)} now holds ({o.once if o else ''}): "
+                    f"it falls due within {days}."
+                )
+                clauses.append(clause)
             case TalksOpened(k):
                 neg = m.negotiations[k]
                 out.append(
@@ -311,6 +322,17 @@ class Teller:
                 )
             case Completed():
                 out.append("The agreement is complete: every exchange round has been carried out.")
+            case SelfDefence(k, founded):
+                w = m.powers[k]
+                if founded:
+                    out.append("It answers an attack by the other side: lawful.")
+                else:
+                    out.append(
+                        f"No attack by the other side preceded it: {self.party(w.holder)} "
+                        f"violates the ceasefire ({self.cite(w.clause)} reserves self-defence, "
+                        "not a free hand)."
+                    )
+                    clauses.append(w.clause)
             case Extended(k):
                 x = m.extensions[k]
                 out.append(
@@ -326,6 +348,8 @@ class Teller:
         allows = f"as {self.cite(w.clause)} allows"
         if w.action == PowerAction.resume_hostilities:
             out.append(f"{holder} resumes fighting, {allows}.")
+        elif w.action == PowerAction.self_defence:
+            out.append(f"{holder} acts in self-defence under {self.cite(w.clause)}.")
         elif w.action == PowerAction.declare_failed:
             out.append(
                 f"{holder} declares the talks of clause {m.negotiations[w.target].clause} "
@@ -335,6 +359,13 @@ class Teller:
             out.append(f"{holder} ends the agreement, {allows}.")
         elif w.action == PowerAction.suspend_clause:
             out.append(f"{holder} suspends clause {m.suspendable[w.target]}, {allows}.")
+        elif w.amendment:
+            out.append(
+                f"{holder} and the other parties agree to extend {self.phase(w.target)} by "
+                f"{w.days} days ({self.cite(w.clause)})."
+            )
+            clauses.append(w.clause)
+            return
         else:
             out.append(f"{holder} extends {self.phase(w.target)} by {w.days} days, {allows}.")
         if w.consent:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from detente.errors import Problem
-from detente.language.expressions import ExpressionError, parse, reference_problems
+from detente.language.expressions import ExpressionError, atoms, parse, reference_problems
 from detente.language.located import Loaded
 from detente.language.model import (
     CLAUSE_ID_PATTERN,
@@ -213,8 +213,18 @@ def references(loaded: Loaded) -> Iterator[Problem]:
             yield from _formula(loaded, (*loc, "formula"), e.formula, temporal=True)
 
 
+#: What a condition on a norm (`once`, `while`, `opens_when`) may not read: whether norms
+#: bind or powers are available, which such conditions themselves decide.
+_NOT_ON_NORMS = {"ceasefire", "in_effect", "available"}
+
+
 def _formula(
-    loaded: Loaded, loc: tuple[str | int, ...], text: str, *, temporal: bool
+    loaded: Loaded,
+    loc: tuple[str | int, ...],
+    text: str,
+    *,
+    temporal: bool,
+    on_norm: bool = False,
 ) -> Iterator[Problem]:
     try:
         f = parse(text, temporal=temporal)
@@ -222,6 +232,16 @@ def _formula(
         where = f" (at character {exc.column})" if exc.column else ""
         yield _p(loaded, loc, f"cannot read {text!r}: {exc}{where}")
         return
+    if on_norm:
+        for name in sorted({a.name for a in atoms(f)} & _NOT_ON_NORMS):
+            yield _p(
+                loaded,
+                loc,
+                f"a condition on a norm cannot use {name!r}: it would read what such "
+                "conditions decide (use fulfilled, violated, released, compliant, phases, "
+                "talks or hostilities)",
+            )
+            return
     for sentence in reference_problems(f, names(loaded.agreement)):
         yield _p(loaded, loc, sentence)
 
@@ -242,8 +262,11 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
             )
         if o.category is not None:
             yield from _stock_ref(loaded, (*n, "category"), o.category)
-        yield from _when_ref(loaded, (*n, "window", "from"), o.window.from_)
-        yield from _when_ref(loaded, (*n, "window", "by"), o.window.by)
+        if o.window is not None:
+            yield from _when_ref(loaded, (*n, "window", "from"), o.window.from_)
+            yield from _when_ref(loaded, (*n, "window", "by"), o.window.by)
+        if o.once is not None:
+            yield from _formula(loaded, (*n, "once"), o.once, temporal=False, on_norm=True)
         if o.recurrence is not None:
             yield from _when_ref(loaded, (*n, "recurrence", "until"), o.recurrence.until)
         if o.on_violation is not None:
@@ -262,6 +285,8 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
             )
         for j, phase in enumerate(p.during):
             yield from _phase_ref(loaded, (*n, "during", j), phase)
+        if p.while_ is not None:
+            yield from _formula(loaded, (*n, "while"), p.while_, temporal=False, on_norm=True)
     elif c.exchange is not None:
         x, n = c.exchange, (*loc, "exchange")
         yield from _phase_ref(loaded, (*n, "phase"), x.phase)
@@ -290,6 +315,27 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
                 loaded, (*n, "available", "if"), pw.available.condition, temporal=False
             )
         yield from _power_target(loaded, n, pw.action, pw.target, pw.days)
+        yield from _self_defence(loaded, n, pw.holder, pw.action, pw.against)
+    elif c.amendment is not None:
+        am, n = c.amendment, (*loc, "amendment")
+        for j, party in enumerate(am.parties):
+            yield from _party_ref(loaded, (*n, "parties", j), party)
+        yield from _phase_ref(loaded, (*n, "extends"), am.extends)
+        found = next((p for p in loaded.agreement.phases if p.id == am.extends), None)
+        if found is not None and found.duration_days is None:
+            yield _p(
+                loaded,
+                (*n, "extends"),
+                f"phase {am.extends!r} is open-ended: an amendment extends a phase with "
+                "`duration_days`",
+            )
+        for j, phase_id in enumerate(am.available.during):
+            yield from _phase_ref(loaded, (*n, "available", "during", j), phase_id)
+        yield from _when_ref(loaded, (*n, "available", "after"), am.available.after)
+        if am.available.condition is not None:
+            yield from _formula(
+                loaded, (*n, "available", "if"), am.available.condition, temporal=False
+            )
     elif c.negotiation is not None:
         g, n = c.negotiation, (*loc, "negotiation")
         for j, party in enumerate(g.between):
@@ -299,6 +345,10 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
                 loaded, (*n, "mediators", j), party, roles=(Role.mediator, Role.guarantor)
             )
         yield from _when_ref(loaded, (*n, "starts_by"), g.starts_by)
+        if g.opens_when is not None:
+            yield from _formula(
+                loaded, (*n, "opens_when"), g.opens_when, temporal=False, on_norm=True
+            )
         if g.on_agreed is not None:
             yield from _phase_ref(loaded, (*n, "on_agreed"), g.on_agreed)
     elif c.extension is not None:
@@ -347,6 +397,28 @@ def _power_target(
             )
     if action == PowerAction.extend_phase and days is None:
         yield _p(loaded, n, "extend_phase needs `days`: by how many days")
+
+
+def _self_defence(
+    loaded: Loaded,
+    n: tuple[str | int, ...],
+    holder: str,
+    action: PowerAction,
+    against: list[str],
+) -> Iterator[Problem]:
+    """`against` names the parties whose attacks a self-defence power answers."""
+    if against and action != PowerAction.self_defence:
+        yield _p(loaded, (*n, "against"), f"only self_defence takes `against`, not {action.value}")
+        return
+    for j, party in enumerate(against):
+        if party == holder:
+            yield _p(
+                loaded,
+                (*n, "against", j),
+                f"{party!r} holds this power: self-defence answers another party's attacks",
+            )
+        else:
+            yield from _party_ref(loaded, (*n, "against", j), party, roles=(Role.party,))
 
 
 # --------------------------------------------------------------------------- sources
@@ -449,7 +521,7 @@ def windows(loaded: Loaded) -> Iterator[Problem]:
     a = loaded.agreement
     for i, c in enumerate(a.clauses):
         o = c.obligation
-        if o is None or o.window.from_ is None or o.window.by is None:
+        if o is None or o.window is None or o.window.from_ is None or o.window.by is None:
             continue
         start, end = _position(a, o.window.from_), _position(a, o.window.by)
         if start is not None and end is not None and start > end:
@@ -616,7 +688,7 @@ def anchored_windows(loaded: Loaded) -> Iterator[Problem]:
     a = loaded.agreement
     for i, c in enumerate(a.clauses):
         o = c.obligation
-        if o is None or o.window.after is None:
+        if o is None or o.window is None or o.window.after is None:
             continue
         loc: tuple[str | int, ...] = ("clauses", i, "obligation", "window", "after")
         anchor = o.window.after

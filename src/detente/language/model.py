@@ -90,6 +90,11 @@ ClauseId = Annotated[
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
 Days = Annotated[int, Field(ge=1, le=100_000)]
+Condition = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=4000),
+    Field(description="A condition in the expression language (docs/language.md)."),
+]
 #: A day as the text numbers it: from 1, or from 0 under `counting: day_zero`.
 DayNumber = Annotated[int, Field(ge=0, le=100_000)]
 
@@ -237,6 +242,7 @@ BUILTIN_ACTIONS = (
     "negotiations_start",
     "negotiations_agree",
     "exercise",
+    "amend",
     "announce",
     "breach",
     "effort",
@@ -485,9 +491,42 @@ class Obligation(_Model):
     object: Text | None = None
     quantity: Count | None = None
     category: Ident | None = Field(default=None, description="A stock, for releases.")
-    window: Window
+    window: Window | None = Field(
+        default=None, description="When it is due; a triggered duty (`once`) gives `within_days`."
+    )
     recurrence: Recurrence | None = None
     on_violation: OnViolation | None = None
+    once: Condition | None = Field(
+        default=None,
+        description="A trigger: the duty is created on the first day this condition holds "
+        "(docs/semantics.md, Conditions) and falls due `within_days` after it.",
+    )
+    within_days: Days | None = Field(
+        default=None, description="For a triggered duty: days from its trigger to its deadline."
+    )
+
+    @model_validator(mode="after")
+    def _window_or_trigger(self) -> Obligation:
+        if self.once is None:
+            if self.window is None:
+                raise ValueError(
+                    "say when it is due: a `window` (by a phase day), or `once: CONDITION` "
+                    "with `within_days`"
+                )
+            if self.within_days is not None:
+                raise ValueError("`within_days` counts from a trigger: give `once` too")
+            return self
+        if self.window is not None:
+            raise ValueError(
+                "a triggered duty's deadline counts from its trigger: give `within_days`, "
+                "not a `window`"
+            )
+        if self.within_days is None:
+            raise ValueError("a triggered duty (`once`) needs `within_days`: days from its trigger")
+        if self.recurrence is not None:
+            raise ValueError("a triggered duty (`once`) falls due once; it takes no `recurrence`")
+        return self
+
     unit: Text | None = Field(
         default=None,
         description="What `quantity` counts ('positions', 'bodies'); the stock's unit by default.",
@@ -507,6 +546,11 @@ class Prohibition(_Model):
         default_factory=list, description="Phases in which it applies; empty = while in force."
     )
     hours: Text | None = Field(default=None, description="e.g. '10:00-16:00 daily'.")
+    while_: Condition | None = Field(
+        default=None,
+        alias="while",
+        description="Binds only while this condition holds (judged at each time point).",
+    )
 
 
 class Ratio(_Model):
@@ -544,6 +588,7 @@ class PowerAction(StrEnum):
     declare_failed = "declare_failed"
     extend_phase = "extend_phase"
     resume_hostilities = "resume_hostilities"
+    self_defence = "self_defence"
 
 
 class Availability(_Model):
@@ -567,6 +612,11 @@ class Power(_Model):
     days: Days | None = Field(default=None, description="For extend_phase: by how many days.")
     available: Availability = Field(default_factory=Availability)
     requires_consent: list[Ident] = Field(default_factory=list)
+    against: list[Ident] = Field(
+        default_factory=list,
+        description="For self_defence: whose attacks it answers; empty = every other party "
+        "(role party).",
+    )
 
 
 class Scope(_Model):
@@ -599,6 +649,20 @@ class Negotiation(_Model):
     starts_by: When | None = None
     scope: Scope
     on_agreed: Ident | None = Field(default=None, description="The phase an agreement starts.")
+    opens_when: Condition | None = Field(
+        default=None,
+        description="The talks open at the end of the first step after which this condition "
+        "holds (not with their phase).",
+    )
+
+    @model_validator(mode="after")
+    def _one_opening(self) -> Negotiation:
+        if self.opens_when is not None and self.starts_by is not None:
+            raise ValueError(
+                "talks open either by a date (`starts_by`) or once a condition holds "
+                "(`opens_when`), not both"
+            )
+        return self
 
 
 class ExtensionRule(_Model):
@@ -612,8 +676,45 @@ class ExtensionRule(_Model):
     max_days: Days | None = None
 
 
-NORM_KINDS = ("obligation", "prohibition", "exchange", "power", "negotiation", "extension")
-Norm = Obligation | Prohibition | Exchange | Power | Negotiation | ExtensionRule
+class Amendment(_Model):
+    """An agreed extension: a dated joint act of the named parties that moves a phase's
+    expiry ``days`` later without rewriting the text, also once its days have run out
+    (``docs/semantics.md``, Amendments and renewals)."""
+
+    parties: Annotated[list[Ident], Field(min_length=2)] = Field(
+        description="Who must consent, all of them, on the day it is made."
+    )
+    extends: Ident = Field(description="The phase whose term it extends.")
+    days: Days = Field(description="By how many days.")
+    times: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=1,
+        description="How many times the parties may agree it: more than 1 for a term "
+        "renewable by agreement (each time `days` more).",
+    )
+    available: Availability = Field(default_factory=Availability)
+
+    def as_power(self) -> Power:
+        """The joint act as a power: held by the first party, with the others' consent."""
+        return Power(
+            holder=self.parties[0],
+            action=PowerAction.extend_phase,
+            target=self.extends,
+            days=self.days,
+            available=self.available,
+            requires_consent=list(dict.fromkeys(self.parties[1:])),
+        )
+
+
+NORM_KINDS = (
+    "obligation",
+    "prohibition",
+    "exchange",
+    "power",
+    "negotiation",
+    "extension",
+    "amendment",
+)
+Norm = Obligation | Prohibition | Exchange | Power | Negotiation | ExtensionRule | Amendment
 
 
 #: What a clause without a norm is.
@@ -643,6 +744,7 @@ class Clause(_Model):
     power: Power | None = None
     negotiation: Negotiation | None = None
     extension: ExtensionRule | None = None
+    amendment: Amendment | None = None
 
     statement: Statement | None = Field(
         default=None,
@@ -797,6 +899,17 @@ class Agreement(_Model):
 
     def stock(self, stock_id: str) -> Stock:
         return next(s for s in self.stocks if s.id == stock_id)
+
+    def granted_powers(self) -> list[tuple[Clause, Power]]:
+        """Every power the text grants, each with its clause: the powers, and each amendment
+        as the joint act it is (:meth:`Amendment.as_power`)."""
+        out: list[tuple[Clause, Power]] = []
+        for c in self.clauses:
+            if c.power is not None:
+                out.append((c, c.power))
+            elif c.amendment is not None:
+                out.append((c, c.amendment.as_power()))
+        return out
 
     def clauses_of(self, kind: str) -> list[Clause]:
         return [c for c in self.clauses if c.kind == kind]

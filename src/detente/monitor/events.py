@@ -334,6 +334,11 @@ def check_columns(
                     f"clause {clause} is no duty (obligation, exchange or negotiation), "
                     "so it cannot be breached",
                 )
+        if action == "amend":
+            if clause is None:
+                bad("clause", "an `amend` event names the amendment it records in `clause`")
+            elif clause in clauses and clauses[clause].amendment is None:
+                bad("clause", f"clause {clause} is not an amendment, so it cannot be made")
         if action == "effort":
             if clause is None:
                 bad(

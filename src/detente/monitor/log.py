@@ -95,7 +95,7 @@ class Log:
         elif e.action == "negotiations_agree":
             seen = self.agreements.setdefault(e.clause, {})
             seen[e.actor] = min(day, seen.get(e.actor, day))
-        elif e.action == "exercise":
+        elif e.action in ("exercise", "amend"):
             self.exercises.setdefault(day, []).append(e)
         elif e.action == "effort" and e.clause is not None:
             self.efforts.setdefault((e.actor, e.clause), []).append(day)

@@ -139,12 +139,15 @@ def read_report(
         (violations if act.prohibited_by else lawful_acts).append(row)
     powers: list[PowerRow] = []
     for use in sorted(path.powers, key=lambda u: (u.day, u.event.id)):
-        power = agreement.clause(use.event.clause or "").power
-        assert power is not None
+        clause = agreement.clause(use.event.clause or "")
+        power = clause.power
+        if power is None:
+            assert clause.amendment is not None
+            power = clause.amendment.as_power()
         powers.append(
             PowerRow(
                 **event_row(use.event, eif),
-                power=power.action.value,
+                power="amendment" if clause.amendment is not None else power.action.value,
                 target=power.target,
                 lawful=use.lawful,
                 reason=use.reason,
@@ -280,6 +283,8 @@ def _discharged(path: Path, i: Instance, due: int | None) -> bool:
     s = path.suspended.get(i.clause)
     if s is not None and (due is None or s <= due):
         return True
+    if i.clause in path.trigger_within:
+        return False  # a triggered duty is bound to no phase (docs/semantics.md, Conditions)
     q = path.phase_index[i.phase]
     ended = path.ended.get(q)
     status = path.system.phase_status(path.state, q)

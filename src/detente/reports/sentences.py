@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from detente.language.model import (
     Agreement,
+    Amendment,
     Anchor,
     Clause,
     Exchange,
@@ -208,6 +209,9 @@ def _action_words(agreement: Agreement, o: Obligation) -> str:
 
 
 def _window(agreement: Agreement, o: Obligation) -> str:
+    if o.window is None:
+        days = "1 day" if o.within_days == 1 else f"{o.within_days} days"
+        return f"within {days} once {o.once}"
     if o.window.by is None:
         assert o.window.after is not None and o.window.within is not None
         return f"within {o.window.within} after {_anchor(agreement, o.window.after)}"
@@ -253,7 +257,8 @@ def prohibition(agreement: Agreement, clause: Clause, p: Prohibition) -> str:
         f"during {_phases(agreement, p.during)}" if p.during else "while the agreement is in force"
     )
     hours = f" ({p.hours})" if p.hours else ""
-    return _sentence(f"{who} {verb} {act}{hours} {during}", clause)
+    cond = f", as long as {p.while_}" if p.while_ else ""
+    return _sentence(f"{who} {verb} {act}{hours} {during}{cond}", clause)
 
 
 def _round_days(agreement: Agreement, x: Exchange) -> str:
@@ -297,6 +302,9 @@ def _power_act(agreement: Agreement, p: Power) -> str:
         return "end the agreement"
     if p.action == PowerAction.resume_hostilities:
         return "resume hostilities"
+    if p.action == PowerAction.self_defence:
+        against = f" against attacks by {', '.join(p.against)}" if p.against else ""
+        return f"act in self-defence{against}, each time an attack precedes it"
     if p.action == PowerAction.suspend_clause:
         return f"suspend clause {target}"
     if p.action == PowerAction.declare_failed:
@@ -326,6 +334,8 @@ def negotiation(agreement: Agreement, clause: Clause, g: Negotiation) -> str:
     text += " must start negotiating" if g.starts_by else " negotiate"
     if g.starts_by is not None:
         text += f" by {when(agreement, g.starts_by)}"
+    if g.opens_when is not None:
+        text += f" once {g.opens_when}"
     if g.scope.open:
         text += " with no limit on what they discuss"
     elif any("," in t for t in g.scope.topics):
@@ -363,7 +373,20 @@ def describe(clause: Clause, agreement: Agreement) -> str:
         return negotiation(agreement, clause, clause.negotiation)
     if clause.extension is not None:
         return extension(agreement, clause, clause.extension)
+    if clause.amendment is not None:
+        return amendment(agreement, clause, clause.amendment)
     return statement(clause)
+
+
+def amendment(agreement: Agreement, clause: Clause, x: Amendment) -> str:
+    days = f"{x.days} day{'s' if x.days != 1 else ''}"
+    text = (
+        f"{parties(agreement, x.parties)} together extend {phase_name(agreement, x.extends)} "
+        f"by {days}, on the day they agree it, even once its days have run out"
+    )
+    if x.times > 1:
+        text += f", up to {x.times} times (a renewable term)"
+    return _sentence(text, clause)
 
 
 def statement(clause: Clause) -> str:

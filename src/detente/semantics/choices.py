@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from detente.language.model import PowerAction
+from detente.semantics import amendments, self_defence
 from detente.semantics.events import (
     Agreed,
     Committed,
@@ -284,6 +285,8 @@ class Options:
                 self._violate(t, party)
                 for c in clauses:
                     self._flag(t, c, FLAG_VIOLATED)
+                if self.m.self_defences:
+                    self_defence.mark_attack(self.m, t, party)
                 evs.append(ev)
 
             return Option(ev, apply)
@@ -301,6 +304,8 @@ class Options:
                     self._violate(t, party)
                     for c in clauses:
                         self._flag(t, c, FLAG_VIOLATED)
+                    if m.self_defences:
+                        self_defence.mark_attack(m, t, party)
                 else:
                     t[m.o_h + 1] |= 1 << party
                 evs.append(ev)
@@ -463,6 +468,8 @@ class Options:
                             t[rs + i] = DISCHARGED
 
             return suspend
+        if w.amendment:
+            return amendments.effect(m, k)
         if w.action == PowerAction.extend_phase:
             phase, more, days = ph + w.target, ex + w.target, w.days
 
@@ -471,6 +478,8 @@ class Options:
                     t[more] += days
 
             return extend
+        if w.action == PowerAction.self_defence:
+            return self_defence.answer(m, k)
         # resume_hostilities
         by = k + 1
 

@@ -67,6 +67,14 @@ class Terminated(StepEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class Triggered(StepEvent):
+    """A triggered duty's condition holds for the first time: the duty is created
+    (``docs/semantics.md``, Conditions)."""
+
+    clause: str
+
+
+@dataclass(frozen=True, slots=True)
 class Completed(StepEvent):
     """The agreement completes (step 5)."""
 
@@ -194,6 +202,15 @@ class Exercised(StepEvent):
     """The holder of power ``power`` exercises it (with the consent it requires)."""
 
     power: int
+
+
+@dataclass(frozen=True, slots=True)
+class SelfDefence(StepEvent):
+    """Step 4 of an exercised self-defence power: it answered an attack (``founded``), or
+    there was none to answer, a violation by its holder."""
+
+    power: int
+    founded: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from detente.language.model import Agreement, Clause, When
+from detente.language.model import Agreement, Clause, Power, PowerAction, Role, When
 from detente.semantics import anchors
 
 PhaseStatus = Literal["pending", "active", "continuing", "done", "cut_short"]
@@ -250,7 +250,24 @@ def instances(
         )
 
     for clause in agreement.clauses:
-        if (o := clause.obligation) is not None:
+        if (o := clause.obligation) is not None and o.window is None:
+            # a triggered duty (`once`): no day in the calendar until it is created
+            home = _home_phase(agreement, clause)
+            add(
+                clause.id,
+                clause,
+                "obligation",
+                o.debtor,
+                o.creditor,
+                o.action,
+                home,
+                None,
+                home,
+                1,
+                category=o.category,
+                quantity=o.quantity,
+            )
+        elif (o := clause.obligation) is not None:
             by = anchors.deadline(agreement, o)
             due_local = local_day(agreement, by, extended)
             frm = anchors.opening(agreement, o)
@@ -416,3 +433,15 @@ def grantable_powers(agreement: Agreement) -> set[str]:
         for c in agreement.clauses
         if c.obligation is not None and c.obligation.on_violation is not None
     }
+
+
+#: The power whose every exercise must answer an attack (:mod:`~detente.semantics.self_defence`).
+SELF_DEFENCE = PowerAction.self_defence
+
+
+def answers(agreement: Agreement, holder: str, power: Power) -> list[str]:
+    """The parties whose attacks ``power`` answers: ``against``, or every other party of
+    role ``party``."""
+    if power.against:
+        return list(dict.fromkeys(power.against))
+    return [p.id for p in agreement.parties if p.role == Role.party and p.id != holder]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from detente.language import expressions as ex
 from detente.language.model import Agreement, PowerAction, Role
+from detente.semantics import conditions
 from detente.semantics.anchors import anchor_clause
 from detente.semantics.continuing import (
     continuing_clauses,
@@ -35,7 +36,9 @@ from detente.semantics.continuing import (
     recurrence,
 )
 from detente.semantics.schedule import (
+    SELF_DEFENCE,
     Instance,
+    answers,
     grantable_powers,
     instances,
     local_day,
@@ -116,6 +119,9 @@ class PowerInfo:
     condition: ex.Formula | None
     consent: int  # bit mask of parties that must consent
     grantable: bool
+    against: int = 0  # self_defence: bit mask of the parties whose attacks it answers
+    amendment: bool = False  # an agreed extension (joint act), also after the days ran out
+    times: int = 1  # an amendment: how many times it may be made (a renewable term)
 
 
 @dataclass(frozen=True)
@@ -222,12 +228,10 @@ class Tables:
         self.suspendable = list(dict.fromkeys(self.suspendable))
         self.susidx = {c: i for i, c in enumerate(self.suspendable)}
         grantable = grantable_powers(a)
-        power_clauses = a.clauses_of("power")
-        self.widx = {c.id: i for i, c in enumerate(power_clauses)}
+        power_clauses = a.granted_powers()  # powers, and amendments as joint acts
+        self.widx = {c.id: i for i, (c, _) in enumerate(power_clauses)}
         self.powers: list[PowerInfo] = []
-        for c in power_clauses:
-            p = c.power
-            assert p is not None
+        for c, p in power_clauses:
             target = -1
             if p.action == PowerAction.declare_failed:
                 target = self.nidx.get(p.target or "", -1)
@@ -248,6 +252,11 @@ class Tables:
             for who in p.requires_consent:
                 if who in self.pidx:
                     consent |= 1 << self.pidx[who]
+            against = 0
+            if p.action == SELF_DEFENCE:
+                for who in answers(a, p.holder, p):
+                    if who in self.pidx:
+                        against |= 1 << self.pidx[who]
             self.powers.append(
                 PowerInfo(
                     c.id,
@@ -260,6 +269,9 @@ class Tables:
                     cond,
                     consent,
                     c.id in grantable,
+                    against,
+                    c.amendment is not None,
+                    c.amendment.times if c.amendment is not None else 1,
                 )
             )
             if cond is not None:
@@ -278,7 +290,28 @@ class Tables:
             for c in a.clauses
             if (e := c.extension) is not None
         ]
+        # conditions on norms (semantics/conditions.py)
+        self.triggers = conditions.triggers(a)
+        self.guards = list(conditions.guards(a).items())
+        self.openers = conditions.openers(negs)
+        #: the options of triggered duties (condition_steps.py), built once
+        self.trigger_options: dict[tuple[int, int], object] = {}
+        self.observed |= conditions.referenced(a)
+        self.observed |= {t.clause for t in self.triggers}
+        if any(
+            atom.name == "compliant"
+            for text in conditions.texts(a)
+            for atom in ex.atoms(ex.parse(text, temporal=False))
+        ):
+            self.track_violators = True
+        if self.abstract and conditions.reads_rounds(a):
+            self.abstract = False
         self.prohibitions = [c for c in a.clauses if c.prohibition is not None]
+        #: Self-defence powers (indices into ``powers``), each with an attack-to-answer slot.
+        self.self_defences = [k for k, w in enumerate(self.powers) if w.action == SELF_DEFENCE]
+        if self.self_defences:
+            # an attack must be seen act by act, never folded with other duties
+            self.observed.update(c.id for c in self.prohibitions)
         self.acts = sorted({c.prohibition.act for c in self.prohibitions if c.prohibition})
         # a deadline counted from a clause's fulfilment reads that clause's outcome
         self.observed |= {
@@ -341,15 +374,23 @@ class Tables:
                         extra |= {k * e.days for k in range(0, e.max_days // e.days + 1)}
                 for w in self.powers:
                     if w.action == PowerAction.extend_phase and w.target == q:
-                        extra |= {x + w.days for x in extra}
+                        extra |= {x + w.days * i for x in extra for i in range(1, w.times + 1)}
                 exp = {d + 1 + x for x in extra}
             self.expiry_days.append(exp)
             days[q] |= exp
+            if any(w.amendment and w.target == q for w in self.powers):
+                days[q] |= {x + 1 for x in exp}  # a continuing phase, the day after expiry
             if any(e.phase == q for e in self.extensions):
                 days[q] |= {x - 1 for x in exp}  # an extension rule acts on the last day
         if self.replay is not None:
             for q in range(len(self.phases)):
                 days[q].update(range(1, self.replay.horizon + 2))
+        if self.triggers:
+            dues = conditions.due_days(days, self.expiry_days, [t.within for t in self.triggers])
+            for q, more in enumerate(dues):
+                days[q] |= more
+        #: days that are time points only when a triggered duty falls due on them
+        self.trigger_only: list[set[int]] = dues if self.triggers else []
         # a run of recurrence days with nothing else in it is one point
         for q in range(len(self.phases)):
             base = set(days[q])
@@ -427,6 +468,24 @@ class Tables:
             )
             self.pts[q][self.point_of[q][first.day_in_phase]].sides.append(len(self.sides) - 1)
         self.side_of = {(s.clause, s.round, s.counter): i for i, s in enumerate(self.sides)}
+        self.trigger_duties: list[Duty] = []
+        for trig in self.triggers:
+            o = a.clause(trig.clause).obligation
+            assert o is not None
+            self.trigger_duties.append(
+                Duty(
+                    trig.clause,
+                    self.pidx[o.debtor],
+                    (trig.clause,),
+                    0,
+                    0,
+                    self.tidx.get(trig.clause, -1),
+                    self.sidx.get(o.category or "", -1) if o.quantity is not None else -1,
+                    o.quantity or 0,
+                    self.widx.get(o.on_violation.grants, -1) if o.on_violation else -1,
+                    o.action,
+                )
+            )
         self._compile_continuing()
         for k, n in enumerate(self.negotiations):
             if n.starts_by is not None:
@@ -547,10 +606,12 @@ class Tables:
         self.o_v = self.o_h + 3  # violators mask
         self.o_gap = self.o_v + 1
         self.o_sus = self.o_gap + 1
-        self.width = self.o_sus + 1
+        self.o_sd = self.o_sus + 1  # self-defence: an attack not yet answered, per power
+        self.o_tr = self.o_sd + len(self.self_defences)  # one slot per triggered duty
+        self.width = self.o_tr + len(self.triggers)
         s = [0] * self.width
         s[self.o_ph] = ACTIVE
         for k, n in enumerate(self.negotiations):
-            if n.starts_by is None and n.home == 0:
+            if n.starts_by is None and n.home == 0 and k not in self.openers:
                 s[self.o_ng + k] = OPEN
         self.initial: State = tuple(s)

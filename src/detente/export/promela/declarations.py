@@ -73,6 +73,10 @@ def state_variables(t: Tables, observers: Sequence[Observer]) -> list[str]:
         *_phases(t),
         *_section("negotiations", _per_clause(t, "byte ng_{v}", t.negotiations)),
         *_section("obligations", _per_clause(t, "byte ob_{v}", t.obligations)),
+        *_section(
+            "triggered duties: the day each falls due once created (0: not created)",
+            _per_clause(t, "short tr_{v}", t.triggered),
+        ),
         *_section("exchange rounds, one instance per side", [_side(s) for s in t.sides]),
         *_section("powers", _powers(t)),
         *_section(
@@ -144,4 +148,13 @@ def _powers(t: Tables) -> list[str]:
         )
         if c.id in t.granted:
             lines.append(f"bit gr_{v};   /* clause {c.id} put in effect by a violation */")
+        if c.id in t.amendments:
+            lines.append(f"byte rn_{v};   /* clause {c.id}: times the parties agreed it */")
+        if c.id in t.self_defence:
+            lines.append(
+                f"bit sa_{v};   /* clause {c.id}: an attack by {', '.join(t.self_defence[c.id])} not yet answered */"
+            )
+            lines.append(
+                f"bit sv_{v};   /* clause {c.id}: exercised once with no attack to answer */"
+            )
     return lines
