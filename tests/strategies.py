@@ -157,6 +157,10 @@ def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
             ob["quantity"] = draw(st.integers(1, 3))
         elif draw(st.integers(0, 4)) == 0:
             by = ob["window"]["by"]
+            going_on = [p["id"] for p in phases if isinstance(p.get("at_expiry"), dict)]
+            if len(going_on) > 0 and draw(st.booleans()):
+                # to the end of a phase that may continue past it (keeps falling due then)
+                ob["window"]["by"] = by = {"phase": draw(st.sampled_from(going_on)), "at": "end"}
             if by.get("at") != "start":
                 ob["recurrence"] = {"every_days": draw(st.integers(1, 2))}
         if power_ids and draw(st.integers(0, 3)) == 0:

@@ -285,6 +285,8 @@ def _discharged(path: Path, i: Instance, due: int | None) -> bool:
     s = path.suspended.get(i.clause)
     if s is not None and (due is None or s <= due):
         return True
+    if i.clause in path.trigger_within:
+        return False  # a triggered duty is bound to no phase (docs/semantics.md, Conditions)
     q = path.phase_index[i.phase]
     ended = path.ended.get(q)
     status = path.system.phase_status(path.state, q)

@@ -55,9 +55,10 @@ __all__ = [
 def deadline(agreement: Agreement, o: Obligation) -> When:
     """An obligation's deadline as a phase day in the text's numbering (``by`` as written,
     or the day an anchored window resolves to). An act's anchor has no fixed day: its
-    deadline is reported as the end of the anchor's phase. Only for a dated duty (one with
-    a `window`): a duty with no deadline has none."""
-    assert o.window is not None, "a duty with no deadline has no deadline day"
+    deadline is reported as the end of the anchor's phase. A triggered duty (``once``) has
+    no deadline before its trigger: the end of the first phase stands for it."""
+    if o.window is None:
+        return When(phase=first_phase(agreement), at="end")
     if o.window.by is not None:
         return o.window.by
     at = due_point(agreement, o)
@@ -69,7 +70,8 @@ def deadline(agreement: Agreement, o: Obligation) -> When:
 def opening(agreement: Agreement, o: Obligation) -> When:
     """When an obligation's window opens: its `from`, its phase's start, or its anchor."""
     w = o.window
-    assert w is not None, "a duty with no deadline has no window to open"
+    if w is None:  # a triggered duty: opens at its trigger
+        return When(phase=first_phase(agreement), at="start")
     if w.by is not None:
         return w.from_ or When(phase=w.by.phase, at="start")
     assert w.after is not None
@@ -82,7 +84,8 @@ def opening(agreement: Agreement, o: Obligation) -> When:
 
 def anchor_phase(agreement: Agreement, o: Obligation) -> str:
     """The phase an anchored window lies in (the anchor's phase)."""
-    assert o.window is not None
+    if o.window is None:
+        return first_phase(agreement)
     a = o.window.after
     if a is None:
         assert o.window.by is not None

@@ -47,5 +47,5 @@ def open_duties(agreement: Agreement) -> set[str]:
     while their phase lasts, never falling due, so never violated by time; a replay shows
     them *open* until done."""
     return {
-        c.id for c in agreement.clauses if c.obligation is not None and c.obligation.window is None
+        c.id for c in agreement.clauses if c.obligation is not None and c.obligation.no_deadline
     }

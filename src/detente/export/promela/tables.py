@@ -29,7 +29,6 @@ from detente.language.model import (
     PowerAction,
     Role,
     When,
-    Window,
 )
 
 #: Day value meaning "no time point left".
@@ -64,19 +63,15 @@ def first_day(agreement: Agreement) -> int:
     return 0 if agreement.counting == "day_zero" else 1
 
 
-def window(o: Obligation) -> Window:
-    """A dated obligation's window (a duty with no deadline never falls due: callers skip it)."""
-    assert o.window is not None
-    return o.window
-
-
 def deadline(agreement: Agreement, o: Obligation) -> When:
     """An obligation's deadline as a day of a phase, numbered as the text numbers days.
 
     ``within: {hours: H}`` (or ``{days: N}``) ``after`` an anchor is the anchor's day
     plus H/24 rounded up (or N): entry into force and a phase's start are that phase's
     first day; a clause's fulfilment is that clause's own deadline."""
-    w = window(o)
+    w = o.window
+    if w is None:  # a triggered duty: its day is kept in tr_X (never read through this)
+        return When(phase=agreement.phases[0].id, at="end")
     if w.by is not None:
         return w.by
     assert w.after is not None and w.within is not None
@@ -99,10 +94,11 @@ def deadline(agreement: Agreement, o: Obligation) -> When:
 def window_from(agreement: Agreement, o: Obligation) -> When:
     """When an obligation's window opens: its ``from``, its anchor, else its deadline
     phase's start."""
-    w = window(o)
-    if w.from_ is not None:
-        return w.from_
-    a = w.after
+    if o.window is None:
+        return When(phase=agreement.phases[0].id, at="start")
+    if o.window.from_ is not None:
+        return o.window.from_
+    a = o.window.after
     if a is not None and a.fulfilled is not None:
         target = next(c.obligation for c in agreement.clauses if c.id == a.fulfilled)
         assert target is not None
@@ -205,6 +201,8 @@ class Tables:
         self.obligations = [
             (c, c.obligation) for c in agreement.clauses if c.obligation is not None
         ]
+        #: triggered duties (`once`): created when their condition first holds
+        self.triggered = [(c, o) for c, o in self.obligations if o.once is not None]
         # powers, and each amendment as the joint act it is (held by its first party)
         self.powers = agreement.granted_powers()
         self.amendments = {c.id for c in agreement.clauses if c.amendment is not None}
@@ -220,6 +218,9 @@ class Tables:
             (c, c.prohibition) for c in agreement.clauses if c.prohibition is not None
         ]
         self.extensions = [(c, c.extension) for c in agreement.clauses if c.extension is not None]
+        #: prohibitions that bind only while a condition holds
+        self.guarded = [(c, p) for c, p in self.prohibitions if p.while_ is not None]
+        self.phase_duration = {ph.id: ph.duration_days for ph in agreement.phases}
         #: 0 when the text calls the first day day 0 (a period of D days then lasts D + 1)
         self.first = first_day(agreement)
         self.phase_duration = {
@@ -247,13 +248,16 @@ class Tables:
         self.referenced: set[str] = set()
         texts = [x.formula for x in agreement.expectations if x.formula]
         texts += [pw.available.condition for _, pw in self.powers if pw.available.condition]
+        texts += [o.once for _, o in self.obligations if o.once]
+        texts += [p.while_ for _, p in self.prohibitions if p.while_]
+        texts += [g.opens_when for _, g in self.negotiations if g.opens_when]
         for text in texts:
             for atom in ex.atoms(ex.parse(text)):
                 self.referenced.update(atom.args)
         for c, o in self.obligations:
             if o.action == "release" and o.category is not None:
                 self.referenced.add(c.id)
-            if o.window is not None and o.window.after is not None and o.window.after.fulfilled:
+            if o.window is not None and o.window.after and o.window.after.fulfilled is not None:
                 self.referenced.add(o.window.after.fulfilled)  # its outcome sets a deadline
         self.sides: list[Side] = []
         for c in agreement.clauses:
