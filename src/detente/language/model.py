@@ -174,10 +174,17 @@ class When(_Model):
 
 
 class Role(StrEnum):
+    """What a signatory or other actor is to the agreement (``docs/language.md``, "Who
+    answers for whom, and who watches")."""
+
     party = "party"
     mediator = "mediator"
     guarantor = "guarantor"
     observer = "observer"
+    #: A mechanism or coordination centre whose logged ``verify`` events the monitor reads.
+    monitor = "monitor"
+    #: An armed group bound through a party's commitments (that party ``answers_for`` it).
+    non_signatory = "non_signatory"
 
 
 class Status(StrEnum):
@@ -209,6 +216,11 @@ class Party(_Model):
     id: Ident
     name: Text
     role: Role = Role.party
+    answers_for: list[Ident] = Field(
+        default_factory=list,
+        description="Non-signatories (role: non_signatory) whose acts count against this "
+        "party: a prohibited act of theirs is this party's violation.",
+    )
     source: SourceRefs | None = None
 
 

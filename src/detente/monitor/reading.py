@@ -22,6 +22,7 @@ from detente.monitor.report import (
     Status,
 )
 from detente.semantics import Instance
+from detente.semantics.roles import answering
 from detente.semantics.tables import (
     COMPLETED,
     CUT_SHORT,
@@ -127,8 +128,13 @@ def read_report(
 
     violations: list[ActRow] = []
     lawful_acts: list[ActRow] = []
+    answerer = answering(agreement)
     for act in sorted(path.acts, key=lambda a: (a.day, a.event.id)):
-        row = ActRow(**event_row(act.event, eif), prohibited_by=act.prohibited_by)
+        row = ActRow(
+            **event_row(act.event, eif),
+            prohibited_by=act.prohibited_by,
+            attributed_to=answerer.get(act.event.actor, act.event.actor),
+        )
         (violations if act.prohibited_by else lawful_acts).append(row)
     powers: list[PowerRow] = []
     for use in sorted(path.powers, key=lambda u: (u.day, u.event.id)):

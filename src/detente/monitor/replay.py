@@ -23,6 +23,7 @@ from detente.language.model import Agreement
 from detente.monitor.choose import Chooser
 from detente.monitor.events import Event
 from detente.monitor.log import Log
+from detente.monitor.notices import Notices
 from detente.monitor.path import Path
 from detente.monitor.reading import differences, event_row, read_report
 from detente.monitor.report import MonitorReport
@@ -63,12 +64,14 @@ def monitor(
     disputed: list[Event] = []
     last: dt.date | None = None
     count = 0
+    notices = Notices(agreement, eif)
     for e in events:
         if as_of is not None and e.earliest > as_of:
             continue
         when = e.latest if as_of is None else min(e.latest, as_of)
         last = when if last is None or when > last else last
         count += 1
+        notices.see(e)
         with_all.add(e, when)
         if e.disputed:
             disputed.append(e)
@@ -81,6 +84,7 @@ def monitor(
     )
     main.disputed_events = [event_row(e, eif) for e in disputed]
     main.disputed = differences(main, main.without_disputed, disputed)
+    main.warnings = notices.warnings
     return main
 
 

@@ -223,9 +223,11 @@ def _events_table(
     ):
         table.add_column(col, overflow="fold")
     for r in rows:
+        actor, answerer = r["actor"], r.get("attributed_to")
         table.add_row(
             _cell(r["date"]),
-            _cell(r["actor"]),
+            # a non-signatory's act, under its own name, and whose breach it is
+            _cell(actor if answerer in (None, actor) else f"{actor} (counts against {answerer})"),
             _cell(r["action"]),
             _cell(r["clause"]),
             _cell(r.get(extra)),

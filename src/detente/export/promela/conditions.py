@@ -8,6 +8,7 @@ from detente.export.promela.syntax import any_of
 from detente.export.promela.tables import (
     Side,
     Tables,
+    bound,
     held,
     one_off_release,
     recurrence_until,
@@ -32,7 +33,11 @@ def binds(t: Tables, c: Clause) -> str:
 
 def forbidden(t: Tables, act: str, party: str) -> str:
     """Some prohibition of ``act`` binds ``party`` now."""
-    return any_of(binds(t, c) for c, p in t.prohibitions if p.act == act and party in p.parties)
+    return any_of(
+        binds(t, c)
+        for c, p in t.prohibitions
+        if p.act == act and party in bound(t.agreement, p.parties)
+    )
 
 
 def ceasefire(t: Tables) -> str:
