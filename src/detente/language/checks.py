@@ -520,6 +520,18 @@ def releases_within_stock(loaded: Loaded) -> Iterator[Problem]:
         released[stock] = released.get(stock, 0) + n
         if released[stock] > s.count and stock not in reported:
             reported.add(stock)
+            if s.approximate:
+                # an approximate count is read as its lower bound: more may be held
+                yield _p(
+                    loaded,
+                    loc,
+                    f"by this round {who} has released {released[stock]:,} {stock}, more "
+                    f"than the {s.count:,} the checker reads from the figures "
+                    f"({'; '.join(str(f) for f in s.figures)}): its verdicts assume no more "
+                    "is held",
+                    "warning",
+                )
+                return
             yield _p(
                 loaded,
                 loc,

@@ -249,6 +249,12 @@ class MonitorReport:
     #: entry into force, releases beyond a stock's declared count. Each is
     #: ``{"line", "id", "message"}``; the command line prints them as warnings.
     warnings: list[LogWarning] = field(default_factory=list)
+    #: Facts a monitoring mechanism (role: monitor) verified: its ``verify`` events, and
+    #: the events it reported as confirmed or disputed (``detente.monitor.watch``).
+    verified: list[EventRow] = field(default_factory=list)
+    #: Each source's own tallies of alleged acts (``tally`` events), by source; never
+    #: added up across sources.
+    tallies: dict[str, list[EventRow]] = field(default_factory=dict)
 
     @property
     def reading_code(self) -> str:
@@ -310,6 +316,8 @@ class MonitorReport:
             "disputed": self.disputed,
             "disputed_events": self.disputed_events,
             "warnings": self.warnings,
+            "verified": self.verified,
+            "tallies": self.tallies,
             "events_read": self.events_read,
         }
         if self.without_disputed is not None:

@@ -188,6 +188,14 @@ def print_report(report: MonitorReport, agreement: Agreement, console: Console) 
         console.print(both)
     if not report.violations:
         console.print("No prohibited act recorded.")
+    _events_table(console, "Verified by the monitoring mechanism", report.verified, extra="notes")
+    for source, rows in report.tallies.items():  # one table per source: never summed
+        _events_table(
+            console,
+            f"Tallies reported by {source} (not added to any other source's)",
+            rows,
+            extra="quantity",
+        )
 
 
 def _legend(console: Console, report: MonitorReport) -> None:
