@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from detente.language.model import Agreement
 from detente.monitor import Event, MonitorReport, iter_events, monitor, write_events
 from detente.semantics import System
+from detente.semantics.continuing import days_between, key_of, recurrence
 from detente.semantics.events import (
     Agreed,
     Committed,
@@ -125,14 +126,23 @@ def _day_of(run: Run, passed: tuple[StepEvent, ...], rng: random.Random) -> int:
     raise AssertionError("a step always passes time")
 
 
-def _write(run: Run, cur: int, point: int, made: tuple[StepEvent, ...]) -> None:
-    """Log the acts of one step at the time point ``point`` (a day of phase ``cur``)."""
+def _write(run: Run, cur: int, point: int, made: tuple[StepEvent, ...], since: int = 0) -> None:
+    """Log the acts of one step at the time point ``point`` (a day of phase ``cur``);
+    ``since``: the phase's day at the step before (for a "later" point's run of days)."""
     m = run.system
     days_in_phase = {i.key: i.day_in_phase for i in m.instances}
     for e in made:
         match e:
             case Fulfilled(debtor, clause, first, last) | Violated(debtor, clause, first, last):
                 keys = _duty_keys(m, cur, clause, first, last)
+                if not keys or any(k not in days_in_phase for k in keys):
+                    # past the phase's planned end, while it continues: the recurrence days
+                    # since the last step (a "later" point names none of its own)
+                    f, k = recurrence(run.agreement, run.agreement.clause(clause))
+                    lo, hi = (since, point) if not keys else (first - 1, last)
+                    rdays = days_between(f, k, lo, hi)
+                    keys = tuple(key_of(run.agreement.clause(clause), f, k, d) for d in rdays)
+                    days_in_phase.update(zip(keys, rdays, strict=True))
                 c = run.agreement.clause(clause).obligation
                 assert c is not None
                 # A run of recurrence days is one point of the checker's: each day's
@@ -209,9 +219,12 @@ def _write(run: Run, cur: int, point: int, made: tuple[StepEvent, ...]) -> None:
 
 def _duty_keys(m: System, q: int, clause: str, first: int, last: int) -> tuple[str, ...]:
     for pt in m.pts[q]:
-        for duty in pt.duties:
+        for duty in pt.duties + pt.continuing:
             if (duty.clause, duty.first_day, duty.last_day) == (clause, first, last):
                 return duty.keys
+    for duty in m.later[q]:  # while the phase continues: the keys depend on the days
+        if (duty.clause, duty.first_day, duty.last_day) == (clause, first, last):
+            return ()
     raise AssertionError(f"no duty {clause} days {first}-{last} in phase {q}")
 
 
@@ -231,7 +244,17 @@ def random_run(agreement: Agreement, seed: int) -> Iterator[tuple[Run, State]]:
                 break
         else:
             return  # every try releases more than is held: the checker has no successor
+        before = run.day
         run.day = _day_of(run, passed, rng)
+        cur = arrived[1]
+        since = before - run.starts.get(cur, 1) + 1
+        if m.is_later(arrived):
+            # a "later" point at which recurring duties fall due (their phase continuing)
+            # stands for a run of days with at least one recurrence day of each in it
+            for duty in m.duties_due(arrived):
+                first, every = recurrence(agreement, agreement.clause(duty.clause))
+                due_day = days_between(first, every, since, since + every)[0]
+                run.day = max(run.day, run.starts[cur] + due_day - 1)
         for e in passed:
             if isinstance(e, PhaseStarted):
                 run.starts[e.phase] = run.day
@@ -241,7 +264,9 @@ def random_run(agreement: Agreement, seed: int) -> Iterator[tuple[Run, State]]:
             if any(isinstance(e, PhaseStarted) and e.phase == cur for e in passed)
             else next((e.day for e in passed if isinstance(e, Reached) and e.phase == cur), 0)
         )
-        _write(run, cur, point, made)
+        if m.is_later(arrived) and cur in run.starts:
+            point = run.day - run.starts[cur] + 1
+        _write(run, cur, point, made, since)
         state = nxt
         yield run, state
 

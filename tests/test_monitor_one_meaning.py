@@ -136,12 +136,15 @@ def test_declaring_talks_failed_after_they_agreed_is_unlawful() -> None:
 
 def test_a_deadline_passed_with_nothing_logged_is_not_recorded() -> None:
     """January 2025: aid deliveries were not logged, which says nothing about whether they
-    happened. No duty is violated without a logged breach."""
+    happened. No duty is violated without a logged breach (the only ones logged are the
+    halt of all goods on 2 March, for that day's aid and fuel)."""
     root = ROOT / "examples" / "jan-2025-ceasefire"
     agreement = load(root / "agreement.yaml")
     r = monitor(agreement, iter_events(root / "events.csv", agreement))
     statuses = [o.status for o in r.obligations]
-    assert "violated" not in statuses
+    violated = [o.id for o in r.obligations if o.status == "violated"]
+    assert violated == ["aid#43", "fuel#43"]
+    assert all(o.breached for o in r.obligations if o.status == "violated")
     assert statuses.count("not_recorded") > 50
     assert all(
         o.describe().startswith("not recorded") for o in r.obligations if o.status == "not_recorded"
@@ -149,6 +152,6 @@ def test_a_deadline_passed_with_nothing_logged_is_not_recorded() -> None:
     strict = monitor(
         agreement, iter_events(root / "events.csv", agreement), absence_is_violation=True
     )
-    assert [o.id for o in strict.obligations if o.status == "violated"] == [
-        o.id for o in r.obligations if o.status == "not_recorded"
-    ]
+    assert sorted(o.id for o in strict.obligations if o.status == "violated") == sorted(
+        [o.id for o in r.obligations if o.status == "not_recorded"] + violated
+    )

@@ -23,6 +23,7 @@ from detente.language.model import Agreement
 from detente.monitor import MonitorReport, iter_events, monitor
 from detente.monitor.report import LEGEND
 from detente.reports import statuses
+from detente.reports.cells import cell_text
 from detente.reports.monitor_docx import STATUS_LOOK, render_monitor_docx
 from detente.reports.monitor_html import render_monitor_html
 from detente.reports.monitor_terminal import STATUS_STYLE, print_report
@@ -312,3 +313,15 @@ def test_releases_outside_the_agreement_reconcile_in_every_report() -> None:
     document = read_docx(render_monitor_docx(report, agreement))
     cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
     assert ["Hamas", "80", "25", "105"] in cells
+
+
+def test_docx_cells_are_the_html_cells() -> None:
+    """The DOCX formats its cells with the one cell formatter the HTML and web pages use:
+    lists joined with semicolons, floats without trailing zeros."""
+    agreement, report = report_of("2024-01-20", absence_is_violation=True)
+    report.violations[0]["prohibited_by"] = ["1", "7"]
+    document = read_docx(render_monitor_docx(report, agreement))
+    tables = [cells(t) for t in document.tables]
+    violations = next(t for t in tables if t[0][0] == "Date" and "Prohibited by" in t[0])
+    assert violations[1][3] == cell_text(["1", "7"]) == "1; 7"
+    assert cell_text(0.5) == "0.5" and cell_text({"a_b": 2.0}) == "a b 2"

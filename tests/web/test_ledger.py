@@ -324,3 +324,34 @@ def test_concurrent_posts_share_commits_and_keep_one_chain(cell: Cell, engine: E
         )  # upload, membership, 17 events
     ids = [e["id"] for e in cell.api("GET", f"/api/agreements/{aid}/events", "eli").json()]
     assert len(ids) == len(set(ids)) == 17
+
+
+def test_import_takes_the_publisher_column(cell: Cell) -> None:
+    """A log with the `publisher` column imports, and the ledger keeps who reported each
+    event; a log without the column still imports."""
+    aid = cell.upload()
+    csv_body = (
+        "date,actor,action,quantity,category,clause,source,publisher,notes,id\n"
+        '2025-01-19,a,release,2,hostages,2,https://example.org/1,"AP, via whio.com",,p1\n'
+    )
+    r = cell.api(
+        "POST",
+        f"/api/agreements/{aid}/events/import",
+        "eli",
+        content=csv_body,
+        headers={"Content-Type": "text/csv"},
+    )
+    assert r.status_code == 201, r.text
+    lines = json.dumps(event(id="p2", publisher="Reuters")) + "\n" + json.dumps(event(id="p3"))
+    r = cell.api(
+        "POST",
+        f"/api/agreements/{aid}/events/import",
+        "eli",
+        content=lines,
+        headers={"Content-Type": "application/jsonl"},
+    )
+    assert r.status_code == 201, r.text
+    stored = {e["id"]: e for e in cell.api("GET", f"/api/agreements/{aid}/events", "eli").json()}
+    assert stored["p1"]["event"]["publisher"] == "AP, via whio.com"
+    assert stored["p2"]["event"]["publisher"] == "Reuters"
+    assert stored["p3"]["event"]["publisher"] is None

@@ -40,9 +40,9 @@ def uses_compliant(agreement: Agreement) -> bool:
     """Whether a formula or a condition reads who has violated something."""
     texts = [e.formula for e in agreement.expectations if e.formula is not None]
     texts += [
-        c.power.available.condition
-        for c in agreement.clauses
-        if c.power is not None and c.power.available.condition is not None
+        p.available.condition
+        for _, p in agreement.granted_powers()
+        if p.available.condition is not None
     ]
     return any(atom.name == "compliant" for t in texts for atom in ex.atoms(ex.parse(t)))
 

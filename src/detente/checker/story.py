@@ -13,10 +13,12 @@ from itertools import pairwise
 
 from detente.checker.result import StoryStep
 from detente.language.model import Agreement, PowerAction
+from detente.semantics.anchors import shown
 from detente.semantics.events import (
     Agreed,
     Committed,
     Completed,
+    Endeavoured,
     Exercised,
     Extended,
     Fulfilled,
@@ -29,6 +31,7 @@ from detente.semantics.events import (
     Reached,
     RefusedToOpen,
     Released,
+    SelfDefence,
     Stalled,
     StepEvent,
     TalksOpened,
@@ -106,12 +109,12 @@ class Teller:
 
     def day_text(self, day: int | None, after: int | None) -> str:
         if day is None:
-            return f"Later (some day after day {after})" if after else "Later"
+            return f"Later (some day after day {shown(self.a, after)})" if after else "Later"
         if self.eif is None:
-            return f"Day {day}"
+            return f"Day {shown(self.a, day)}"
         date = self.eif + dt.timedelta(days=day - 1)
         return (
-            f"Day {day} (if entry into force was {self.eif.day} {self.eif:%b %Y}: "
+            f"Day {shown(self.a, day)} (if entry into force was {self.eif.day} {self.eif:%b %Y}: "
             f"{date.day} {date:%b %Y})"
         )
 
@@ -191,13 +194,11 @@ class Teller:
             (e.last - e.first for e in evs if isinstance(e, Fulfilled | Violated)),
             default=0,
         )
-        if span and clock["today"] is not None:
-            header = (
-                f"Days {clock['today']}–{clock['today'] + span}"
-                + header[len(f"Day {clock['today']}") :]
-            )
+        today = None if clock["today"] is None else shown(self.a, clock["today"])
+        if span and today is not None:
+            header = f"Days {today}–{today + span}" + header[len(f"Day {today}") :]
         text = f"{header}: " + " ".join(sentences)
-        return StoryStep(clock["today"], text, list(dict.fromkeys(clauses)))
+        return StoryStep(today, text, list(dict.fromkeys(clauses)))
 
     def _sentence(
         self,
@@ -241,6 +242,12 @@ class Teller:
                 complied.setdefault(who, []).append(f"clause {clause}")
                 clauses.append(clause)
             case PerhapsFulfilled(_, clause, _, _):
+                clauses.append(clause)
+            case Endeavoured(who, clause, _, _):
+                out.append(
+                    f"{self.party(who)} does not achieve what {self.cite(clause)} asks, but makes "
+                    "the efforts it owes (a duty of means): no violation."
+                )
                 clauses.append(clause)
             case Violated(who, clause, _, _):
                 out.append(
@@ -315,6 +322,17 @@ class Teller:
                 )
             case Completed():
                 out.append("The agreement is complete: every exchange round has been carried out.")
+            case SelfDefence(k, founded):
+                w = m.powers[k]
+                if founded:
+                    out.append("It answers an attack by the other side: lawful.")
+                else:
+                    out.append(
+                        f"No attack by the other side preceded it: {self.party(w.holder)} "
+                        f"violates the ceasefire ({self.cite(w.clause)} reserves self-defence, "
+                        "not a free hand)."
+                    )
+                    clauses.append(w.clause)
             case Extended(k):
                 x = m.extensions[k]
                 out.append(
@@ -330,6 +348,8 @@ class Teller:
         allows = f"as {self.cite(w.clause)} allows"
         if w.action == PowerAction.resume_hostilities:
             out.append(f"{holder} resumes fighting, {allows}.")
+        elif w.action == PowerAction.self_defence:
+            out.append(f"{holder} acts in self-defence under {self.cite(w.clause)}.")
         elif w.action == PowerAction.declare_failed:
             out.append(
                 f"{holder} declares the talks of clause {m.negotiations[w.target].clause} "
@@ -339,6 +359,13 @@ class Teller:
             out.append(f"{holder} ends the agreement, {allows}.")
         elif w.action == PowerAction.suspend_clause:
             out.append(f"{holder} suspends clause {m.suspendable[w.target]}, {allows}.")
+        elif w.amendment:
+            out.append(
+                f"{holder} and the other parties agree to extend {self.phase(w.target)} by "
+                f"{w.days} days ({self.cite(w.clause)})."
+            )
+            clauses.append(w.clause)
+            return
         else:
             out.append(f"{holder} extends {self.phase(w.target)} by {w.days} days, {allows}.")
         if w.consent:

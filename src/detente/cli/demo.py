@@ -5,6 +5,9 @@
    each side feared.
 2. The three real agreements, as a reader sees them.
 3. The January 2025 agreement's implementation, as of its last day.
+4. Other conflicts, other shapes: the Nagorno-Karabakh statement of 2020, replayed
+   to 14 December 2020 (dated withdrawals from districts); the Pretoria agreement of
+   2022 checked (a permanent cessation with staged disarmament).
 
 Each step runs the same command a user would type, in-process.
 """
@@ -24,6 +27,8 @@ EXAMPLES = ROOT / "examples"
 FRAMEWORK = EXAMPLES / "gaza-framework-2024"
 JAN_2025 = EXAMPLES / "jan-2025-ceasefire"
 NOV_2023 = EXAMPLES / "nov-2023-truce"
+KARABAKH_2020 = EXAMPLES / "nagorno-karabakh-2020"
+PRETORIA_2022 = EXAMPLES / "pretoria-2022"
 
 STEPS: tuple[tuple[str, list[str]], ...] = (
     (
@@ -55,6 +60,20 @@ STEPS: tuple[tuple[str, list[str]], ...] = (
             "--as-of",
             "2025-03-18",
         ],
+    ),
+    (
+        "Another conflict: the Nagorno-Karabakh statement's withdrawals, as of 14 December 2020",
+        [
+            "monitor",
+            str(KARABAKH_2020 / "agreement.yaml"),
+            str(KARABAKH_2020 / "events.csv"),
+            "--as-of",
+            "2020-12-14",
+        ],
+    ),
+    (
+        "Another shape: the Pretoria agreement (Ethiopia, 2022), checked",
+        ["check", str(PRETORIA_2022 / "agreement.yaml")],
     ),
 )
 

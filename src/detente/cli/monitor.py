@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 
 from detente.cli.common import err, load_spec, out, reporting, usage_error
-from detente.errors import UnreadableError
+from detente.errors import Problem, UnreadableError
 from detente.language.model import Agreement
 from detente.monitor import MonitorReport, iter_events, monitor
 
@@ -108,13 +108,16 @@ def monitor_command(
         if export is not None:
             _export(agreement, events_path, export, output)
             return
+        warnings: list[Problem] = []
         report = monitor(
             agreement,
-            iter_events(events_path, agreement),
+            iter_events(events_path, agreement, warnings=warnings),
             entry_into_force=eif,
             as_of=report_date,
             absence_is_violation=absence_is_violation,
         )
+        for warning in warnings:  # a row worth a look (a web source with no publisher)
+            err.print(str(warning), markup=False, soft_wrap=True)
         if html is not None:
             _write_html(report, agreement, events_path, html, self_contained=self_contained)
         if docx_out is not None:

@@ -118,18 +118,61 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     database: Database = None,
     key_file: KeyFile = None,
+    ssl_keyfile: Annotated[
+        Path | None, typer.Option(help="Serve over TLS with this private key (PEM).")
+    ] = None,
+    ssl_certfile: Annotated[
+        Path | None, typer.Option(help="Serve over TLS with this certificate (PEM).")
+    ] = None,
+    behind_https: Annotated[
+        bool,
+        typer.Option(help="A proxy in front terminates TLS: cookies are Secure, HSTS is sent."),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Trust X-Forwarded-For/-Proto only from these proxy addresses "
+            "(comma-separated; by default from none, so a client cannot choose its address)."
+        ),
+    ] = None,
 ) -> None:
     """Run the monitoring cell's web application (dashboard and REST API)."""
+    if (ssl_keyfile is None) != (ssl_certfile is None):
+        err.print("detente serve: error: give both --ssl-keyfile and --ssl-certfile", markup=False)
+        raise typer.Exit(EXIT_UNREADABLE)
+    for path in (ssl_keyfile, ssl_certfile):
+        if path is not None and not path.is_file():
+            err.print(f"detente serve: error: {path}: no such file", markup=False)
+            raise typer.Exit(EXIT_UNREADABLE)
+    tls = ssl_certfile is not None
     with web_extra("serve"):
         import uvicorn
 
         from detente.web.app import create_app, settle
 
         engine = _engine(database)
-        app = create_app(engine=engine, signer=_signer("serve", key_file, database))
+        app = create_app(
+            engine=engine,
+            signer=_signer("serve", key_file, database),
+            https=tls or behind_https,
+        )
         settle()
-        out.print(f"Détente serving on http://{host}:{port}/ (API docs at /docs)", markup=False)
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        scheme = "https" if tls else "http"
+        out.print(
+            f"Détente serving on {scheme}://{host}:{port}/ (OpenAPI at /openapi.json)",
+            markup=False,
+        )
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            proxy_headers=forwarded_allow_ips is not None,
+            forwarded_allow_ips=forwarded_allow_ips or "",
+            ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
+            ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
+        )
 
 
 def _read_password() -> str:

@@ -148,6 +148,12 @@ def _clause_ref(
         yield _p(loaded, loc, f"clause {clause!r} is a {found.kind}, not a {kind}")
 
 
+_DAY_ZERO = (
+    "day 0: this agreement counts its first day as day 1; if the text calls it day 0, "
+    "write `counting: day_zero`"
+)
+
+
 def _when_ref(loaded: Loaded, loc: tuple[str | int, ...], when: When | None) -> Iterator[Problem]:
     if when is None:
         return
@@ -158,6 +164,8 @@ def _when_ref(loaded: Loaded, loc: tuple[str | int, ...], when: When | None) -> 
             yield _p(loaded, (*loc, "phase"), unknown("phase", when.phase, known))
         return
     phase = a.phase(when.phase)
+    if when.day == 0 and a.counting != "day_zero":
+        yield _p(loaded, (*loc, "day"), _DAY_ZERO)
     if when.day is not None and phase.duration_days is not None and when.day > phase.duration_days:
         yield _p(
             loaded,
@@ -282,6 +290,27 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
                 loaded, (*n, "available", "if"), pw.available.condition, temporal=False
             )
         yield from _power_target(loaded, n, pw.action, pw.target, pw.days)
+        yield from _self_defence(loaded, n, pw.holder, pw.action, pw.against)
+    elif c.amendment is not None:
+        am, n = c.amendment, (*loc, "amendment")
+        for j, party in enumerate(am.parties):
+            yield from _party_ref(loaded, (*n, "parties", j), party)
+        yield from _phase_ref(loaded, (*n, "extends"), am.extends)
+        found = next((p for p in loaded.agreement.phases if p.id == am.extends), None)
+        if found is not None and found.duration_days is None:
+            yield _p(
+                loaded,
+                (*n, "extends"),
+                f"phase {am.extends!r} is open-ended: an amendment extends a phase with "
+                "`duration_days`",
+            )
+        for j, phase_id in enumerate(am.available.during):
+            yield from _phase_ref(loaded, (*n, "available", "during", j), phase_id)
+        yield from _when_ref(loaded, (*n, "available", "after"), am.available.after)
+        if am.available.condition is not None:
+            yield from _formula(
+                loaded, (*n, "available", "if"), am.available.condition, temporal=False
+            )
     elif c.negotiation is not None:
         g, n = c.negotiation, (*loc, "negotiation")
         for j, party in enumerate(g.between):
@@ -339,6 +368,28 @@ def _power_target(
             )
     if action == PowerAction.extend_phase and days is None:
         yield _p(loaded, n, "extend_phase needs `days`: by how many days")
+
+
+def _self_defence(
+    loaded: Loaded,
+    n: tuple[str | int, ...],
+    holder: str,
+    action: PowerAction,
+    against: list[str],
+) -> Iterator[Problem]:
+    """`against` names the parties whose attacks a self-defence power answers."""
+    if against and action != PowerAction.self_defence:
+        yield _p(loaded, (*n, "against"), f"only self_defence takes `against`, not {action.value}")
+        return
+    for j, party in enumerate(against):
+        if party == holder:
+            yield _p(
+                loaded,
+                (*n, "against", j),
+                f"{party!r} holds this power: self-defence answers another party's attacks",
+            )
+        else:
+            yield from _party_ref(loaded, (*n, "against", j), party, roles=(Role.party,))
 
 
 # --------------------------------------------------------------------------- sources
@@ -462,7 +513,7 @@ def windows(loaded: Loaded) -> Iterator[Problem]:
     a = loaded.agreement
     for i, c in enumerate(a.clauses):
         o = c.obligation
-        if o is None or o.window.from_ is None:
+        if o is None or o.window.from_ is None or o.window.by is None:
             continue
         start, end = _position(a, o.window.from_), _position(a, o.window.by)
         if start is not None and end is not None and start > end:
@@ -492,6 +543,8 @@ def round_days(loaded: Loaded) -> Iterator[Problem]:
             continue
         length = phases[x.phase].duration_days
         for j, rnd in enumerate(x.rounds):
+            if rnd.day == 0 and a.counting != "day_zero":
+                yield _p(loaded, ("clauses", i, "exchange", "rounds", j, "day"), _DAY_ZERO)
             if length is not None and rnd.day > length:
                 yield _p(
                     loaded,
@@ -631,6 +684,95 @@ def negotiation_phases(loaded: Loaded) -> Iterator[Problem]:
             )
 
 
+def anchored_windows(loaded: Loaded) -> Iterator[Problem]:
+    """Deadlines counted `after` an anchor: the anchor exists, is no cycle, has a day the
+    text fixes, and the deadline falls inside the anchor's phase."""
+    from detente.language import calendar as anchors
+
+    a = loaded.agreement
+    for i, c in enumerate(a.clauses):
+        o = c.obligation
+        if o is None or o.window.after is None:
+            continue
+        loc: tuple[str | int, ...] = ("clauses", i, "obligation", "window", "after")
+        anchor = o.window.after
+        if anchor.phase is not None:
+            before = len(list(_phase_ref(loaded, (*loc, "phase"), anchor.phase)))
+            yield from _phase_ref(loaded, (*loc, "phase"), anchor.phase)
+            if before:
+                continue
+        if anchor.act is not None and anchor.by is not None:
+            if anchor.act not in a.action_ids:
+                yield _p(
+                    loaded,
+                    (*loc, "act"),
+                    unknown("action", anchor.act, a.action_ids, "declare it under `actions`"),
+                )
+            yield from _party_ref(loaded, (*loc, "by"), anchor.by)
+            yield _p(
+                loaded,
+                (*loc, "act"),
+                "a deadline counted from a party's act is not modelled yet; count it from "
+                "entry into force, a phase's start, or a clause's fulfilment",
+            )
+            continue
+        if anchor.fulfilled is not None:
+            target = next((t for t in a.clauses if t.id == anchor.fulfilled), None)
+            if target is None or target.obligation is None:
+                yield from _clause_ref(loaded, (*loc, "fulfilled"), anchor.fulfilled, "obligation")
+                continue
+            if target.id == c.id:
+                yield _p(loaded, (*loc, "fulfilled"), "a deadline cannot count from its own clause")
+                continue
+            if target.obligation.recurrence is not None:
+                yield _p(
+                    loaded,
+                    (*loc, "fulfilled"),
+                    f"clause {target.id!r} recurs: count from a one-off duty's fulfilment",
+                )
+                continue
+        if o.recurrence is not None:
+            yield _p(
+                loaded,
+                ("clauses", i, "obligation", "recurrence"),
+                "a recurring duty is counted in days of its phase: write its window with `by`",
+            )
+            continue
+        at = anchors.due_point(a, o)
+        if at is None:
+            yield _p(
+                loaded,
+                (*loc, "fulfilled"),
+                f"clause {anchor.fulfilled!r} has no fixed deadline (a cycle of anchors, or the "
+                "end of an open-ended phase), so nothing can be counted from it",
+            )
+            continue
+        phase = next((p for p in a.phases if p.id == at[0]), None)
+        if phase is not None and phase.duration_days is not None:
+            length = anchors.span(a, phase.duration_days)
+            if at[1] > length:
+                yield _p(
+                    loaded,
+                    ("clauses", i, "obligation", "window", "within"),
+                    f"{o.window.within} after {anchor} falls after the last day of "
+                    f"{phase.id!r}; place the duty in the phase where it falls, with `by`",
+                )
+
+
+def parts_and_means(loaded: Loaded) -> Iterator[Problem]:
+    """A duty's `unit` counts its `quantity`; a duty of means says what its efforts are for."""
+    for i, c in enumerate(loaded.agreement.clauses):
+        o = c.obligation
+        if o is None:
+            continue
+        if o.unit is not None and o.quantity is None:
+            yield _p(
+                loaded,
+                ("clauses", i, "obligation", "unit"),
+                f"clause {c.id}: `unit` says what `quantity` counts, but the duty has no quantity",
+            )
+
+
 # --------------------------------------------------------------------------- roles
 
 
@@ -710,6 +852,7 @@ def roles(loaded: Loaded) -> Iterator[Problem]:
 CHECKS: tuple[Check, ...] = (
     unique_ids,
     references,
+    anchored_windows,
     source_refs,
     phase_order,
     publishers,
@@ -719,6 +862,7 @@ CHECKS: tuple[Check, ...] = (
     totals_add_up,
     negotiation_phases,
     roles,
+    parts_and_means,
 )
 
 

@@ -90,6 +90,8 @@ ClauseId = Annotated[
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
 Days = Annotated[int, Field(ge=1, le=100_000)]
+#: A day as the text numbers it: from 1, or from 0 under `counting: day_zero`.
+DayNumber = Annotated[int, Field(ge=0, le=100_000)]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -133,7 +135,7 @@ class When(_Model):
     """A point in time relative to a phase: its start, its end, or its N-th day."""
 
     phase: Ident
-    day: Days | None = None
+    day: DayNumber | None = None
     at: Literal["start", "end"] | None = None
 
     @model_validator(mode="before")
@@ -355,10 +357,12 @@ BUILTIN_ACTIONS = (
     "negotiations_start",
     "negotiations_agree",
     "exercise",
+    "amend",
     "announce",
     "breach",
     "verify",
     "tally",
+    "effort",
 )
 
 
@@ -482,11 +486,108 @@ class Phase(_Model):
 # --------------------------------------------------------------------------- norms
 
 
+class Duration(_Model):
+    """A length of time as the text gives it: `{days: N}` or `{hours: H}`."""
+
+    days: Days | None = None
+    hours: Annotated[int, Field(ge=1, le=2_400_000)] | None = None
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> Duration:
+        if (self.days is None) == (self.hours is None):
+            raise ValueError("give either `days` or `hours`, not both or neither")
+        return self
+
+    def __str__(self) -> str:
+        n, unit = (self.days, "day") if self.days is not None else (self.hours, "hour")
+        return f"{n} {unit}{'s' if n != 1 else ''}"
+
+
+class Anchor(_Model):
+    """What a deadline is counted from: entry into force, a phase's start, another
+    clause's fulfilment, or a dated act of a party recorded in the log."""
+
+    entry_into_force: bool = False
+    phase: Ident | None = Field(default=None, description="Counted from this phase's start.")
+    fulfilled: ClauseId | None = Field(
+        default=None, description="Counted from the fulfilment of this clause's obligation."
+    )
+    act: Ident | None = Field(
+        default=None, description="Counted from this act (an action) of the party `by`."
+    )
+    by: Ident | None = Field(default=None, description="With `act`: the party whose act it is.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if value == "entry_into_force":
+            return {"entry_into_force": True}
+        return value
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return _with_short_form(core_schema, handler, {"const": "entry_into_force"})
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Anchor:
+        kinds = [
+            k
+            for k, v in (
+                ("entry_into_force", self.entry_into_force),
+                ("phase", self.phase),
+                ("fulfilled", self.fulfilled),
+                ("act", self.act),
+            )
+            if v
+        ]
+        if len(kinds) != 1:
+            raise ValueError(
+                "an anchor is one of: entry_into_force, `phase` (its start), `fulfilled` "
+                "(a clause), or `act` with `by` (a party's act)"
+            )
+        if (self.act is None) != (self.by is None):
+            raise ValueError("an `act` anchor names the party whose act it is: `by`")
+        return self
+
+    def __str__(self) -> str:
+        if self.entry_into_force:
+            return "entry into force"
+        if self.phase is not None:
+            return f"the start of {self.phase}"
+        if self.fulfilled is not None:
+            return f"the fulfilment of clause {self.fulfilled}"
+        return f"{self.by}'s {self.act}"
+
+
 class Window(_Model):
-    """From when to when an obligation must be done. `from` defaults to the phase start."""
+    """From when to when an obligation must be done: `by` a phase day (`from` defaults to
+    the phase start), or `within` a duration `after` an anchor."""
 
     from_: When | None = Field(default=None, alias="from")
-    by: When
+    by: When | None = None
+    after: Anchor | None = Field(
+        default=None, description="What the deadline is counted from (with `within`)."
+    )
+    within: Duration | None = Field(
+        default=None, description="How long after the anchor: `{hours: 72}` or `{days: 5}`."
+    )
+
+    @model_validator(mode="after")
+    def _by_or_within(self) -> Window:
+        if self.by is not None and (self.after is not None or self.within is not None):
+            raise ValueError(
+                "a window is `by` a day, or `within` a time `after` an anchor, not both"
+            )
+        if self.by is None and (self.after is None or self.within is None):
+            raise ValueError(
+                "a window needs `by` (e.g. 'phase1 day 7'), or `within` (e.g. {hours: 72}) "
+                "and `after` (e.g. entry_into_force)"
+            )
+        if self.after is not None and self.from_ is not None:
+            raise ValueError("a window counted `after` an anchor opens at the anchor; drop `from`")
+        return self
 
 
 class Recurrence(_Model):
@@ -510,6 +611,16 @@ class Obligation(_Model):
     window: Window
     recurrence: Recurrence | None = None
     on_violation: OnViolation | None = None
+    unit: Text | None = Field(
+        default=None,
+        description="What `quantity` counts ('positions', 'bodies'); the stock's unit by default.",
+    )
+    effort: Literal["result", "best"] = Field(
+        default="result",
+        description="`result` (the default): a duty of result, violated when not done in full "
+        "by its deadline. `best`: a duty of means ('to the best of its ability'), never "
+        "violated for want of the result, only by a logged failure to make efforts.",
+    )
 
 
 class Prohibition(_Model):
@@ -528,7 +639,7 @@ class Ratio(_Model):
 
 
 class ExchangeRound(_Model):
-    day: Days = Field(description="Day of the exchange's phase on which the round is due.")
+    day: DayNumber = Field(description="Day of the exchange's phase on which the round is due.")
     release: dict[Ident, Count] = Field(min_length=1)
     counter_release: dict[Ident, Count] | None = Field(
         default=None, description="What the counterpart releases, when the text states it."
@@ -556,6 +667,7 @@ class PowerAction(StrEnum):
     declare_failed = "declare_failed"
     extend_phase = "extend_phase"
     resume_hostilities = "resume_hostilities"
+    self_defence = "self_defence"
 
 
 class Availability(_Model):
@@ -579,6 +691,11 @@ class Power(_Model):
     days: Days | None = Field(default=None, description="For extend_phase: by how many days.")
     available: Availability = Field(default_factory=Availability)
     requires_consent: list[Ident] = Field(default_factory=list)
+    against: list[Ident] = Field(
+        default_factory=list,
+        description="For self_defence: whose attacks it answers; empty = every other party "
+        "(role party).",
+    )
 
 
 class Scope(_Model):
@@ -624,8 +741,45 @@ class ExtensionRule(_Model):
     max_days: Days | None = None
 
 
-NORM_KINDS = ("obligation", "prohibition", "exchange", "power", "negotiation", "extension")
-Norm = Obligation | Prohibition | Exchange | Power | Negotiation | ExtensionRule
+class Amendment(_Model):
+    """An agreed extension: a dated joint act of the named parties that moves a phase's
+    expiry ``days`` later without rewriting the text, also once its days have run out
+    (``docs/semantics.md``, Amendments and renewals)."""
+
+    parties: Annotated[list[Ident], Field(min_length=2)] = Field(
+        description="Who must consent, all of them, on the day it is made."
+    )
+    extends: Ident = Field(description="The phase whose term it extends.")
+    days: Days = Field(description="By how many days.")
+    times: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=1,
+        description="How many times the parties may agree it: more than 1 for a term "
+        "renewable by agreement (each time `days` more).",
+    )
+    available: Availability = Field(default_factory=Availability)
+
+    def as_power(self) -> Power:
+        """The joint act as a power: held by the first party, with the others' consent."""
+        return Power(
+            holder=self.parties[0],
+            action=PowerAction.extend_phase,
+            target=self.extends,
+            days=self.days,
+            available=self.available,
+            requires_consent=list(dict.fromkeys(self.parties[1:])),
+        )
+
+
+NORM_KINDS = (
+    "obligation",
+    "prohibition",
+    "exchange",
+    "power",
+    "negotiation",
+    "extension",
+    "amendment",
+)
+Norm = Obligation | Prohibition | Exchange | Power | Negotiation | ExtensionRule | Amendment
 
 
 #: What a clause without a norm is.
@@ -655,6 +809,7 @@ class Clause(_Model):
     power: Power | None = None
     negotiation: Negotiation | None = None
     extension: ExtensionRule | None = None
+    amendment: Amendment | None = None
 
     statement: Statement | None = Field(
         default=None,
@@ -785,6 +940,12 @@ class Agreement(_Model):
     phases: Annotated[list[Phase], Field(min_length=1)]
     clauses: list[Clause] = Field(default_factory=list)
     expectations: list[Expectation] = Field(default_factory=list)
+    counting: Literal["day_one", "day_zero"] = Field(
+        default="day_one",
+        description="How the text numbers days: `day_one` (the day of entry into force, and "
+        "a phase's first day, is day 1) or `day_zero` (it is day 0; a period of N days then "
+        "runs to day N).",
+    )
     note: Text | None = None
     extends: str | None = Field(
         default=None, description="Set by the loader for a draft: the base file it extends."
@@ -803,6 +964,17 @@ class Agreement(_Model):
 
     def stock(self, stock_id: str) -> Stock:
         return next(s for s in self.stocks if s.id == stock_id)
+
+    def granted_powers(self) -> list[tuple[Clause, Power]]:
+        """Every power the text grants, each with its clause: the powers, and each amendment
+        as the joint act it is (:meth:`Amendment.as_power`)."""
+        out: list[tuple[Clause, Power]] = []
+        for c in self.clauses:
+            if c.power is not None:
+                out.append((c, c.power))
+            elif c.amendment is not None:
+                out.append((c, c.amendment.as_power()))
+        return out
 
     def clauses_of(self, kind: str) -> list[Clause]:
         return [c for c in self.clauses if c.kind == kind]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from detente.language.model import PowerAction
 from detente.monitor.log import Breach, Log
 from detente.monitor.path import Path, instance_number
-from detente.semantics import Choice, Option, System
+from detente.semantics import Choice, Option, System, amendments, self_defence
 from detente.semantics.choices import NOTHING
 from detente.semantics.events import (
     Committed,
@@ -65,6 +65,8 @@ class Chooser:
             number = instance_number(self.path.by_key[keys[0]]) if keys else None
             if self._breach(m.parties[duty.debtor], duty.clause, number, keys):
                 return _offered(c, opts.violate(duty))
+            if duty.effort and self._efforts(m.parties[duty.debtor], duty.clause, keys, day):
+                return _offered(c, opts.endeavour(duty))
             return _absent(c, NotRecorded, opts.violate(duty))
         if c.kind == "side":
             keys = self.path.side_keys[c.subject]
@@ -92,7 +94,7 @@ class Chooser:
             w = m.powers[c.subject]
             holder = m.parties[w.holder]
             for e in self.log.exercises.get(day, ()):
-                if e.clause == w.clause and e.actor == holder:
+                if e.clause == w.clause and _by_holder(m, c.subject, e.actor, holder):
                     return opts.exercise(c.subject)
             return NOTHING
         if c.kind in ("act", "hostilities"):
@@ -140,6 +142,15 @@ class Chooser:
     def _complete(self, keys: tuple[str, ...], day: int) -> bool:
         done = self.path.completed
         return bool(keys) and all(k in done and done[k] <= day for k in keys)
+
+    def _efforts(self, actor: str, clause: str, keys: tuple[str, ...], day: int) -> bool:
+        """Whether the log shows ``actor``'s efforts towards a duty of means of ``clause``
+        from its window's opening to ``day``."""
+        opens = min(
+            (o for k in keys if (i := self.path.by_key.get(k)) and (o := self.path.opens(i))),
+            default=1,
+        )
+        return any(opens <= d <= day for d in self.log.efforts.get((actor, clause), ()))
 
     def _agreed_on(self, k: int) -> int | None:
         m = self.m
@@ -236,7 +247,21 @@ class Chooser:
             k = power_of.get(e.clause or "")
             if k is None:
                 continue  # an unvalidated list may name no power: nothing to replay
-            if k in exercised and e.actor == m.parties[m.powers[k].holder]:
+            w = m.powers[k]
+            if k in exercised and _by_holder(m, k, e.actor, m.parties[w.holder]):
+                if w.action == PowerAction.self_defence:
+                    # each exercise judged on its own: it must answer an attack
+                    if self_defence.founded(m, arrived, picked, k):
+                        self.path.log_power(day, e, True, "it answers an attack by the other side")
+                    else:
+                        self.path.log_power(
+                            day,
+                            e,
+                            False,
+                            "no attack by the other side preceded it since its "
+                            "last exercise: a violation of the ceasefire",
+                        )
+                    continue
                 exercised.discard(k)
                 self.path.log_power(day, e, True, "in effect for its holder")
             else:
@@ -265,6 +290,14 @@ class Chooser:
             else:
                 clauses = m.forbidding(arrived, p, e.action)
             self.path.log_act(day, e, list(clauses))
+
+
+def _by_holder(m: System, k: int, actor: str, holder: str) -> bool:
+    """Whether ``actor``'s logged act is power ``k``'s exercise: its holder's, or, for an
+    agreed extension, any of its parties' or a mediator's record of their joint act."""
+    if m.powers[k].amendment:
+        return amendments.recorded_by(m, k, actor)
+    return actor == holder
 
 
 def _lawfully_fighting(m: System, s: State, party: int) -> bool:
@@ -296,9 +329,18 @@ def why_not(m: System, s: State, k: int, actor: str) -> str:
     """Why power ``k`` was not the system's to offer ``actor`` on the day of state ``s``."""
     w = m.powers[k]
     holder = m.parties[w.holder]
+    if w.amendment:
+        if not amendments.recorded_by(m, k, actor):
+            return f"{actor} is not a party to this amendment"
+        if amendments.made(m, s, k) >= w.times:
+            return "already made" if w.times == 1 else f"already made {w.times} times"
+        return (
+            "not open that day: the phase was not the latest started, or its new expiry "
+            "would already have passed"
+        )
     if holder != actor:
         return f"the power is {holder}'s, not {actor}'s"
-    if m.exercised(s, k):
+    if m.exercised(s, k) and w.action != PowerAction.self_defence:
         return "already exercised"
     if not m.in_force(s):
         return "the agreement was no longer in force"

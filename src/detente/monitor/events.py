@@ -1,8 +1,11 @@
 """The event log: CSV or JSON Lines, one event a row, validated against the agreement.
 
 Columns (``docs/monitoring.md``): ``date, time, actor, action, quantity, category,
-clause, round, outside_agreement, location, source, reported_by, verification,
+clause, round, outside_agreement, location, source, publisher, reported_by, verification,
 date_precision, notes, id``.
+A log written before the ``publisher`` column stays readable: a row without one takes its
+publisher from a note that opens ``Publisher: NAME.``; a row whose source is a web address
+and that names no publisher either way gets a warning at its line.
 Reading streams: :func:`iter_events` yields each valid event as it reads it and,
 once the file is read, raises :class:`SpecError` with every problem found, each
 as ``PATH:LINE[:COL]: error: sentence``. Nothing here keeps the whole log.
@@ -37,6 +40,7 @@ COLUMNS = (
     "outside_agreement",
     "location",
     "source",
+    "publisher",
     "reported_by",
     "verification",
     "date_precision",
@@ -45,7 +49,7 @@ COLUMNS = (
 )
 _COLUMN_SET = frozenset(COLUMNS)
 #: Columns added after logs were first written (see :func:`_row_hash`).
-_LATER = frozenset({"round", "outside_agreement"})
+_LATER = frozenset({"round", "outside_agreement", "publisher"})
 #: How ``outside_agreement`` may be written (a CSV cell, or a JSON boolean).
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
@@ -86,6 +90,9 @@ class Event:
     #: deal): counted apart from the agreement's totals and matched to no duty.
     outside_agreement: bool = False
     location: str | None = None
+    #: Who did the reporting (the outlet or the official body), beside the address the
+    #: ``source`` was read at: "AP, via whio.com".
+    publisher: str | None = None
     reported_by: str | None = None
     verification: Verification = "reported"
     date_precision: Precision = "day"
@@ -129,6 +136,7 @@ class Event:
             "outside_agreement": self.outside_agreement,
             "location": self.location,
             "source": self.source,
+            "publisher": self.publisher,
             "reported_by": self.reported_by,
             "verification": self.verification,
             "date_precision": self.date_precision,
@@ -338,6 +346,25 @@ def check_columns(
             and all(c != "quantity" for c, _ in problems)
         ):
             bad("quantity", "a `tally` gives the count its source reports in `quantity`")
+        if action == "amend":
+            if clause is None:
+                bad("clause", "an `amend` event names the amendment it records in `clause`")
+            elif clause in clauses and clauses[clause].amendment is None:
+                bad("clause", f"clause {clause} is not an amendment, so it cannot be made")
+        if action == "effort":
+            if clause is None:
+                bad(
+                    "clause",
+                    "an `effort` event names the duty of means it works towards in `clause`",
+                )
+            elif clause in clauses and (
+                (o := clauses[clause].obligation) is None or o.effort != "best"
+            ):
+                bad(
+                    "clause",
+                    f"clause {clause} is no duty of means (an obligation with `effort: best`), "
+                    "so efforts do not count for it",
+                )
         if action == "exercise":
             if clause is None:
                 bad("clause", "an `exercise` event names the power it exercises in `clause`")
@@ -378,6 +405,7 @@ def check_columns(
             round=round_,
             outside_agreement=outside,
             location=values["location"],
+            publisher=values["publisher"] or publisher_in_notes(values["notes"]),
             reported_by=values["reported_by"],
             verification=verification,  # type: ignore[arg-type]
             date_precision=precision,  # type: ignore[arg-type]
@@ -429,6 +457,33 @@ def _row_hash(values: Mapping[str, str | None]) -> str:
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
 
 
+_NOTED_PUBLISHER = re.compile(r"^\s*Publisher:\s*(.+?)\.(?:\s|$)", re.DOTALL)
+
+
+def publisher_in_notes(notes: str | None) -> str | None:
+    """The publisher a note names at its start, as logs did before the ``publisher``
+    column: ``Publisher: AP, via whio.com. ...`` gives ``AP, via whio.com``."""
+    if not notes:
+        return None
+    m = _NOTED_PUBLISHER.match(notes)
+    return m.group(1).strip() if m else None
+
+
+def is_web(source: str | None) -> bool:
+    """Whether a source is an address on the web (rather than a document reference)."""
+    return source is not None and source.strip().lower().startswith(("http://", "https://"))
+
+
+def publisher_warning(event: Event) -> str | None:
+    """The warning for an event read on the web that names no publisher (None: fine)."""
+    if event.publisher is None and is_web(event.source):
+        return (
+            "this event's source names no publisher: say who did the reporting (the outlet "
+            "or the official body) in the `publisher` column, e.g. `AP, via whio.com`"
+        )
+    return None
+
+
 def _show(value: str) -> str:
     shown = value if len(value) <= 60 else value[:57] + "..."
     return repr(shown)
@@ -441,10 +496,14 @@ def validate_event(agreement: Agreement, columns: Mapping[str, Any]) -> list[str
 
 
 def events_from_rows(
-    rows: Iterable[Mapping[str, Any]], agreement: Agreement | None = None, *, path: str = "<rows>"
+    rows: Iterable[Mapping[str, Any]],
+    agreement: Agreement | None = None,
+    *,
+    path: str = "<rows>",
+    warnings: list[Problem] | None = None,
 ) -> Iterator[Event]:
     """Events from rows already held as mappings (the web ledger's), numbered from 1."""
-    collector = _Collector(path)
+    collector = _Collector(path, warnings)
     for n, row in enumerate(rows, 1):
         event = collector.row(row, agreement, n, {})
         if event is not None:
@@ -456,10 +515,11 @@ def events_from_rows(
 
 
 class _Collector:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, warnings: list[Problem] | None = None) -> None:
         self.path = path
         self.problems: list[Problem] = []
         self.more = 0
+        self.warnings = warnings
 
     def add(self, line: int | None, message: str, column: int | None = None) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -477,6 +537,12 @@ class _Collector:
         event, problems = check_columns(columns, agreement, line)
         for column, sentence in problems:
             self.add(line, sentence, where.get(column) if column else None)
+        if event is not None and self.warnings is not None:
+            warning = publisher_warning(event)
+            if warning is not None:
+                self.warnings.append(
+                    Problem(self.path, line, where.get("source"), warning, "warning")
+                )
         return event
 
     def finish(self) -> None:
@@ -495,10 +561,15 @@ def log_format(path: str | os.PathLike[str]) -> Literal["csv", "jsonl"]:
 
 
 def iter_events(
-    path: str | os.PathLike[str], agreement: Agreement | None = None
+    path: str | os.PathLike[str],
+    agreement: Agreement | None = None,
+    *,
+    warnings: list[Problem] | None = None,
 ) -> Iterator[Event]:
     """Stream the valid events of a CSV or JSON Lines log; raise SpecError at the end if
-    any row had problems (every problem, located), UnreadableError if the file cannot be read."""
+    any row had problems (every problem, located), UnreadableError if the file cannot be read.
+    ``warnings``, if given, receives what is worth a look but not wrong (a web source with
+    no publisher), located at its row."""
     shown = str(path)
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
@@ -508,7 +579,7 @@ def iter_events(
         raise UnreadableError(shown, "it is a directory") from None
     except OSError as exc:
         raise UnreadableError(shown, exc.strerror or str(exc)) from None
-    collector = _Collector(shown)
+    collector = _Collector(shown, warnings)
     try:
         lines = _decoded_lines(handle, collector)
         if log_format(path) == "jsonl":

@@ -204,7 +204,8 @@ def acled_row(agreement: Agreement, e: Event) -> dict[str, Any]:
             "sub_event_type": sub,
             "actor1": names.get(e.actor, e.actor),
             "location": e.location or "",
-            "source": e.source if not e.reported_by else f"{e.source}; {e.reported_by}",
+            # ACLED names the reporting outlet first
+            "source": "; ".join(x for x in (e.publisher, e.source, e.reported_by) if x),
             "notes": _summary(agreement, e),
             "fatalities": 0,
             "tags": "; ".join(tags),

@@ -46,6 +46,11 @@ class Log:
     #: (actor, category) -> released outside the agreement, and those events
     outside: dict[tuple[str, str], int] = field(default_factory=dict)
     outside_events: list[Event] = field(default_factory=list)
+    #: (day, actor, action, clause) -> the times of day of that day's deliveries (None:
+    #: an event with no time), for deadlines in hours
+    times: dict[tuple[int, str, str, str | None], list[str | None]] = field(default_factory=dict)
+    #: (actor, clause) -> days on which efforts towards a duty of means were logged
+    efforts: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         a = self.agreement
@@ -77,6 +82,7 @@ class Log:
         if e.action in self._delivered_actions:
             key = (e.actor, e.action, e.category, e.clause, e.round)
             slot = self.deliveries.setdefault(day, {}).setdefault(key, [0, 0])
+            self.times.setdefault((day, e.actor, e.action, e.clause), []).append(e.time)
             if e.quantity is None:
                 slot[1] += 1
             else:
@@ -89,8 +95,10 @@ class Log:
         elif e.action == "negotiations_agree":
             seen = self.agreements.setdefault(e.clause, {})
             seen[e.actor] = min(day, seen.get(e.actor, day))
-        elif e.action == "exercise":
+        elif e.action in ("exercise", "amend"):
             self.exercises.setdefault(day, []).append(e)
+        elif e.action == "effort" and e.clause is not None:
+            self.efforts.setdefault((e.actor, e.clause), []).append(day)
         if e.action in self._acts and e.clause not in self._duties:
             # an act logged under a duty's clause is that duty's performance, not an act
             # a prohibition may forbid

@@ -17,6 +17,7 @@ from detente.monitor.log import Log
 from detente.semantics import Instance, System
 from detente.semantics.events import (
     Committed,
+    Endeavoured,
     Exercised,
     Fulfilled,
     HostilitiesResumed,
@@ -37,7 +38,7 @@ from detente.semantics.events import (
 )
 from detente.semantics.tables import COMPLETED, State
 
-Outcome = Literal["fulfilled", "violated", "not_recorded"]
+Outcome = Literal["fulfilled", "violated", "not_recorded", "efforts"]
 RELEASE_KINDS = ("release", "counter_release")
 
 
@@ -101,7 +102,7 @@ class Path:
         self.duty_keys: dict[tuple[int, str, int, int], tuple[str, ...]] = {}
         for q, pts in enumerate(m.pts):
             for pt in pts:
-                for duty in pt.duties:
+                for duty in pt.duties + pt.continuing:
                     self.duty_keys[(q, duty.clause, duty.first_day, duty.last_day)] = duty.keys
         self.side_keys: list[tuple[str, ...]] = [
             tuple(
@@ -127,6 +128,13 @@ class Path:
         """The agreement day an instance's window opens."""
         start = self.starts.get(self.phase_index[i.opens_phase])
         return None if start is None else start + i.opens_in_phase - 1
+
+    def continuing(self, i: Instance) -> bool:
+        """Whether a continuation instance (past its phase's planned end) falls due, as far
+        as the path knows: its phase has started and is not over by the instance's day."""
+        d = self.due(i)
+        ended = self.ended.get(self.phase_index[i.phase])
+        return d is not None and (ended is None or ended[0] > d)
 
     # ------------------------------------------------------------------ a day
 
@@ -166,6 +174,9 @@ class Path:
                     self._outcome(
                         self.duty_keys.get((cur, clause, first, last), ()), "violated", day
                     )
+                case Endeavoured(_, clause, first, last):
+                    keys = self.duty_keys.get((cur, clause, first, last), ())
+                    self._outcome(keys, "efforts", day)
                 case NotRecorded(_, clause, first, last):
                     keys = self.duty_keys.get((cur, clause, first, last), ())
                     self._outcome(keys, "not_recorded", day)
@@ -229,7 +240,8 @@ class Path:
         cands = [
             i
             for i in self.instances
-            if i.debtor == actor
+            if (not i.continuation or self.continuing(i))
+            and i.debtor == actor
             and i.action == action
             and (category is None or i.category is None or i.category == category)
             and (clause is None or i.clause == clause)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from detente.monitor import hours
 from detente.monitor.events import Event
 from detente.monitor.path import RELEASE_KINDS, Path
 from detente.monitor.report import (
@@ -21,7 +22,8 @@ from detente.monitor.report import (
     PowerRow,
     Status,
 )
-from detente.semantics import Instance
+from detente.semantics import Instance, anchors
+from detente.semantics.parts import fraction, outstanding, unit_of
 from detente.semantics.roles import answering
 from detente.semantics.tables import (
     COMPLETED,
@@ -51,7 +53,12 @@ def read_report(
     def date_of(day: int | None) -> dt.date | None:
         return None if day is None else eif + dt.timedelta(days=day - 1)
 
-    obligations = [_status(path, i, today, date_of) for i in m.instances]
+    # an instance past its phase's planned end is shown once it fell due (its phase continuing)
+    obligations = [
+        _status(path, i, today, date_of)
+        for i in m.instances
+        if not i.continuation or i.key in path.outcomes or i.key in path.completed
+    ]
 
     statuses = {
         p.id: PHASE_STATUS[m.phase_status(state, q)] for q, p in enumerate(agreement.phases)
@@ -87,7 +94,7 @@ def read_report(
             "id": p.id,
             "name": p.name,
             "status": statuses[p.id],
-            "day_in_phase": today - start + 1,
+            "day_in_phase": anchors.shown(agreement, today - start + 1),
             "start": phases[q]["start"],
             "last_day": phases[q]["last_day"],
         }
@@ -138,12 +145,15 @@ def read_report(
         (violations if act.prohibited_by else lawful_acts).append(row)
     powers: list[PowerRow] = []
     for use in sorted(path.powers, key=lambda u: (u.day, u.event.id)):
-        power = agreement.clause(use.event.clause or "").power
-        assert power is not None
+        clause = agreement.clause(use.event.clause or "")
+        power = clause.power
+        if power is None:
+            assert clause.amendment is not None
+            power = clause.amendment.as_power()
         powers.append(
             PowerRow(
                 **event_row(use.event, eif),
-                power=power.action.value,
+                power="amendment" if clause.amendment is not None else power.action.value,
                 target=power.target,
                 lawful=use.lawful,
                 reason=use.reason,
@@ -170,7 +180,7 @@ def read_report(
         title=agreement.title,
         entry_into_force=eif,
         as_of=as_of,
-        day=today,
+        day=anchors.shown(agreement, today),
         obligations=obligations,
         ledger=_ledger(path, obligations),
         totals=totals,
@@ -190,14 +200,37 @@ def read_report(
 
 
 def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStatus:
+    m = path.system
     due = path.due(i)
     outcome = path.outcomes.get(i.key)
     done = path.completed.get(i.key)
     delivered = path.delivered.get(i.key, 0)
     late: int | None = None
+    late_h: int | None = None
     due_in: int | None = None
     status: Status
-    if (
+    eif = date_of(1)
+    timed = None if eif is None else hours.anchored(path, i, eif)
+    due_at = None if timed is None else timed.due_at
+    if timed is not None:
+        due = timed.due  # counted from when the log shows its anchor (None: not yet)
+    if timed is not None and due is None:
+        status = "pending"  # its anchor has not happened
+    elif (
+        due_at is not None
+        and due is not None
+        and done is not None
+        and (outcome is None or outcome[0] != "violated")
+    ):
+        at = hours.completed_at(path, i, date_of(done))
+        late_h = hours.late_hours(due_at, at) if at is not None else None
+        if late_h:
+            status = "late"
+        elif at is not None or done <= due:
+            status, late_h = "fulfilled", None
+        else:
+            status, late = "late", done - due
+    elif (
         outcome is not None
         and outcome[0] == "violated"
         and (done is None or due is None or done <= due)
@@ -207,8 +240,10 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         status = "fulfilled"
     elif done is not None and due is not None:
         status, late = "late", done - due
-    elif outcome is not None and outcome[0] != "fulfilled":
-        status = outcome[0]
+    elif outcome is not None and outcome[0] == "efforts":
+        status = "under_way"  # a duty of means, not achieved, efforts logged: no violation
+    elif outcome is not None and outcome[0] in ("violated", "not_recorded"):
+        status = "violated" if outcome[0] == "violated" else "not_recorded"
     elif _discharged(path, i, due):
         status = "discharged"
     elif due is None:
@@ -230,13 +265,18 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         ratio=i.ratio,
         opens=date_of(path.opens(i)),
         due=date_of(due),
-        due_day=due,
+        due_day=None if due is None else anchors.shown(path.system.agreement, due),
         status=status,
         delivered=delivered,
+        outstanding=outstanding(i.quantity, delivered),
+        fraction=fraction(i.quantity, delivered),
+        unit=unit_of(m.agreement, i.clause, i.category) if i.quantity is not None else None,
         fulfilled_on=date_of(done),
         late_days=late,
         due_in_days=due_in,
         breached=i.key in path.breached,
+        due_at=due_at,
+        late_hours=late_h,
     )
 
 
@@ -266,6 +306,8 @@ def _iso(day: dt.date | None) -> str | None:
 
 _SEVERITY = {
     "violated": 6,
+    "under_way": 4,
+    "open": 3,
     "not_recorded": 5,
     "late": 4,
     "due": 3,
@@ -331,6 +373,7 @@ def event_row(e: Event, eif: dt.date) -> EventRow:
         round=e.round,
         location=e.location,
         source=e.source,
+        publisher=e.publisher,
         reported_by=e.reported_by,
         verification=e.verification,
         date_precision=e.date_precision,

@@ -7,7 +7,17 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, NotRequired, TypedDict
 
-Status = Literal["fulfilled", "late", "violated", "not_recorded", "due", "pending", "discharged"]
+Status = Literal[
+    "fulfilled",
+    "late",
+    "violated",
+    "not_recorded",
+    "under_way",
+    "open",
+    "due",
+    "pending",
+    "discharged",
+]
 
 #: The two readings of a deadline passed with nothing logged, by their JSON code.
 READINGS: dict[str, str] = {
@@ -24,6 +34,9 @@ LEGEND: dict[str, str] = {
     "violated": "a logged event says it was not done (a breach), or not done in full",
     "not_recorded": "its deadline has passed and the log says neither that it was done nor "
     "that it was not: nothing is concluded",
+    "under_way": "a duty of means (best effort) not achieved by its deadline, while its "
+    "debtor's efforts are logged: late, not violated",
+    "open": "a duty with no deadline, in effect: never violated by time",
     "due": "its deadline is today or later",
     "pending": "its phase has not started, so it has no date yet",
     "discharged": "released before its deadline: the agreement ended, the clause was "
@@ -101,6 +114,8 @@ class EventRow(TypedDict):
     round: int | None
     location: str | None
     source: str
+    #: who did the reporting (the outlet or the official body)
+    publisher: str | None
     reported_by: str | None
     verification: str
     date_precision: str
@@ -167,6 +182,25 @@ class ObligationStatus:
     due_in_days: int | None
     #: A logged breach says it was not done by its deadline (it may have been done late).
     breached: bool = False
+    #: For a deadline in hours from an anchor known to the minute: the moment it runs
+    #: out, and how many hours late it was fulfilled (then ``late_days`` is None).
+    due_at: dt.datetime | None = None
+    late_hours: int | None = None
+    #: Units still to be done, and the fraction done (0 to 1); None without a quantity.
+    outstanding: int | None = None
+    fraction: float | None = None
+    #: What the quantity counts ('positions', 'persons').
+    unit: str | None = None
+
+    def progress(self) -> str | None:
+        """The part done and what is outstanding: '24 of 28 bodies delivered, 4 outstanding'
+        (None: no quantity, or nothing outstanding)."""
+        if self.quantity is None or not self.outstanding:
+            return None
+        unit = f" {self.unit}" if self.unit else ""
+        return (
+            f"{self.delivered} of {self.quantity}{unit} delivered, {self.outstanding} outstanding"
+        )
 
     def describe(self) -> str:
         """The status in words: 'fulfilled on time', 'late by 2 days', 'due in 3 days'."""
@@ -174,16 +208,24 @@ class ObligationStatus:
             return "fulfilled on time"
         if self.status == "late":
             late = f"late by {self.late_days} day{'s' if self.late_days != 1 else ''}"
+            if self.late_hours is not None:
+                late = f"late by {self.late_hours} hour{'s' if self.late_hours != 1 else ''}"
             return late + (" (a breach was logged at its deadline)" if self.breached else "")
+        part = self.progress() if self.delivered else None
         if self.status == "due":
             n = self.due_in_days
-            return "due today" if n == 0 else f"due in {n} day{'s' if n != 1 else ''}"
+            due = "due today" if n == 0 else f"due in {n} day{'s' if n != 1 else ''}"
+            return f"{due} ({part})" if part else due
         if self.status == "pending":
             return "pending (its phase has not started)"
-        if self.status == "violated" and self.quantity is not None and self.delivered:
-            return f"violated ({self.delivered} of {self.quantity} delivered)"
-        if self.status == "not_recorded" and self.quantity is not None and self.delivered:
-            return f"not recorded ({self.delivered} of {self.quantity} logged by its deadline)"
+        if self.status == "under_way":
+            return f"under way: efforts logged ({part or 'not achieved'})"
+        if self.status == "open":
+            return f"open, no deadline ({part})" if part else "open, no deadline"
+        if self.status == "violated" and part:
+            return f"violated ({part})"
+        if self.status == "not_recorded" and part:
+            return f"not recorded ({part} by its deadline)"
         if self.status == "not_recorded":
             return "not recorded (nothing logged by its deadline)"
         return self.status
@@ -204,8 +246,13 @@ class ObligationStatus:
             "status": self.status,
             "status_text": self.describe(),
             "delivered": self.delivered,
+            "outstanding": self.outstanding,
+            "fraction": self.fraction,
+            "unit": self.unit,
             "fulfilled_on": _iso(self.fulfilled_on),
             "late_days": self.late_days,
+            "late_hours": self.late_hours,
+            "due_at": None if self.due_at is None else self.due_at.isoformat(timespec="minutes"),
             "due_in_days": self.due_in_days,
             "breached": self.breached,
         }
@@ -379,7 +426,8 @@ _EVENT_COLUMNS = [c for c in EventRow.__annotations__ if c != "id"]
 FRAME_TABLES: dict[str, list[str]] = {
     "obligations": [
         *("id", "clause", "kind", "debtor", "creditor", "action", "category", "quantity"),
-        *("round", "opens", "due", "due_day", "status", "delivered", "fulfilled_on"),
+        *("round", "opens", "due", "due_day", "status", "delivered", "outstanding", "fraction"),
+        *("unit", "fulfilled_on"),
         *("late_days", "due_in_days", "breached"),
     ],
     "ledger": list(LedgerRow.__annotations__),

@@ -19,6 +19,7 @@ from docx.shared import RGBColor
 from detente.language.model import Agreement
 from detente.monitor.report import MonitorReport, ObligationStatus
 from detente.reports import statuses
+from detente.reports.cells import cell_text, sourced
 from detente.reports.docx import add_muted, add_table
 
 #: How each status's words look in its table cell; the words say it, the colour helps.
@@ -27,20 +28,12 @@ STATUS_LOOK: dict[str, tuple[RGBColor, bool, bool]] = {  # colour, bold, italic
     "late": (RGBColor(0x9A, 0x5B, 0x00), True, False),
     "violated": (RGBColor(0xB3, 0x26, 0x1E), True, False),
     "not_recorded": (RGBColor(0x2F, 0x5D, 0x8A), False, True),
+    "under_way": (RGBColor(0x9A, 0x5B, 0x00), False, True),
+    "open": (RGBColor(0x00, 0x72, 0xB2), False, True),
     "due": (RGBColor(0x00, 0x72, 0xB2), False, False),
     "pending": (RGBColor(0x5B, 0x64, 0x75), False, True),
     "discharged": (RGBColor(0x5B, 0x64, 0x75), False, False),
 }
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return ", ".join(f"{str(k).replace('_', ' ')} {_text(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(_text(v) for v in value)
-    return str(value)
 
 
 def _look(cell: Any, status: str) -> None:
@@ -54,7 +47,10 @@ def _look(cell: Any, status: str) -> None:
 
 
 def _delivered(o: ObligationStatus) -> str:
-    return "" if o.quantity is None else f"{o.delivered} of {o.quantity}"
+    if o.quantity is None:
+        return ""
+    rest = f", {o.outstanding} outstanding" if o.outstanding else ""
+    return f"{o.delivered} of {o.quantity}{rest}"
 
 
 def render_monitor_docx(report: MonitorReport, agreement: Agreement) -> bytes:
@@ -62,7 +58,7 @@ def render_monitor_docx(report: MonitorReport, agreement: Agreement) -> bytes:
     names = {p.id: p.name for p in agreement.parties}
 
     def who(party: Any) -> str:
-        return names.get(str(party), _text(party)) if party else ""
+        return names.get(str(party), cell_text(party)) if party else ""
 
     document = docx.Document()
     document.core_properties.title = f"Monitoring: {report.title}"
@@ -110,9 +106,9 @@ def render_monitor_docx(report: MonitorReport, agreement: Agreement) -> bytes:
             ["Due", "In", "What", "Debtor", "Delivered"],
             [
                 [
-                    _text(d["due"]),
+                    cell_text(d["due"]),
                     f"{d['due_in_days']} d",
-                    _text(d.get("what") or d["id"]),
+                    cell_text(d.get("what") or d["id"]),
                     who(d.get("debtor")),
                     ""
                     if d.get("quantity") is None
@@ -139,10 +135,10 @@ def render_monitor_docx(report: MonitorReport, agreement: Agreement) -> bytes:
                 first.id if one else f"{first.id} … {last.id.rsplit('#', 1)[-1]}",
                 first.clause,
                 who(first.debtor),
-                _text(first.due) if one else f"{_text(first.due)} … {_text(last.due)}",
+                cell_text(first.due) if one else f"{cell_text(first.due)} … {cell_text(last.due)}",
                 first.describe(),
                 _delivered(first) if one else "",
-                _text(first.fulfilled_on) if one else "",
+                cell_text(first.fulfilled_on) if one else "",
             ]
         )
         looks.append(first.status)
@@ -171,7 +167,7 @@ def render_monitor_docx(report: MonitorReport, agreement: Agreement) -> bytes:
             [
                 [
                     f"{r['clause']} r{r['round']}" + (f" ({r['label']})" if r.get("label") else ""),
-                    _text(r["due"]),
+                    cell_text(r["due"]),
                     f"{who(r['releasing'])}: "
                     + ", ".join(
                         f"{r['release_delivered'].get(c, 0)} of {n} {c.replace('_', ' ')}"
@@ -182,10 +178,10 @@ def render_monitor_docx(report: MonitorReport, agreement: Agreement) -> bytes:
                         f"{r['counter_delivered'].get(c, 0)} of {n} {c.replace('_', ' ')}"
                         for c, n in r["counter_due"].items()
                     ),
-                    f"{_text(r['ratio_achieved']) or '-'} (agreed {_text(r['ratio_agreed'])})",
+                    f"{cell_text(r['ratio_achieved']) or '-'} (agreed {cell_text(r['ratio_agreed'])})",
                     statuses.label(r["status"])
                     + (f" by {r['late_days']} d" if r["status"] == "late" else ""),
-                    _text(r["delivered_on"]),
+                    cell_text(r["delivered_on"]),
                 ]
                 for r in report.ledger
             ],
@@ -244,11 +240,11 @@ def render_monitor_docx(report: MonitorReport, agreement: Agreement) -> bytes:
             ["Date", "Party", "Count", "Category", "Source"],
             [
                 [
-                    _text(e["date"]),
+                    cell_text(e["date"]),
                     who(e["actor"]),
-                    _text(e.get("quantity")),
-                    _text(e.get("category")),
-                    _text(e["source"]),
+                    cell_text(e.get("quantity")),
+                    cell_text(e.get("category")),
+                    sourced(e),
                 ]
                 for e in report.outside_agreement_events
             ],
@@ -262,13 +258,13 @@ def render_monitor_docx(report: MonitorReport, agreement: Agreement) -> bytes:
             ["Date", "Actor", "Action", "Prohibited by", "Verification", "Reported by", "Source"],
             [
                 [
-                    _text(v["date"]),
+                    cell_text(v["date"]),
                     who(v["actor"]),
-                    _text(v["action"]),
-                    _text(v.get("prohibited_by")),
-                    _text(v["verification"]),
+                    cell_text(v["action"]),
+                    cell_text(v.get("prohibited_by")),
+                    cell_text(v["verification"]),
                     who(v.get("reported_by")),
-                    _text(v["source"]),
+                    sourced(v),
                 ]
                 for v in report.violations
             ],
@@ -283,13 +279,13 @@ def render_monitor_docx(report: MonitorReport, agreement: Agreement) -> bytes:
             ["Date", "Holder", "Clause", "Power", "In effect", "Verification", "Source"],
             [
                 [
-                    _text(p["date"]),
+                    cell_text(p["date"]),
                     who(p["actor"]),
-                    _text(p["clause"]),
-                    _text(p.get("power")).replace("_", " "),
-                    "yes" if p.get("lawful") else f"no: {_text(p.get('reason'))}",
-                    _text(p["verification"]),
-                    _text(p["source"]),
+                    cell_text(p["clause"]),
+                    cell_text(p.get("power")).replace("_", " "),
+                    "yes" if p.get("lawful") else f"no: {cell_text(p.get('reason'))}",
+                    cell_text(p["verification"]),
+                    sourced(p),
                 ]
                 for p in report.powers
             ],
@@ -300,7 +296,7 @@ def render_monitor_docx(report: MonitorReport, agreement: Agreement) -> bytes:
         add_table(
             document,
             ["What", "With the disputed events", "Without them"],
-            [[_text(d.get("what") or d["id"]), _text(d["with"]), _text(d["without"])]
+            [[cell_text(d.get("what") or d["id"]), cell_text(d["with"]), cell_text(d["without"])]
              for d in report.disputed],
         )  # fmt: skip
 

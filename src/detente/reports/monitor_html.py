@@ -18,7 +18,6 @@ so it depends on the report's contract, not on its classes.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,6 +33,7 @@ from plotly.offline import get_plotlyjs
 
 from detente.language.model import Agreement
 from detente.reports import statuses
+from detente.reports.cells import cell_text
 from detente.reports.templating import template_environment
 from detente.reports.view import build_view
 
@@ -61,6 +61,7 @@ OBLIGATION_COLUMNS = (
     "status_text",
     "quantity",
     "delivered",
+    "outstanding",
     "fulfilled_on",
     "late_days",
 )
@@ -91,6 +92,7 @@ EVENT_COLUMNS = (
     "clause",
     "verification",
     "reported_by",
+    "publisher",
     "source",
     "notes",
     "why",
@@ -147,21 +149,6 @@ def _number(value: Any) -> float:
         return float(value)
     except (TypeError, ValueError):
         return 0.0
-
-
-def cell_text(value: Any) -> str:
-    """A value as a table cell: mappings as 'k n, k n', lists joined, None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, Mapping):
-        return ", ".join(f"{k.replace('_', ' ')} {cell_text(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return "; ".join(cell_text(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, enum.Enum):
-        return str(value.value)
-    return str(value)
 
 
 @dataclass(frozen=True)
@@ -749,6 +736,7 @@ def render_monitor_html(
             cell_text(_get(e, "quantity")),
             str(_get(e, "category") or "").replace("_", " "),
             str(_get(e, "source") or ""),
+            str(_get(e, "publisher") or ""),
         ]
         for e in _as_list(data.get("outside_agreement_events"))
     ]

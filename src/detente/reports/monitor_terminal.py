@@ -17,12 +17,15 @@ from rich.table import Table
 from detente.language.model import Agreement
 from detente.monitor.report import MonitorReport
 from detente.reports import statuses
+from detente.reports.cells import sourced
 
 STATUS_STYLE = {
     "fulfilled": "green",
     "late": "yellow",
     "violated": "bold red",
     "not_recorded": "italic blue",
+    "under_way": "yellow",
+    "open": "cyan",
     "due": "cyan",
     "pending": "dim",
     "discharged": "magenta",
@@ -153,7 +156,7 @@ def print_report(report: MonitorReport, agreement: Agreement, console: Console) 
                 _cell(names.get(e["actor"], e["actor"])),
                 _cell(e.get("quantity")),
                 _cell(e.get("category")),
-                _cell(e["source"]),
+                _cell(sourced(e)),
             )
         console.print(sources)
 
@@ -240,6 +243,6 @@ def _events_table(
             _cell(r["clause"]),
             _cell(r.get(extra)),
             _styled(str(r["verification"]), VERIFICATION_STYLE.get(str(r["verification"]), "")),
-            _cell(r["source"]),
+            _cell(sourced(r)),
         )
     console.print(table)

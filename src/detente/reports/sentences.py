@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 from detente.language.model import (
     Agreement,
+    Amendment,
+    Anchor,
     Clause,
     Exchange,
     ExtensionRule,
@@ -167,6 +169,15 @@ def when(agreement: Agreement, w: When) -> str:
     return f"the {w.at} of {phase}"
 
 
+def _anchor(agreement: Agreement, a: Anchor) -> str:
+    """ "entry into force", "the start of phase two", "the fulfilment of clause 3"."""
+    if a.phase is not None:
+        return f"the start of {phase_name(agreement, a.phase)}"
+    if a.act is not None and a.by is not None:
+        return f"{party_name(agreement, a.by)}'s act '{a.act}'"
+    return str(a)
+
+
 def _sentence(text: str, clause: Clause) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     return f"{text[:1].upper()}{text[1:]} (clause {clause.id})."
@@ -198,6 +209,9 @@ def _action_words(agreement: Agreement, o: Obligation) -> str:
 
 
 def _window(agreement: Agreement, o: Obligation) -> str:
+    if o.window.by is None:
+        assert o.window.after is not None and o.window.within is not None
+        return f"within {o.window.within} after {_anchor(agreement, o.window.after)}"
     by = when(agreement, o.window.by)
     start = o.window.from_
     if o.recurrence is not None:
@@ -284,6 +298,9 @@ def _power_act(agreement: Agreement, p: Power) -> str:
         return "end the agreement"
     if p.action == PowerAction.resume_hostilities:
         return "resume hostilities"
+    if p.action == PowerAction.self_defence:
+        against = f" against attacks by {', '.join(p.against)}" if p.against else ""
+        return f"act in self-defence{against}, each time an attack precedes it"
     if p.action == PowerAction.suspend_clause:
         return f"suspend clause {target}"
     if p.action == PowerAction.declare_failed:
@@ -350,7 +367,20 @@ def describe(clause: Clause, agreement: Agreement) -> str:
         return negotiation(agreement, clause, clause.negotiation)
     if clause.extension is not None:
         return extension(agreement, clause, clause.extension)
+    if clause.amendment is not None:
+        return amendment(agreement, clause, clause.amendment)
     return statement(clause)
+
+
+def amendment(agreement: Agreement, clause: Clause, x: Amendment) -> str:
+    days = f"{x.days} day{'s' if x.days != 1 else ''}"
+    text = (
+        f"{parties(agreement, x.parties)} together extend {phase_name(agreement, x.extends)} "
+        f"by {days}, on the day they agree it, even once its days have run out"
+    )
+    if x.times > 1:
+        text += f", up to {x.times} times (a renewable term)"
+    return _sentence(text, clause)
 
 
 def statement(clause: Clause) -> str:

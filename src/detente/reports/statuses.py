@@ -15,7 +15,17 @@ from typing import Any
 from detente.monitor.report import LEGEND, READINGS, ObligationStatus
 
 #: The statuses in the order a reader meets them: what went wrong first, then what is open.
-ORDER = ("violated", "not_recorded", "late", "fulfilled", "due", "pending", "discharged")
+ORDER = (
+    "violated",
+    "not_recorded",
+    "under_way",
+    "late",
+    "fulfilled",
+    "open",
+    "due",
+    "pending",
+    "discharged",
+)
 
 #: The JSON codes of the two readings of absence (``MonitorReport.to_json()["reading"]``).
 RECORDED_ONLY = "recorded_only"

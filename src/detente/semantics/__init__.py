@@ -6,7 +6,7 @@ due when, what binds); :mod:`~detente.semantics.events` the typed events of a st
 :mod:`~detente.semantics.choices` the choices open at a time point.
 """
 
-from detente.semantics import events
+from detente.semantics import amendments, events, self_defence
 from detente.semantics.choices import Choice, Option
 from detente.semantics.protocol import TransitionSystem
 from detente.semantics.schedule import (
@@ -34,6 +34,7 @@ __all__ = [
     "State",
     "System",
     "TransitionSystem",
+    "amendments",
     "ceasefire_in_effect",
     "events",
     "grantable_powers",
@@ -41,5 +42,6 @@ __all__ = [
     "local_day",
     "phase_spans",
     "prohibited",
+    "self_defence",
     "statuses_on",
 ]

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from detente.language.model import PowerAction
+from detente.semantics import amendments, self_defence
 from detente.semantics.events import (
     Agreed,
     Committed,
+    Endeavoured,
     Exercised,
     Extended,
     Fulfilled,
@@ -226,6 +228,11 @@ class Options:
 
         return self._get(("violate", id(duty)), build)
 
+    def endeavour(self, duty: Duty) -> Option:
+        """A duty of means not achieved while its debtor makes efforts: no violation."""
+        ev = Endeavoured(duty.debtor, duty.clause, duty.first_day, duty.last_day)
+        return self._record_only(("effort", id(duty)), ev)
+
     def duty_not_recorded(self, duty: Duty) -> Option:
         ev = NotRecorded(duty.debtor, duty.clause, duty.first_day, duty.last_day)
         return self._record_only(("duty?", id(duty)), ev)
@@ -278,6 +285,8 @@ class Options:
                 self._violate(t, party)
                 for c in clauses:
                     self._flag(t, c, FLAG_VIOLATED)
+                if self.m.self_defences:
+                    self_defence.mark_attack(self.m, t, party)
                 evs.append(ev)
 
             return Option(ev, apply)
@@ -295,6 +304,8 @@ class Options:
                     self._violate(t, party)
                     for c in clauses:
                         self._flag(t, c, FLAG_VIOLATED)
+                    if m.self_defences:
+                        self_defence.mark_attack(m, t, party)
                 else:
                     t[m.o_h + 1] |= 1 << party
                 evs.append(ev)
@@ -457,6 +468,8 @@ class Options:
                             t[rs + i] = DISCHARGED
 
             return suspend
+        if w.amendment:
+            return amendments.effect(m, k)
         if w.action == PowerAction.extend_phase:
             phase, more, days = ph + w.target, ex + w.target, w.days
 
@@ -465,6 +478,8 @@ class Options:
                     t[more] += days
 
             return extend
+        if w.action == PowerAction.self_defence:
+            return self_defence.answer(m, k)
         # resume_hostilities
         by = k + 1
 

@@ -103,6 +103,12 @@ class Violated(DutyOutcome):
 
 
 @dataclass(frozen=True, slots=True)
+class Endeavoured(DutyOutcome):
+    """A duty of means (``effort: best``) not achieved by its deadline while its debtor
+    makes the efforts it owes: no violation (``semantics/means.py``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class NotRecorded(DutyOutcome):
     """Replay only: the log says neither that the obligation was carried out nor that it
     was not."""
@@ -188,6 +194,15 @@ class Exercised(StepEvent):
     """The holder of power ``power`` exercises it (with the consent it requires)."""
 
     power: int
+
+
+@dataclass(frozen=True, slots=True)
+class SelfDefence(StepEvent):
+    """Step 4 of an exercised self-defence power: it answered an attack (``founded``), or
+    there was none to answer, a violation by its holder."""
+
+    power: int
+    founded: bool
 
 
 @dataclass(frozen=True, slots=True)

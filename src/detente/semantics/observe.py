@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from detente.language import expressions as ex
 from detente.language.model import PowerAction
+from detente.semantics import amendments
 from detente.semantics.schedule import ceasefire_in_effect, prohibited
 from detente.semantics.tables import (
     ACTIVE,
@@ -98,7 +99,9 @@ class Observations(Tables):
         today = self.local_day(s)
         for k, w in enumerate(self.powers):
             st = s[self.o_pw + k]
-            if st & 1 or (w.grantable and not st & 2):
+            if (st & 1 and w.action != PowerAction.self_defence and not w.amendment) or (
+                w.grantable and not st & 2
+            ):
                 continue
             if w.during and not any(s[self.o_ph + q] in LIVE for q in w.during):
                 continue
@@ -119,7 +122,10 @@ class Observations(Tables):
                 continue
             if w.action == PowerAction.resume_hostilities and s[self.o_h]:
                 continue
-            if w.action == PowerAction.extend_phase and (
+            if w.amendment:
+                if not amendments.open_to(self, s, k):
+                    continue
+            elif w.action == PowerAction.extend_phase and (
                 w.target < 0 or s[self.o_ph + w.target] not in (PENDING, ACTIVE)
             ):
                 continue
@@ -284,12 +290,15 @@ class Observations(Tables):
                 for x in p.parties
                 if x in self.pidx
             )
-        if c.power is not None:
+        if c.power is not None or c.amendment is not None:
             return self.widx[clause] in self.available_powers(s)
         if c.negotiation is not None:
             return s[self.o_ng + self.nidx[clause]] == OPEN
         if clause in self.suspended(s):
             return False
+        goes_on = self.continuing_of.get(clause)
+        if goes_on is not None and s[self.o_ph + goes_on] == CONTINUING:
+            return True  # falls due at every point while its phase continues
         cur = s[1]
         today = self.local_day(s)
         for inst in self.instances:

@@ -26,7 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from detente.language.model import Agreement, Clause, When
+from detente.language.model import Agreement, Clause, Power, PowerAction, Role, When
+from detente.semantics import anchors
 from detente.semantics.roles import bound
 
 PhaseStatus = Literal["pending", "active", "continuing", "done", "cut_short"]
@@ -87,7 +88,7 @@ def phase_duration(
 ) -> int | None:
     """A phase's length in days with the days granted to it; None when open-ended."""
     d = agreement.phase(phase_id).duration_days
-    return None if d is None else d + extended.get(phase_id, 0)
+    return None if d is None else anchors.span(agreement, d) + extended.get(phase_id, 0)
 
 
 def phase_spans(
@@ -176,7 +177,8 @@ class Instance:
     ``phase``/``day_in_phase`` say when it is due relative to its phase (the
     checker's view); ``opens``/``due`` are agreement days (the monitor's view),
     None while that phase's start is unknown. ``day_in_phase`` is None for a
-    duty due at the end of an open-ended phase (never due).
+    duty due at the end of an open-ended phase (never due). ``continuation``: a recurring
+    duty's instance past its phase's planned end, due only while the phase continues.
     """
 
     key: str
@@ -195,12 +197,15 @@ class Instance:
     opens_in_phase: int
     opens: int | None
     due: int | None
+    #: Beyond its phase's planned end, due only while the phase continues
+    #: (:mod:`detente.semantics.continuing`).
+    continuation: bool = False
 
 
 def local_day(agreement: Agreement, when: When, extended: Mapping[str, int] = _EMPTY) -> int | None:
     """The day of ``when`` counted inside its phase (its start being day 1)."""
     if when.day is not None:
-        return when.day
+        return anchors.local(agreement, when.day)
     if when.at == "start":
         return 1
     return phase_duration(agreement, when.phase, extended)
@@ -266,9 +271,9 @@ def instances(
 
     for clause in agreement.clauses:
         if (o := clause.obligation) is not None:
-            by = o.window.by
+            by = anchors.deadline(agreement, o)
             due_local = local_day(agreement, by, extended)
-            frm = o.window.from_ or When(phase=by.phase, at="start")
+            frm = anchors.opening(agreement, o)
             from_local = local_day(agreement, frm, extended) or 1
             if o.recurrence is not None and frm.phase == by.phase and due_local is not None:
                 until = o.recurrence.until
@@ -317,9 +322,9 @@ def instances(
                         x.counterpart,
                         "release",
                         x.phase,
-                        rnd.day,
+                        anchors.local(agreement, rnd.day),
                         x.phase,
-                        rnd.day,
+                        anchors.local(agreement, rnd.day),
                         category=cat,
                         quantity=units,
                         round_=i,
@@ -344,9 +349,9 @@ def instances(
                         x.releasing,
                         "release",
                         x.phase,
-                        rnd.day,
+                        anchors.local(agreement, rnd.day),
                         x.phase,
-                        rnd.day,
+                        anchors.local(agreement, rnd.day),
                         category=cat,
                         quantity=q,
                         ratio=ratio,
@@ -431,3 +436,15 @@ def grantable_powers(agreement: Agreement) -> set[str]:
         for c in agreement.clauses
         if c.obligation is not None and c.obligation.on_violation is not None
     }
+
+
+#: The power whose every exercise must answer an attack (:mod:`~detente.semantics.self_defence`).
+SELF_DEFENCE = PowerAction.self_defence
+
+
+def answers(agreement: Agreement, holder: str, power: Power) -> list[str]:
+    """The parties whose attacks ``power`` answers: ``against``, or every other party of
+    role ``party``."""
+    if power.against:
+        return list(dict.fromkeys(power.against))
+    return [p.id for p in agreement.parties if p.role == Role.party and p.id != holder]

@@ -33,6 +33,7 @@ from detente.semantics.events import (
     StepEvent,
     Violated,
 )
+from detente.semantics.means import duty_options
 from detente.semantics.observe import Observations
 from detente.semantics.schedule import ended_by_agreement
 from detente.semantics.tables import (
@@ -43,6 +44,7 @@ from detente.semantics.tables import (
     CUT_SHORT,
     DONE,
     FAILED,
+    FLAG_FULFILLED,
     FULFILLED,
     IN_FORCE,
     LIVE,
@@ -193,10 +195,31 @@ class System(Observations):
             return None
         return self.pts[cur][clk - 1]
 
+    def duties_due(self, arrived: State | list[int]) -> list[Duty]:
+        """The duties that fall due at the time point ``arrived`` is at: the point's, and
+        while its phase continues past its planned end, its continuing recurring duties
+        (at the repeating "later" point too)."""
+        cur, clk = arrived[1], arrived[2]
+        status = arrived[self.o_ph + cur]
+        if arrived[0] == TERMINATED or status not in LIVE:
+            return []
+        pts = self.pts[cur]
+        if 1 <= clk <= len(pts):
+            pt = pts[clk - 1]
+            if status == CONTINUING and pt.continuing:
+                return pt.duties + pt.continuing
+            return pt.duties
+        return self.later[cur] if status == CONTINUING else []
+
     def overdrawn(self, t: Sequence[int]) -> bool:
         """Whether some stock has had more released than its holder held."""
         o = self.o_st
         return any(c is not None and t[o + i] > c for i, c in enumerate(self.counts))
+
+    def unanchored(self, s: State | list[int], duty: Duty) -> bool:
+        """Whether a duty counted from a clause's fulfilment is not due, because that
+        clause was not fulfilled (docs/semantics.md, "Time as texts write it")."""
+        return duty.anchor >= 0 and not s[self.o_fl + duty.anchor] & FLAG_FULFILLED
 
     # ------------------------------------------------------------------ steps 1 and 2
 
@@ -205,7 +228,7 @@ class System(Observations):
         days = st[self.o_ex + q]
         for k, w in enumerate(self.powers):
             if w.action == PowerAction.extend_phase and w.target == q and st[self.o_pw + k] & 1:
-                days -= w.days
+                days -= w.days * (max(1, st[self.o_pw + k] >> 2) if w.amendment else 1)
         return days
 
     def _advance(self, st: list[int], evs: list[StepEvent]) -> None:
@@ -295,17 +318,18 @@ class System(Observations):
             else None
         )
         folded: dict[int, list[StepEvent]] = {}
+        duties = self.duties_due(st)
+        sus = self.suspended(tuple(st)) if duties or point is not None else []
+        for duty in duties:
+            if duty.clause in sus or self.unanchored(st, duty):
+                continue
+            if duty.tracked < 0 and duty.stock < 0 and duty.grants < 0:
+                folded.setdefault(duty.debtor, []).append(
+                    Violated(duty.debtor, duty.clause, duty.first_day, duty.last_day)
+                )
+                continue
+            comps.append(self._duty_choice(st, duty, forbid))
         if point is not None:
-            sus = self.suspended(tuple(st))
-            for duty in point.duties:
-                if duty.clause in sus:
-                    continue
-                if duty.tracked < 0 and duty.stock < 0 and duty.grants < 0:
-                    folded.setdefault(duty.debtor, []).append(
-                        Violated(duty.debtor, duty.clause, duty.first_day, duty.last_day)
-                    )
-                    continue
-                comps.append(self._duty_choice(st, duty, forbid))
             for k in point.sides:
                 if self.sides[k].clause in sus:
                     continue
@@ -382,10 +406,10 @@ class System(Observations):
         return comps
 
     def _hostility_components(self, st: list[int], forbid: int) -> list[Choice]:
-        if st[self.o_h]:
-            return []
         comps: list[Choice] = []
         for party in self.fighters:
+            if st[self.o_h] and not self._attacks_matter(party):
+                continue  # fighting is on; with self-defence, each further attack counts
             cl = self.forbidding(tuple(st), party, "hostilities")
             if cl and forbid >> party & 1:
                 continue
@@ -393,15 +417,16 @@ class System(Observations):
         return comps
 
     def _duty_choice(self, st: list[int], duty: Duty, forbid: int) -> Choice:
-        opts: list[Option] = []
         held = self.held(tuple(st), duty.stock) if duty.stock >= 0 else None
-        if held is None or held >= duty.quantity:
-            opts.append(self.options.fulfil(duty))
-        if not forbid >> duty.debtor & 1:  # a protected party never violates, even when cornered
-            opts.append(self.options.violate(duty))
-        if self.replay is not None and not self.replay.absence_is_violation:
-            opts.append(self.options.duty_not_recorded(duty))
-        return Choice("duty", duty.debtor, tuple(opts), duty=duty)
+        opts = duty_options(
+            self.options,
+            duty,
+            can=held is None or held >= duty.quantity,
+            # a protected party never violates, even when cornered
+            may_violate=not forbid >> duty.debtor & 1,
+            replay=self.replay,
+        )
+        return Choice("duty", duty.debtor, opts, duty=duty)
 
     def _side_choice(self, st: list[int], k: int, forbid: int) -> Choice:
         side = self.sides[k]
@@ -432,6 +457,11 @@ class System(Observations):
         if self.replay is not None and not self.replay.absence_is_violation:
             opts.append(self.options.opening_not_recorded(k))
         return Choice("opening", k, tuple(opts))
+
+    def _attacks_matter(self, party: int) -> bool:
+        """Whether a self-defence power answers ``party``'s attacks (then its fire is a
+        choice at every point, even once hostilities are on)."""
+        return any(self.powers[k].against >> party & 1 for k in self.self_defences)
 
     # ------------------------------------------------------------------ steps 4 and 5
 

@@ -12,6 +12,8 @@ something can happen (its start, deadlines, round days, start-by days, the days
 powers become available, its possible expiry days, and one point per run of
 recurrence days with nothing else in it); after the last comes one repeating
 "later" point. A replay (:class:`Replay`) makes every day a time point instead.
+While a phase continues past its planned end, its recurring duties that run to its end
+keep falling due (:mod:`detente.semantics.continuing`).
 Honest reductions: duties whose individual outcome no expectation observes are folded
 per party into "complies with all" / "violates at least one"; a recurring duty's run
 of identical days is one point.
@@ -24,7 +26,24 @@ from dataclasses import dataclass, field
 
 from detente.language import expressions as ex
 from detente.language.model import Agreement, PowerAction, Role
-from detente.semantics.schedule import Instance, grantable_powers, instances, phase_spans
+from detente.semantics.anchors import anchor_clause
+from detente.semantics.continuing import (
+    continuing_clauses,
+    continuing_instances,
+    days_between,
+    key_of,
+    recurrence,
+)
+from detente.semantics.schedule import (
+    SELF_DEFENCE,
+    Instance,
+    answers,
+    grantable_powers,
+    instances,
+    local_day,
+    phase_duration,
+    phase_spans,
+)
 
 State = tuple[int, ...]
 
@@ -81,6 +100,10 @@ class Duty:
     quantity: int
     grants: int  # power index granted to the creditor on violation, or -1
     action: str
+    effort: bool = False  # a duty of means (``effort: best``): see semantics/means.py
+    #: flag slot of the clause whose fulfilment the deadline is counted from, or -1: the
+    #: duty falls due only if that clause was fulfilled (see :mod:`.anchors`)
+    anchor: int = -1
 
 
 @dataclass(frozen=True)
@@ -95,6 +118,9 @@ class PowerInfo:
     condition: ex.Formula | None
     consent: int  # bit mask of parties that must consent
     grantable: bool
+    against: int = 0  # self_defence: bit mask of the parties whose attacks it answers
+    amendment: bool = False  # an agreed extension (joint act), also after the days ran out
+    times: int = 1  # an amendment: how many times it may be made (a renewable term)
 
 
 @dataclass(frozen=True)
@@ -125,6 +151,9 @@ class Point:
     duties: list[Duty] = field(default_factory=list)
     sides: list[int] = field(default_factory=list)
     starts_by: list[int] = field(default_factory=list)
+    #: Recurring duties that fall due here only while the phase is continuing (a point
+    #: past the phase's planned end; :mod:`detente.semantics.continuing`).
+    continuing: list[Duty] = field(default_factory=list)
 
 
 class Tables:
@@ -157,7 +186,7 @@ class Tables:
         self.fighters = [i for i, p in enumerate(a.parties) if p.role == Role.party]
         self.phases = [p.id for p in a.phases]
         self.phidx = {p: i for i, p in enumerate(self.phases)}
-        self.durations = [p.duration_days for p in a.phases]
+        self.durations = [phase_duration(a, p.id) for p in a.phases]
         self.rules = [p.at_expiry.rule for p in a.phases]
         self.stocks = [s.id for s in a.stocks]
         self.sidx = {s: i for i, s in enumerate(self.stocks)}
@@ -171,10 +200,7 @@ class Tables:
             home = self.phidx.get(n.starts_by.phase if n.starts_by else (c.phase or ""), 0)
             sb = None
             if n.starts_by is not None:
-                d = n.starts_by.day if n.starts_by.day is not None else 1
-                if n.starts_by.at == "end":
-                    d = self.durations[home] or 1
-                sb = (home, d)
+                sb = (home, local_day(a, n.starts_by) or 1)
             self.negotiations.append(
                 NegotiationInfo(
                     c.id,
@@ -201,12 +227,10 @@ class Tables:
         self.suspendable = list(dict.fromkeys(self.suspendable))
         self.susidx = {c: i for i, c in enumerate(self.suspendable)}
         grantable = grantable_powers(a)
-        power_clauses = a.clauses_of("power")
-        self.widx = {c.id: i for i, c in enumerate(power_clauses)}
+        power_clauses = a.granted_powers()  # powers, and amendments as joint acts
+        self.widx = {c.id: i for i, (c, _) in enumerate(power_clauses)}
         self.powers: list[PowerInfo] = []
-        for c in power_clauses:
-            p = c.power
-            assert p is not None
+        for c, p in power_clauses:
             target = -1
             if p.action == PowerAction.declare_failed:
                 target = self.nidx.get(p.target or "", -1)
@@ -218,9 +242,7 @@ class Tables:
             if p.available.after is not None:
                 wa = p.available.after
                 q = self.phidx[wa.phase]
-                dq = (
-                    wa.day if wa.day is not None else (1 if wa.at == "start" else self.durations[q])
-                )
+                dq = local_day(a, wa)
                 after = (q, dq if dq is not None else 10**9)
             cond = (
                 ex.parse(p.available.condition, temporal=False) if p.available.condition else None
@@ -229,6 +251,11 @@ class Tables:
             for who in p.requires_consent:
                 if who in self.pidx:
                     consent |= 1 << self.pidx[who]
+            against = 0
+            if p.action == SELF_DEFENCE:
+                for who in answers(a, p.holder, p):
+                    if who in self.pidx:
+                        against |= 1 << self.pidx[who]
             self.powers.append(
                 PowerInfo(
                     c.id,
@@ -241,6 +268,9 @@ class Tables:
                     cond,
                     consent,
                     c.id in grantable,
+                    against,
+                    c.amendment is not None,
+                    c.amendment.times if c.amendment is not None else 1,
                 )
             )
             if cond is not None:
@@ -260,7 +290,18 @@ class Tables:
             if (e := c.extension) is not None
         ]
         self.prohibitions = [c for c in a.clauses if c.prohibition is not None]
+        #: Self-defence powers (indices into ``powers``), each with an attack-to-answer slot.
+        self.self_defences = [k for k, w in enumerate(self.powers) if w.action == SELF_DEFENCE]
+        if self.self_defences:
+            # an attack must be seen act by act, never folded with other duties
+            self.observed.update(c.id for c in self.prohibitions)
         self.acts = sorted({c.prohibition.act for c in self.prohibitions if c.prohibition})
+        # a deadline counted from a clause's fulfilment reads that clause's outcome
+        self.observed |= {
+            k
+            for c in a.clauses
+            if c.obligation is not None and (k := anchor_clause(c.obligation)) is not None
+        }
         self._compile_points()
         #: Whether stock counts are kept (always, unless rounds are folded and can never
         #: need more than is held).
@@ -316,10 +357,12 @@ class Tables:
                         extra |= {k * e.days for k in range(0, e.max_days // e.days + 1)}
                 for w in self.powers:
                     if w.action == PowerAction.extend_phase and w.target == q:
-                        extra |= {x + w.days for x in extra}
+                        extra |= {x + w.days * i for x in extra for i in range(1, w.times + 1)}
                 exp = {d + 1 + x for x in extra}
             self.expiry_days.append(exp)
             days[q] |= exp
+            if any(w.amendment and w.target == q for w in self.powers):
+                days[q] |= {x + 1 for x in exp}  # a continuing phase, the day after expiry
             if any(e.phase == q for e in self.extensions):
                 days[q] |= {x - 1 for x in exp}  # an extension rule acts on the last day
         if self.replay is not None:
@@ -376,6 +419,8 @@ class Tables:
                         o.quantity or 0,
                         grants,
                         o.action,
+                        o.effort == "best",
+                        anchor=self.tidx.get(anchor_clause(o) or "", -1),
                     )
                 )
         self.sides: list[Side] = []
@@ -400,11 +445,77 @@ class Tables:
             )
             self.pts[q][self.point_of[q][first.day_in_phase]].sides.append(len(self.sides) - 1)
         self.side_of = {(s.clause, s.round, s.counter): i for i, s in enumerate(self.sides)}
+        self._compile_continuing()
         for k, n in enumerate(self.negotiations):
             if n.starts_by is not None:
                 q, d = n.starts_by
                 if d in self.point_of[q]:
                     self.pts[q][self.point_of[q][d]].starts_by.append(k)
+
+    def _duty(self, clause_id: str, keys: tuple[str, ...], first: int, last: int) -> Duty:
+        """The duty of obligation ``clause_id`` at one point."""
+        o = self.agreement.clause(clause_id).obligation
+        assert o is not None
+        stock = self.sidx.get(o.category or "", -1) if o.quantity is not None else -1
+        grants = self.widx.get(o.on_violation.grants, -1) if o.on_violation is not None else -1
+        debtor = self.pidx[o.debtor]
+        return Duty(
+            clause_id,
+            debtor,
+            keys,
+            first,
+            last,
+            self.tidx.get(clause_id, -1),
+            stock,
+            o.quantity or 0,
+            grants,
+            o.action,
+            o.effort == "best",
+        )  # fmt: skip  (a continuing duty runs to its phase's end: no anchor)
+
+    def _compile_continuing(self) -> None:
+        """Recurring duties that keep falling due while their phase continues: in a replay
+        each day's instance past the planned end; in the checker one duty at every point
+        past the planned end and at the repeating "later" point (:attr:`later`)."""
+        a = self.agreement
+        by_phase = continuing_clauses(a)
+        #: phase index -> the duties that fall due at its "later" point while it continues
+        self.later: list[list[Duty]] = [[] for _ in self.phases]
+        #: clause id -> the phase whose continuation it keeps falling due in
+        self.continuing_of = {
+            c.id: self.phidx[phase_id] for phase_id, cs in by_phase.items() for c in cs
+        }
+        if not by_phase:
+            return
+        if self.replay is not None:
+            extra = continuing_instances(a, phase_spans(a), self.replay.horizon + 1)
+            order = {c.id: k for k, c in enumerate(a.clauses)}
+            self.instances = sorted(self.instances + extra, key=lambda i: order[i.clause])
+            for inst in extra:
+                q = self.phidx[inst.phase]
+                d = inst.day_in_phase
+                if d is not None and d in self.point_of[q]:
+                    self.pts[q][self.point_of[q][d]].continuing.append(
+                        self._duty(inst.clause, (inst.key,), d, d)
+                    )
+            return
+        for phase_id, clauses in by_phase.items():
+            q = self.phidx[phase_id]
+            dur = self.durations[q]
+            assert dur is not None
+            prev = 0
+            for pt in self.pts[q]:
+                # a point past the planned end stands for the days since the point before
+                for c in clauses if pt.day > dur else ():
+                    first, every = recurrence(a, c)
+                    rdays = days_between(first, every, max(prev, dur), pt.day)
+                    if rdays:
+                        keys = tuple(key_of(c, first, every, d) for d in rdays)
+                        pt.continuing.append(self._duty(c.id, keys, rdays[0], rdays[-1]))
+                prev = pt.day
+            # the "later" point stands for a run of days with a recurrence day in it
+            after = self.pts[q][-1].day + 1
+            self.later[q] = [self._duty(c.id, (), after, after) for c in clauses]
 
     @property
     def stocks_suffice(self) -> bool:
@@ -421,6 +532,8 @@ class Tables:
                         need[duty.stock] = need.get(duty.stock, 0) + duty.quantity * len(duty.keys)
         if any(e.stock >= 0 for e in self.extensions):
             return False
+        if any(d.stock >= 0 for duties in self.later for d in duties):
+            return False  # due again and again while the phase continues
         return all(self.counts[k] is None or n <= (self.counts[k] or 0) for k, n in need.items())
 
     def sides_passed(self, t: list[int] | State, clause: str | None = None) -> bool:
@@ -452,7 +565,8 @@ class Tables:
         self.o_v = self.o_h + 3  # violators mask
         self.o_gap = self.o_v + 1
         self.o_sus = self.o_gap + 1
-        self.width = self.o_sus + 1
+        self.o_sd = self.o_sus + 1  # self-defence: an attack not yet answered, per power
+        self.width = self.o_sd + len(self.self_defences)
         s = [0] * self.width
         s[self.o_ph] = ACTIVE
         for k, n in enumerate(self.negotiations):

@@ -12,6 +12,8 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -27,7 +29,9 @@ SESSION_SECONDS = 14 * 24 * 3600
 #: Users who may act: neither disabled nor removed.
 ACTIVE = not_(users.c.disabled) & not_(users.c.removed)
 
-_hasher = PasswordHasher()
+#: argon2id at the library's time and memory cost (3 passes over 64 MiB), on one thread: a
+#: password check then takes one core, and :class:`PasswordGate` bounds how many run.
+_hasher = PasswordHasher(parallelism=1)
 
 
 @functools.cache
@@ -354,32 +358,95 @@ def secret_key(conn: Connection) -> str:
 
 
 class LoginLimiter:
-    """At most ``attempts`` failed logins per (user, address) in ``window`` seconds.
+    """Failed logins limited three ways, each over ``window`` seconds:
+
+    - ``per_name`` failures for one name from one address (a guessed password);
+    - ``per_address`` failures from one address, whatever the names (a spray of names);
+    - ``total`` failures from everywhere (a spray from many addresses): past it every
+      login is refused until the window moves on. Signed-in users are not affected
+      (sessions and tokens never pay for a password check), and a flood can cost at most
+      ``total`` password checks per window.
 
     Kept in memory: one server process serves a monitoring cell; a restart forgets.
     """
 
-    def __init__(self, attempts: int = 5, window: float = 900.0) -> None:
+    def __init__(
+        self,
+        attempts: int = 5,
+        window: float = 900.0,
+        *,
+        per_address: int = 20,
+        total: int = 300,
+    ) -> None:
         self.attempts = attempts
+        self.per_address = per_address
+        self.total = total
         self.window = window
-        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._failures: dict[tuple[str, ...], deque[float]] = {}
         self._lock = threading.Lock()
 
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
+    def _recent(self, key: tuple[str, ...]) -> deque[float]:
         q = self._failures.setdefault(key, deque())
         cutoff = time.monotonic() - self.window
         while q and q[0] < cutoff:
             q.popleft()
         return q
 
-    def blocked(self, name: str, address: str) -> bool:
+    @staticmethod
+    def _keys(name: str, address: str) -> tuple[tuple[str, ...], ...]:
+        return (("name", name.lower(), address), ("address", address), ("all",))
+
+    def refusal(self, name: str, address: str) -> str | None:
+        """Why a login attempt is refused now, or None when it may be tried."""
+        pair, addr, everyone = self._keys(name, address)
         with self._lock:
-            return len(self._recent((name.lower(), address))) >= self.attempts
+            if len(self._recent(everyone)) >= self.total:
+                return "Too many failed sign-ins on this server; try again in a few minutes."
+            if len(self._recent(addr)) >= self.per_address:
+                return "Too many failed sign-ins from your address; wait 15 minutes."
+            if len(self._recent(pair)) >= self.attempts:
+                return "Too many failed attempts for this name from your address; wait 15 minutes."
+        return None
+
+    def blocked(self, name: str, address: str) -> bool:
+        return self.refusal(name, address) is not None
 
     def failed(self, name: str, address: str) -> None:
+        now = time.monotonic()
         with self._lock:
-            self._recent((name.lower(), address)).append(time.monotonic())
+            for key in self._keys(name, address):
+                self._recent(key).append(now)
 
     def succeeded(self, name: str, address: str) -> None:
         with self._lock:
-            self._failures.pop((name.lower(), address), None)
+            self._failures.pop(self._keys(name, address)[0], None)
+
+
+class Busy(Exception):
+    """Every password-check slot stayed taken for the whole wait."""
+
+
+class PasswordGate:
+    """At most ``slots`` password checks at once (argon2 takes 64 MiB and a core each), a
+    caller waiting at most ``wait`` seconds for a slot: a flood of sign-ins costs at most
+    ``slots`` x 64 MiB and ``slots`` cores (one of each by default), and beyond it is
+    answered at once, not queued."""
+
+    def __init__(self, slots: int = 1, wait: float = 2.0) -> None:
+        self._slots = threading.BoundedSemaphore(slots)
+        self.wait = wait
+
+    def check(
+        self,
+        conn_factory: Callable[[], AbstractContextManager[Connection]],
+        name: str,
+        password: str,
+    ) -> User | None:
+        """:func:`check_password` in a slot; ``conn_factory()`` opens the connection."""
+        if not self._slots.acquire(timeout=self.wait):
+            raise Busy
+        try:
+            with conn_factory() as conn:
+                return check_password(conn, name, password)
+        finally:
+            self._slots.release()

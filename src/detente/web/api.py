@@ -6,13 +6,13 @@ import datetime as dt
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from detente.web.accounts import User
-from detente.web.events import EventIn, error_messages, parse_event, read_rows
+from detente.web.events import EventIn, TooManyRows, error_messages, parse_event, read_rows
 from detente.web.schemas import (
     AgreementCreated,
     AgreementDetail,
@@ -39,6 +39,19 @@ bearer = HTTPBearer(auto_error=False, description="A token from `detente users t
 
 AgreementId = Annotated[str, Path(max_length=80, description="The agreement's id (its spec's id).")]
 EventId = Annotated[str, Path(max_length=80, description="The event's id.")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Any unique string (a UUID): a retry with the same key and the same "
+        "request gets the first answer and records nothing again.",
+    ),
+]
+#: The answer header that marks the first answer given again to a retry.
+REPLAYED = "Idempotent-Replayed"
 AsOf = Annotated[
     dt.date | None, Query(description="The date to report as of (YYYY-MM-DD); today by default.")
 ]
@@ -205,13 +218,26 @@ async def list_events(
     responses=errors(401, 403, 404, 409, 422),
 )
 async def record_event(
-    agreement_id: AgreementId, event: EventIn, user: UserDep, svc: ServiceDep
+    agreement_id: AgreementId,
+    event: EventIn,
+    user: UserDep,
+    svc: ServiceDep,
+    response: Response,
+    key: IdempotencyKey = None,
 ) -> EventOut:
-    """Record one event (the event-log columns) as a new ledger entry."""
+    """Record one event (the event-log columns) as a new ledger entry.
+
+    A retry gets the first answer (201, with ``Idempotent-Replayed: true``) and records
+    nothing: a request with an ``Idempotency-Key`` already answered, or an event whose own
+    ``id`` is already recorded with the same columns by the same user.
+    """
     try:
-        return EventOut.of(await svc.record_async(user, agreement_id, event))
+        state = await svc.record_async(user, agreement_id, event, key)
     except ServiceError as exc:
         raise refuse(exc) from None
+    if state.replayed:
+        response.headers[REPLAYED] = "true"
+    return EventOut.of(state)
 
 
 @router.post(
@@ -222,12 +248,15 @@ async def record_event(
     openapi_extra=IMPORT_BODY,
 )
 async def import_events(
-    agreement_id: AgreementId, request: Request, user: UserDep, svc: ServiceDep
+    agreement_id: AgreementId,
+    request: Request,
+    user: UserDep,
+    svc: ServiceDep,
+    response: Response,
+    key: IdempotencyKey = None,
 ) -> ImportResult:
     """Record every event of a CSV or JSON Lines log, or none when any row is wrong."""
-    body = await request.body()
-    if len(body) > 16 * 1024 * 1024:
-        raise HTTPException(413, "an import is at most 16 MiB")
+    body = await request.body()  # at most 16 MiB: web.limits stops it while it streams
     try:
         await run_in_threadpool(svc.agreement, user, agreement_id)
         if not user.can_record:
@@ -237,6 +266,8 @@ async def import_events(
     kind = request.headers.get("content-type", "")
     try:
         rows = read_rows(body, "csv" if "csv" in kind else "jsonl")
+    except TooManyRows as exc:
+        raise HTTPException(413, str(exc)) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise HTTPException(422, f"cannot read the log: {exc}") from None
     parsed: list[tuple[int, EventIn]] = []
@@ -251,9 +282,11 @@ async def import_events(
             422, {"message": "some rows have problems; nothing was recorded", "problems": problems}
         )
     try:
-        ids = await run_in_threadpool(svc.import_events, user, agreement_id, parsed)
+        ids, replayed = await run_in_threadpool(svc.import_keyed, user, agreement_id, parsed, key)
     except ServiceError as exc:
         raise refuse(exc) from None
+    if replayed:
+        response.headers[REPLAYED] = "true"
     return ImportResult(recorded=len(ids), ids=ids)
 
 

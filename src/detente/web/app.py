@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from detente.web import accounts
 from detente.web.db import open_database, writing
+from detente.web.limits import BodyLimit
 from detente.web.service import Service
 from detente.web.signing import Signer, key_path, load_key
 
@@ -29,11 +30,16 @@ PAGE_POLICY = (
 )
 
 
+#: Served over TLS: browsers keep to HTTPS for a year (no subdomains: the cell's host only).
+HSTS = "max-age=31536000"
+
+
 class SecurityHeaders:
     """Headers on every answer; pages also get a script-free content security policy."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
         self.app = app
+        self.https = https
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,6 +55,8 @@ class SecurityHeaders:
                 headers.setdefault("X-Frame-Options", "SAMEORIGIN")
                 if page:
                     headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+                if self.https:
+                    headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -80,12 +88,19 @@ def create_app(
     engine: Engine | None = None,
     signer: Signer | None = None,
     key_file: str | None = None,
+    https: bool = False,
 ) -> FastAPI:
     """The application on a database (migrated first): a URL, or an engine already open.
 
     Ledger entries are signed with ``signer``, else with the key at ``key_file`` (else
     ``DETENTE_KEY_FILE``, else beside the database); a missing key raises
     ``SigningKeyError`` (``detente keys init`` makes one).
+
+    ``https``: the cell is reached over TLS (served with a certificate, or behind a proxy
+    that terminates it): the session cookie is ``Secure`` and every answer carries HSTS.
+    The interactive API pages (``/docs``, ``/redoc``) are off: they would load their
+    scripts from a CDN into the cell's origin; the OpenAPI document stays at
+    ``/openapi.json`` for tools.
     """
     engine = engine if engine is not None else open_database(database_url)
     if signer is None:
@@ -96,6 +111,8 @@ def create_app(
     app = FastAPI(
         title="Détente monitoring cell",
         version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
         description=(
             "A shared, append-only ledger of what happened against what an agreement made due. "
             "Authenticate with `Authorization: Bearer TOKEN` (tokens from `detente users token`)."
@@ -104,6 +121,7 @@ def create_app(
     app.state.engine = engine
     app.state.service = Service(engine, signer)
     app.state.limiter = accounts.LoginLimiter()
+    app.state.password_gate = accounts.PasswordGate()
     app.state.response_cache = {}
     app.state.page_cache = {}
     app.state.framed_pages = {}
@@ -112,10 +130,11 @@ def create_app(
         secret_key=key,
         session_cookie="detente_session",
         same_site="strict",
-        https_only=False,
+        https_only=https,
     )
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders, https=https)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -80,6 +80,11 @@ class EventIn(BaseModel):
     source: Annotated[str, StringConstraints(min_length=1, max_length=4000)] = Field(
         description="Where this comes from: a URL or a document reference."
     )
+    publisher: Opt = Field(
+        default=None,
+        description="Who did the reporting (the outlet or the official body), e.g. "
+        "'AP, via whio.com'.",
+    )
     reported_by: Opt = None
     verification: Annotated[
         Literal["reported", "confirmed", "disputed"], BeforeValidator(_or("reported"))
@@ -119,24 +124,82 @@ def error_messages(exc: ValidationError) -> list[dict[str, Any]]:
     return out
 
 
+#: At most this many events in one import (a real agreement's log is hundreds to a few
+#: thousand rows; a bigger file is split, so one request cannot hold the writer for long).
+MAX_IMPORT_ROWS = 20_000
+#: The deepest nesting a JSON Lines row may have (an event is one flat object).
+MAX_JSON_DEPTH = 32
+
+
+class TooManyRows(ValueError):
+    """The import has more rows than :data:`MAX_IMPORT_ROWS`."""
+
+
+def _depth(line: str) -> int:
+    """The deepest bracket nesting of a JSON text, strings skipped: checked before parsing,
+    so a row nested 100,000 deep costs one pass, not the parser's recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in line:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
 def read_rows(body: bytes, content_type: str) -> list[tuple[int, dict[str, Any]]]:
-    """(line number, row) for each event in a CSV or JSON Lines body."""
+    """(line number, row) for each event in a CSV or JSON Lines body.
+
+    Raises ``ValueError`` naming the line of the first row that cannot be read, and
+    :class:`TooManyRows` past :data:`MAX_IMPORT_ROWS`.
+    """
     text = body.decode("utf-8-sig")
     if "csv" in content_type:
         reader = csv.DictReader(io.StringIO(text))
-        unknown = [h for h in (reader.fieldnames or []) if h not in COLUMNS]
+        try:
+            fields = reader.fieldnames
+        except csv.Error as exc:
+            raise ValueError(f"line 1: {exc}") from None
+        unknown = [h for h in (fields or []) if h not in COLUMNS]
         if unknown:
             raise ValueError(f"line 1: unknown column(s): {', '.join(unknown)}")
-        if reader.fieldnames is None or "date" not in reader.fieldnames:
+        if fields is None or "date" not in fields:
             raise ValueError("line 1: the header row must name the event-log columns")
-        return [(reader.line_num, dict(row)) for row in reader]
-    rows = []
+        out: list[tuple[int, dict[str, Any]]] = []
+        try:
+            for row in reader:
+                if len(out) == MAX_IMPORT_ROWS:
+                    raise TooManyRows(
+                        f"an import is at most {MAX_IMPORT_ROWS:,} events; split the file"
+                    )
+                out.append((reader.line_num, dict(row)))
+        except csv.Error as exc:
+            raise ValueError(f"line {reader.line_num + 1}: {exc}") from None
+        return out
+    rows: list[tuple[int, dict[str, Any]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        if len(rows) == MAX_IMPORT_ROWS:
+            raise TooManyRows(f"an import is at most {MAX_IMPORT_ROWS:,} events; split the file")
+        if _depth(line) > MAX_JSON_DEPTH:
+            raise ValueError(
+                f"line {number}: nested more than {MAX_JSON_DEPTH} deep; an event is one flat object"
+            )
         try:
             value = json.loads(line)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise ValueError(f"line {number}: not JSON: {exc}") from None
         if not isinstance(value, dict):
             raise ValueError(f"line {number}: each line is one JSON object")

@@ -32,18 +32,33 @@ class DuplicateEvent(Exception):
         self.event_id = event_id
 
 
+class KeyReusedError(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            f"Idempotency-Key {key!r} was already used for a different request; "
+            "a retry must send the same request"
+        )
+        self.key = key
+
+
+#: What a request gets: its new entry, or the first answer to its Idempotency-Key.
+Outcome = ledger.Entry | ledger.Replay
+
+
 @dataclass
 class _Job:
     agreement_id: str
     payload: dict[str, Any]
     recorded_by: str
     event_id: str | None
-    future: Future[ledger.Entry] = field(default_factory=Future)
+    key: str | None = None
+    digest: str | None = None
+    future: Future[Outcome] = field(default_factory=Future)
     #: Set by ``record_async``: the loop's own future, answered with one wake-up per batch.
-    waiter: asyncio.Future[ledger.Entry] | None = None
+    waiter: asyncio.Future[Outcome] | None = None
 
 
-_Answer = tuple[_Job, ledger.Entry | BaseException]
+_Answer = tuple[_Job, Outcome | BaseException]
 
 
 class GroupCommit:
@@ -55,28 +70,55 @@ class GroupCommit:
         self._start = threading.Lock()
 
     def record(
-        self, agreement_id: str, payload: dict[str, Any], recorded_by: str, event_id: str | None
-    ) -> ledger.Entry:
-        """Append one new event and return its entry once it is committed."""
-        return self.submit(agreement_id, payload, recorded_by, event_id).result()
+        self,
+        agreement_id: str,
+        payload: dict[str, Any],
+        recorded_by: str,
+        event_id: str | None,
+        key: str | None = None,
+    ) -> Outcome:
+        """Append one new event and return its entry once it is committed (or the first
+        answer to ``key``, an ``Idempotency-Key``, when a request with it was answered)."""
+        return self.submit(agreement_id, payload, recorded_by, event_id, key).result()
 
     async def record_async(
-        self, agreement_id: str, payload: dict[str, Any], recorded_by: str, event_id: str | None
-    ) -> ledger.Entry:
+        self,
+        agreement_id: str,
+        payload: dict[str, Any],
+        recorded_by: str,
+        event_id: str | None,
+        key: str | None = None,
+    ) -> Outcome:
         """``record`` for an event loop: no worker thread waits for the commit, and the
         whole batch is answered with one wake-up of the loop (not one per event)."""
-        job = _Job(agreement_id, payload, recorded_by, event_id)
+        job = self._job(agreement_id, payload, recorded_by, event_id, key)
         job.waiter = asyncio.get_running_loop().create_future()
         self._put(job)
         return await job.waiter
 
     def submit(
-        self, agreement_id: str, payload: dict[str, Any], recorded_by: str, event_id: str | None
-    ) -> Future[ledger.Entry]:
+        self,
+        agreement_id: str,
+        payload: dict[str, Any],
+        recorded_by: str,
+        event_id: str | None,
+        key: str | None = None,
+    ) -> Future[Outcome]:
         """Queue one new event; the future holds its entry once it is committed."""
-        job = _Job(agreement_id, payload, recorded_by, event_id)
+        job = self._job(agreement_id, payload, recorded_by, event_id, key)
         self._put(job)
         return job.future
+
+    @staticmethod
+    def _job(
+        agreement_id: str,
+        payload: dict[str, Any],
+        recorded_by: str,
+        event_id: str | None,
+        key: str | None,
+    ) -> _Job:
+        digest = None if key is None else ledger.request_digest([event_id, payload])
+        return _Job(agreement_id, payload, recorded_by, event_id, key, digest)
 
     def _put(self, job: _Job) -> None:
         with self._start:
@@ -105,10 +147,13 @@ class GroupCommit:
         try:
             with writing(self.engine) as conn:
                 for agreement_id, jobs in by_agreement.items():
-                    items = [ledger.NewEvent(j.payload, j.recorded_by, j.event_id) for j in jobs]
+                    items = [
+                        ledger.NewEvent(j.payload, j.recorded_by, j.event_id, j.key, j.digest)
+                        for j in jobs
+                    ]
                     appended = ledger.append_events(conn, agreement_id, items, signer=self.signer)
                     for one, got in zip(jobs, appended, strict=True):
-                        done.append((one, DuplicateEvent(got) if isinstance(got, str) else got))
+                        done.append((one, _outcome(got)))
         except Exception as exc:  # nothing of the batch was committed
             done = [(job, exc) for job in batch]
         loops: dict[asyncio.AbstractEventLoop, list[_Answer]] = {}
@@ -122,6 +167,14 @@ class GroupCommit:
         for loop, answers in loops.items():
             with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
                 loop.call_soon_threadsafe(_answer, answers)
+
+
+def _outcome(got: ledger.Entry | str | ledger.Replay | ledger.KeyReused) -> Outcome | Exception:
+    if isinstance(got, str):
+        return DuplicateEvent(got)
+    if isinstance(got, ledger.KeyReused):
+        return KeyReusedError(got.key)
+    return got
 
 
 def _answer(answers: list[_Answer]) -> None:

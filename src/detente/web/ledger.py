@@ -32,7 +32,7 @@ from sqlalchemy import Connection, insert, select, text, update
 
 from detente.web import merkle
 from detente.web.signing import HEADS_FORMAT, Checker, Signer, public_key_b64
-from detente.web.tables import agreements, ledger, ledger_signatures
+from detente.web.tables import agreements, idempotency_keys, ledger, ledger_signatures
 
 GENESIS_PREV = "0" * 64
 EVENT_KINDS = ("event", "correction")
@@ -271,15 +271,96 @@ class NewEvent:
     payload: dict[str, Any]
     recorded_by: str
     event_id: str | None
+    #: The request's ``Idempotency-Key`` and the digest of what it asked, when it had one.
+    key: str | None = None
+    digest: str | None = None
+
+
+@dataclass(frozen=True)
+class Replay:
+    """An item whose ``Idempotency-Key`` was already answered: these events were recorded
+    for it (nothing is recorded again)."""
+
+    event_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KeyReused:
+    """An item whose ``Idempotency-Key`` was already used for a different request."""
+
+    key: str
+
+
+def request_digest(value: Any) -> str:
+    """The digest that tells a retry of a request from another request under the same key."""
+    return hashlib.sha256(canonical(value)).hexdigest()
+
+
+def answered_keys(
+    conn: Connection, agreement_id: str, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
+    """(recorded_by, key) → (request digest, event ids) for the keys already answered."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    rows = conn.execute(
+        select(idempotency_keys).where(
+            idempotency_keys.c.agreement_id == agreement_id,
+            idempotency_keys.c.key.in_({k for _, k in wanted}),
+        )
+    )
+    return {
+        (r.recorded_by, r.key): (r.request_digest, tuple(json.loads(r.event_ids)))
+        for r in rows
+        if (r.recorded_by, r.key) in wanted
+    }
+
+
+def remember_keys(
+    conn: Connection,
+    agreement_id: str,
+    answered: list[tuple[str, str, str, tuple[str, ...]]],
+) -> None:
+    """Keep (recorded_by, key, digest, event ids) answers, in the caller's transaction."""
+    if answered:
+        at = now()
+        conn.execute(
+            insert(idempotency_keys),
+            [
+                {
+                    "agreement_id": agreement_id,
+                    "recorded_by": by,
+                    "key": key,
+                    "request_digest": digest,
+                    "event_ids": json.dumps(list(ids)),
+                    "created_at": at,
+                }
+                for by, key, digest, ids in answered
+            ],
+        )
+
+
+def event_entry(conn: Connection, agreement_id: str, event_id: str) -> Entry | None:
+    """The entry that recorded event ``event_id`` (an original or a correction)."""
+    row = conn.execute(
+        select(ledger).where(
+            ledger.c.agreement_id == agreement_id,
+            ledger.c.kind.in_(EVENT_KINDS),
+            ledger.c.event_id == event_id,
+        )
+    ).first()
+    return None if row is None else _entry(row)
 
 
 def append_events(
     conn: Connection, agreement_id: str, items: list[NewEvent], *, signer: Signer
-) -> list[Entry | str]:
+) -> list[Entry | str | Replay | KeyReused]:
     """Append many new events in one go (one head read, one insert, one head update).
 
-    Returns, per item, its entry, or the id it asked for when that id is already taken
-    (that item is not recorded).
+    Returns, per item, its entry; the id it asked for when that id is already taken; or,
+    for an item with an ``Idempotency-Key``, the first answer to that key (:class:`Replay`)
+    or :class:`KeyReused` when the key came with another request. Those items are not
+    recorded.
     """
     query = select(agreements.c.head_position, agreements.c.head_hash).where(
         agreements.c.id == agreement_id
@@ -299,10 +380,20 @@ def append_events(
             )
         ).scalars()
     )
-    out: list[Entry | str] = []
+    out: list[Entry | str | Replay | KeyReused] = []
     rows: list[dict[str, Any]] = []
+    known = answered_keys(
+        conn, agreement_id, [(i.recorded_by, i.key) for i in items if i.key is not None]
+    )
+    keys: list[tuple[str, str, str, tuple[str, ...]]] = []
     position, prev = head.head_position, head.head_hash
     for item in items:
+        if item.key is not None:
+            first = known.get((item.recorded_by, item.key))
+            if first is not None:
+                digest, ids = first
+                out.append(Replay(ids) if digest == item.digest else KeyReused(item.key))
+                continue
         if item.event_id is not None and item.event_id in taken:
             out.append(item.event_id)
             continue
@@ -311,6 +402,10 @@ def append_events(
         if item.event_id is None and event_id in taken:
             event_id = f"e{position}-{secrets.token_hex(3)}"
         taken.add(event_id)
+        if item.key is not None:
+            answer = (item.recorded_by, item.key, item.digest or "", (event_id,))
+            known[(item.recorded_by, item.key)] = (answer[2], answer[3])
+            keys.append(answer)
         at = now()
         digest = entry_hash(
             agreement=agreement_id,
@@ -369,6 +464,7 @@ def append_events(
             conn.execute(insert(ledger), rows)
             conn.execute(insert(ledger_signatures), signatures)
             conn.execute(move_head)
+        remember_keys(conn, agreement_id, keys)
     return out
 
 
@@ -430,6 +526,8 @@ class EventState:
     reason: str | None = None
     superseded_by: str | None = None
     verifications: list[Verification] = field(default_factory=list)
+    #: Set on the answer to a retry: this event was recorded by the first request.
+    replayed: bool = False
 
     @property
     def status(self) -> str:

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from detente.language.model import Agreement
 from detente.monitor import MonitorReport
 from detente.reports import statuses
-from detente.reports.monitor_html import cell_text
+from detente.reports.cells import cell_text
 from detente.web import accounts
 from detente.web.accounts import User
 from detente.web.db import reading, writing
@@ -153,21 +153,22 @@ async def login(request: Request) -> Response:
     target = _safe_next(str(form.get("next", "/")))
     address = request.client.host if request.client else "?"
     limiter: accounts.LoginLimiter = request.app.state.limiter
-    if limiter.blocked(name, address):
+    refusal = limiter.refusal(name, address)
+    if refusal is not None:
+        return page(request, "login.html", status=429, user=None, next=target, message=refusal)
+    gate: accounts.PasswordGate = request.app.state.password_gate
+    engine = request.app.state.engine
+    try:
+        user = await run_in_threadpool(gate.check, lambda: reading(engine), name, password)
+    except accounts.Busy:
         return page(
             request,
             "login.html",
-            status=429,
+            status=503,
             user=None,
             next=target,
-            message="Too many failed attempts for this name from your address; wait 15 minutes.",
+            message="The server is busy checking other sign-ins; try again in a moment.",
         )
-
-    def check() -> User | None:
-        with reading(request.app.state.engine) as conn:
-            return accounts.check_password(conn, name, password)
-
-    user = await run_in_threadpool(check)
     if user is None:
         limiter.failed(name, address)
         return page(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, select
@@ -26,7 +26,7 @@ from detente.web.accounts import User
 from detente.web.db import read_one, reading, writing
 from detente.web.events import EventIn
 from detente.web.flights import Flights
-from detente.web.group_commit import DuplicateEvent, GroupCommit
+from detente.web.group_commit import DuplicateEvent, GroupCommit, KeyReusedError
 from detente.web.heads import FALLBACK, HeadReader
 from detente.web.signing import Signer
 from detente.web.tables import agreements, memberships
@@ -263,7 +263,7 @@ class Service:
         return model
 
     async def record_async(
-        self, user: User, agreement_id: str, event: EventIn
+        self, user: User, agreement_id: str, event: EventIn, key: str | None = None
     ) -> ledger.EventState:
         """``record`` for the event loop: no worker thread waits while the batch commits."""
         cached = self._writable_cached(user, agreement_id)
@@ -274,26 +274,71 @@ class Service:
             model = cached
         columns = self._check(model, event)
         try:
-            entry = await self._group.record_async(
-                agreement_id, {"event": columns}, user.name, event.id
+            got = await self._group.record_async(
+                agreement_id, {"event": columns}, user.name, event.id, key
             )
-        except DuplicateEvent as exc:
-            raise ServiceError(409, str(exc)) from None
-        return self._state(entry)
+        except (DuplicateEvent, KeyReusedError) as exc:
+            return await run_in_threadpool(self._retried, user, agreement_id, columns, exc)
+        return self._answer(agreement_id, got)
 
-    def record(self, user: User, agreement_id: str, event: EventIn) -> ledger.EventState:
+    def record(
+        self, user: User, agreement_id: str, event: EventIn, key: str | None = None
+    ) -> ledger.EventState:
+        """Record one event as a new ledger entry.
+
+        A retry gets the first answer, marked ``replayed``: a request whose
+        ``Idempotency-Key`` (``key``) was answered, or an event whose own id is recorded
+        already with the same columns by the same user. The same key with another request,
+        or the same id with other columns, is refused (422, 409).
+        """
         _, model = self._writable(user, agreement_id)
         columns = self._check(model, event)
         try:
-            entry = self._group.record(agreement_id, {"event": columns}, user.name, event.id)
-        except DuplicateEvent as exc:
-            raise ServiceError(409, str(exc)) from None
-        return self._state(entry)
+            got = self._group.record(agreement_id, {"event": columns}, user.name, event.id, key)
+        except (DuplicateEvent, KeyReusedError) as exc:
+            return self._retried(user, agreement_id, columns, exc)
+        return self._answer(agreement_id, got)
+
+    def _answer(self, agreement_id: str, got: ledger.Entry | ledger.Replay) -> ledger.EventState:
+        if isinstance(got, ledger.Entry):
+            return self._state(got)
+        with reading(self.engine) as conn:
+            entry = ledger.event_entry(conn, agreement_id, got.event_ids[0])
+        assert entry is not None, "an answered key names a recorded event"
+        return replace(self._state(entry), replayed=True)
+
+    def _retried(
+        self, user: User, agreement_id: str, columns: dict[str, Any], exc: Exception
+    ) -> ledger.EventState:
+        if isinstance(exc, KeyReusedError):
+            raise ServiceError(422, str(exc)) from None
+        assert isinstance(exc, DuplicateEvent)
+        with reading(self.engine) as conn:
+            entry = ledger.event_entry(conn, agreement_id, exc.event_id)
+        if (
+            entry is not None
+            and entry.kind == "event"
+            and entry.recorded_by == user.name
+            and entry.payload.get("event") == columns
+        ):
+            return replace(self._state(entry), replayed=True)  # the same event, sent again
+        raise ServiceError(409, str(exc)) from None
 
     def import_events(
         self, user: User, agreement_id: str, rows: list[tuple[int, EventIn]]
     ) -> list[str]:
         """Record every row, or none of them when any row is wrong."""
+        return self.import_keyed(user, agreement_id, rows)[0]
+
+    def import_keyed(
+        self,
+        user: User,
+        agreement_id: str,
+        rows: list[tuple[int, EventIn]],
+        key: str | None = None,
+    ) -> tuple[list[str], bool]:
+        """``import_events`` under an ``Idempotency-Key``: the recorded ids, and whether
+        they are the first answer to a retried request (then nothing is recorded again)."""
         _, model = self._writable(user, agreement_id)
         problems: list[dict[str, Any]] = []
         checked = []
@@ -309,8 +354,16 @@ class Service:
         ids = [e.id for e, _ in checked if e.id is not None]
         if len(ids) != len(set(ids)):
             raise ServiceError(409, "the same event id appears twice in the file")
-        out = []
+        digest = ledger.request_digest([[e.id, c] for e, c in checked])
+        out: list[str] = []
         with writing(self.engine) as conn:
+            if key is not None:
+                first = ledger.answered_keys(conn, agreement_id, [(user.name, key)])
+                if first:
+                    known, answered = first[(user.name, key)]
+                    if known != digest:
+                        raise ServiceError(422, str(KeyReusedError(key)))
+                    return list(answered), True
             for event, columns in checked:
                 if event.id is not None and ledger.event_id_taken(conn, agreement_id, event.id):
                     raise ServiceError(409, f"event {event.id!r} is already recorded")
@@ -326,7 +379,9 @@ class Service:
                 )
                 assert entry.event_id is not None
                 out.append(entry.event_id)
-        return out
+            if key is not None:
+                ledger.remember_keys(conn, agreement_id, [(user.name, key, digest, tuple(out))])
+        return out, False
 
     def correct(
         self, user: User, agreement_id: str, event_id: str, event: EventIn, reason: str

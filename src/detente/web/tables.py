@@ -112,3 +112,18 @@ ledger_signatures = Table(
     Column("key_id", String(16), nullable=False),
     Column("signature", String(100), nullable=False),
 )
+
+#: Answers to requests that carried an ``Idempotency-Key``: written in the transaction that
+#: records their events, so a retried request finds either both or neither. A retry with
+#: the same key and the same request gets the first answer (its events' ids); the same key
+#: with another request is refused.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("agreement_id", String(80), ForeignKey("agreements.id"), primary_key=True),
+    Column("recorded_by", String(64), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_digest", String(64), nullable=False),
+    Column("event_ids", Text, nullable=False),  # a JSON list, in the request's order
+    Column("created_at", String(40), nullable=False),
+)

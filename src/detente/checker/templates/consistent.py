@@ -18,18 +18,19 @@ def impossible_now(m: System, before: State) -> bool:
     """Whether the time point that follows ``before`` obliges the impossible."""
     now, _ = m.arrive(before)
     point = m.point(now)
-    if point is None:
+    duties = m.duties_due(now)
+    if point is None and not duties:
         return False
     sus = m.suspended(now)
     need: dict[int, int] = {}
-    for duty in point.duties:
-        if duty.clause in sus:
+    for duty in duties:
+        if duty.clause in sus or m.unanchored(now, duty):
             continue
         if m.forbidding(now, duty.debtor, duty.action):
             return True
         if duty.stock >= 0:
             need[duty.stock] = need.get(duty.stock, 0) + duty.quantity
-    for k in point.sides:
+    for k in point.sides if point is not None else ():
         side = m.sides[k]
         if side.clause in sus:
             continue

@@ -43,14 +43,23 @@ def choices(t: Tables) -> list[str]:
 
 
 def _duty(
-    what: str, due: str, debtor: str, can: str, fulfil: str, violate: str, then: str = ""
+    what: str,
+    due: str,
+    debtor: str,
+    can: str,
+    fulfil: str,
+    violate: str,
+    then: str = "",
+    endeavour: str = "",
 ) -> list[str]:
     """A duty (``what``) that falls due when ``due``: its debtor carries it out (``fulfil``)
-    if it ``can``, or violates it (``violate``; its bit goes into ``viol``; then ``then``)."""
+    if it ``can``, or violates it (``violate``; its bit goes into ``viol``; then ``then``),
+    or, for a duty of means, makes efforts without achieving it (``endeavour``)."""
+    means = f" :: true -> {endeavour}" if endeavour else ""
     return [
         f"    /* {what} */",
         f"    if :: {due} ->",
-        f"         if :: {can} -> {fulfil} :: true -> {violate}; viol = viol | {bit(debtor)}{then} fi",
+        f"         if :: {can} -> {fulfil}{means} :: true -> {violate}; viol = viol | {bit(debtor)}{then} fi",
         OTHERWISE_SKIP,
     ]
 
@@ -73,8 +82,10 @@ def _obligations(t: Tables) -> list[str]:
         grant = ""
         if o.on_violation is not None:
             grant = f"; gr_{t.cid[o.on_violation.grants]} = 1"
-        what = f"clause {c.id}: {o.debtor} {o.action}{' ' + o.object if o.object else ''} by {o.window.by}"
-        lines += _duty(what, ob_due(t, c), o.debtor, can, fulfil, violate, grant)
+        what = f"clause {c.id}: {o.debtor} {o.action}{' ' + o.object if o.object else ''} by {t.deadline(o)}"
+        # a duty of means: not achieved, efforts made (semantics/means.py); no violation
+        endeavour = "" if o.effort != "best" else (f"{v} = EFF" if o.recurrence is None else "skip")
+        lines += _duty(what, ob_due(t, c), o.debtor, can, fulfil, violate, grant, endeavour)
     return lines
 
 
@@ -149,10 +160,13 @@ def _hostilities(t: Tables) -> list[str]:
             for c, pr in t.prohibitions
             if pr.act == "hostilities" and p.id in bound(t.agreement, pr.parties)
         ]
+        marks = t.attack_marks(p.id)
+        # once fighting is on, an attack a self-defence power answers still counts
+        when = "true" if marks else "!was_hostile"
         lines += [
             f"    /* {p.id} may resume hostilities */",
-            "    if :: !was_hostile ->",
-            f"         if :: {forbidden(t, 'hostilities', p.id)} -> hu = hu | {b}; viol = viol | {b}{_marks(t, binding)}",
+            f"    if :: {when} ->",
+            f"         if :: {forbidden(t, 'hostilities', p.id)} -> hu = hu | {b}; viol = viol | {b}{_marks(t, binding)}{marks}",
             f"            :: else -> hl_direct = hl_direct | {b} fi",
             MAY_SKIP,
         ]
@@ -170,7 +184,7 @@ def _other_acts(t: Tables) -> list[str]:
     lines: list[str] = []
     for (party, act), clauses in acts.items():
         lines += [
-            f"    if :: {any_of(binds(t, c) for c in clauses)} -> viol = viol | {bit(party)}{_marks(t, clauses)}   /* {party} does the forbidden act {act} */",
+            f"    if :: {any_of(binds(t, c) for c in clauses)} -> viol = viol | {bit(party)}{_marks(t, clauses)}{t.attack_marks(party)}   /* {party} does the forbidden act {act} */",
             MAY_SKIP,
         ]
     return lines

@@ -9,6 +9,7 @@ from detente.export.promela.tables import (
     Side,
     Tables,
     bound,
+    continuing_phase,
     held,
     one_off_release,
     recurrence_until,
@@ -50,30 +51,55 @@ def ob_in_effect(t: Tables, c: Clause) -> str:
     o = c.obligation
     assert o is not None
     v = f"ob_{t.cid[c.id]}"
-    f = window_from(o)
-    base = f"agr != TERMINATED && {started(f.phase)} && {started(o.window.by.phase)} && day >= {t.when(f)}"
+    f = window_from(t.agreement, o)
+    base = f"agr != TERMINATED && {started(f.phase)} && {started(t.deadline(o).phase)} && day >= {t.when(f)}"
     if o.recurrence is not None:
-        return f"({base} && {v} != DISCH && day <= {t.when(recurrence_until(o))})"
+        within = f"({base} && {v} != DISCH && day <= {t.when(recurrence_until(t.agreement, o))})"
+        goes_on = _continuing(t, c, due=False)
+        return f"({within} || {goes_on})" if goes_on else within
     return f"({base} && {v} == UNDEC)"
+
+
+def _continuing(t: Tables, c: Clause, *, due: bool) -> str:
+    """A recurring obligation running to the end of a phase that continues past its
+    planned end (``continues_while``) stays in effect while the phase continues, and falls
+    due at each time point then with a recurrence day since the last one (past the planned
+    end), and at every repeating "later" point (the day stays); "" for any other."""
+    o = c.obligation
+    assert o is not None and o.recurrence is not None
+    ph = continuing_phase(t.agreement, o)
+    if ph is None:
+        return ""
+    going = f"agr != TERMINATED && ph_{ph} == CONTINUING && ob_{t.cid[c.id]} != DISCH"
+    k = o.recurrence.every_days
+    if not due or k == 1:
+        return f"({going})"
+    f, u = t.when(window_from(t.agreement, o)), t.when(t.deadline(o))
+    last = f"{f} + ((day - {f}) / {k}) * {k}"  # the last recurrence day at or before today
+    return f"({going} && (day == prev || {last} > (prev > {u} -> prev : {u})))"
 
 
 def ob_due(t: Tables, c: Clause) -> str:
     """Obligation ``c`` falls due at this time point (its debtor must choose now).
 
     A recurring one falls due when some recurrence point lies in ``prev+1 .. day``
-    (consecutive points collapse into one step)."""
+    (consecutive points collapse into one step), and, if it runs to the end of a phase
+    that continues past its planned end, at every time point while that phase continues."""
     o = c.obligation
     assert o is not None
     v = f"ob_{t.cid[c.id]}"
     if o.recurrence is None:
-        return f"agr != TERMINATED && {v} == UNDEC && {started(o.window.by.phase)} && {t.when(o.window.by)} <= day"
-    fw, uw = window_from(o), recurrence_until(o)
+        by = t.deadline(o)
+        return f"agr != TERMINATED && {v} == UNDEC && {started(by.phase)} && {t.when(by)} <= day{t.anchor_met(o)}"
+    fw, uw = window_from(t.agreement, o), recurrence_until(t.agreement, o)
     f, u, k = t.when(fw), t.when(uw), o.recurrence.every_days
-    return (
+    within = (
         f"agr != TERMINATED && {v} != DISCH && {started(fw.phase)} && {started(uw.phase)}"
         f" && (prev + 1 > {f} -> prev + 1 : {f}) <= (day < {u} -> day : {u})"
         f" && {f} + (((day < {u} -> day : {u}) - {f}) / {k}) * {k} >= (prev + 1 > {f} -> prev + 1 : {f})"
     )
+    goes_on = _continuing(t, c, due=True)
+    return f"(({within}) || {goes_on})" if goes_on else within
 
 
 def side_due(s: Side) -> str:

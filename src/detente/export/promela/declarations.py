@@ -29,6 +29,7 @@ _CONSTANTS = [
     "#define FUL 1",
     "#define VIO 2",
     "#define DISCH 3",
+    "#define EFF 4        /* a duty of means not achieved, efforts made: no violation */",
     f"#define NONE_DAY {NONE_DAY}",
 ]
 
@@ -143,4 +144,13 @@ def _powers(t: Tables) -> list[str]:
         )
         if c.id in t.granted:
             lines.append(f"bit gr_{v};   /* clause {c.id} put in effect by a violation */")
+        if c.id in t.amendments:
+            lines.append(f"byte rn_{v};   /* clause {c.id}: times the parties agreed it */")
+        if c.id in t.self_defence:
+            lines.append(
+                f"bit sa_{v};   /* clause {c.id}: an attack by {', '.join(t.self_defence[c.id])} not yet answered */"
+            )
+            lines.append(
+                f"bit sv_{v};   /* clause {c.id}: exercised once with no attack to answer */"
+            )
     return lines

@@ -21,6 +21,12 @@ def _effect(t: Tables, pw: Power) -> list[str]:
     """The statements that carry out power ``pw``, beyond marking it exercised."""
     if pw.action == PowerAction.end_agreement:
         return ["agr = TERMINATED"]
+    if pw.action == PowerAction.self_defence:
+        # answers an attack not yet answered, or is itself a violation
+        v = t.cid[c_id(t, pw)]
+        return [
+            f"if :: sa_{v} -> sa_{v} = 0 :: else -> viol = viol | {bit(pw.holder)}; sv_{v} = 1 fi"
+        ]
     if pw.action == PowerAction.resume_hostilities:
         cons = " | ".join(bit(p) for p in pw.requires_consent) or "0"
         return [
@@ -36,10 +42,23 @@ def _effect(t: Tables, pw: Power) -> list[str]:
         ]
     if pw.action == PowerAction.suspend_clause:
         return _suspend(t, t.agreement.clause(pw.target))
+    if pw.action == PowerAction.extend_phase and pw.days and c_id(t, pw) in t.amendments:
+        # an agreed extension; a phase past its days is active again (and no gap is left)
+        q = pw.target
+        return [
+            f"rn_{t.cid[c_id(t, pw)]} = rn_{t.cid[c_id(t, pw)]} + 1",
+            f"ext_{q} = ext_{q} + {pw.days}",
+            f"if :: ph_{q} == CONTINUING || ph_{q} == DONE -> ph_{q} = ACTIVE; gap = 0; ends_expired = 0 :: else -> skip fi",
+        ]
     if pw.action == PowerAction.extend_phase and pw.days:
         # offered only before the phase expires (AVAIL), so this only moves the expiry
         return [f"ext_{pw.target} = ext_{pw.target} + {pw.days}"]
     return []
+
+
+def c_id(t: Tables, pw: Power) -> str:
+    """The id of the clause whose power is ``pw``."""
+    return next(c.id for c, p in t.powers if p is pw)
 
 
 def _suspend(t: Tables, target: Clause) -> list[str]:

@@ -17,10 +17,10 @@ UNLIMITED = 1_000_000_000
 
 def power_available(t: Tables, c: Clause) -> str:
     """Power ``c`` may be exercised now (the body of its ``AVAIL_`` macro)."""
-    pw = c.power
-    assert pw is not None
+    pw = next(p for k, p in t.powers if k.id == c.id)  # an amendment's joint act too
     v = t.cid[c.id]
-    conds = ["agr != TERMINATED", f"!pw_{v}"]
+    # self-defence may be used again and again (each exercise judged in step 4)
+    conds = ["agr != TERMINATED"] if c.id in t.self_defence else ["agr != TERMINATED", f"!pw_{v}"]
     if c.id in t.granted:
         conds.append(f"gr_{v}")
     if pw.available.during:
@@ -31,7 +31,18 @@ def power_available(t: Tables, c: Clause) -> str:
     if pw.available.condition is not None:
         conds.append(formula(t, ex.parse(pw.available.condition, temporal=False)))
     # not offered when it could change nothing (docs/semantics.md, Powers)
-    if pw.action == PowerAction.resume_hostilities:
+    if c.id in t.amendments and pw.target is not None:
+        # an agreed extension: before expiry, or after it while the phase is the latest
+        # started and its new expiry still lies ahead (docs/semantics.md, Amendments)
+        q = pw.target
+        conds[0] = "agr == IN_FORCE"
+        conds[1] = f"rn_{v} < {t.amendment_times[c.id]}"
+        # (a done phase: only on the day its days ran out; the next day is a later one)
+        conds.append(
+            f"(ph_{q} == PENDING || ph_{q} == ACTIVE || ((ph_{q} == CONTINUING || (ph_{q} == DONE && xq_{q}))"
+            f" && {t.latest_started(q)} && day < EXP_{q} + {pw.days}))"
+        )
+    elif pw.action == PowerAction.resume_hostilities:
         conds.append("!hostile")
     elif pw.action == PowerAction.declare_failed and pw.target is not None:
         n = f"ng_{t.cid[pw.target]}"
@@ -52,7 +63,9 @@ def derived_facts(t: Tables) -> list[str]:
                 ext.append(f"xn_{t.cid[c.id]} * {e.days}")
         lines.append(f"#define EXT_{ph.id} ({sum_of(ext)})")
         if ph.duration_days is not None:
-            lines.append(f"#define EXP_{ph.id} (st_{ph.id} + {ph.duration_days} + EXT_{ph.id})")
+            lines.append(
+                f"#define EXP_{ph.id} (st_{ph.id} + {t.phase_duration[ph.id]} + EXT_{ph.id})"
+            )
     for s in a.stocks:
         parts: list[str] = []
         for side in t.sides:

@@ -63,13 +63,16 @@ def _clause_atom(t: Tables, name: str, arg: str) -> str:
             return any_of(f"{s.var} == VIO" for s in t.sides_of(arg))
         if clause.prohibition is not None:
             return f"pv_{v}"
+        if arg in t.self_defence:
+            return f"sv_{v}"
         return "false"
+    granted = clause.power is not None or clause.amendment is not None
     if name == "exercised":
-        return f"pw_{v}" if clause.power is not None else "false"
+        return f"pw_{v}" if granted else "false"
     if name == "available":
-        return f"AVAIL_{v}" if clause.power is not None else "false"
+        return f"AVAIL_{v}" if granted else "false"
     if name == "in_effect":
-        if clause.power is not None:
+        if granted:
             return f"AVAIL_{v}"
         if clause.obligation is not None:
             return ob_in_effect(t, clause)

@@ -24,14 +24,15 @@ def expiry(t: Tables) -> list[str]:
         rule = ph.at_expiry
         cite = f" (clause {rule.clause})" if rule.clause else ""
         expires = f"agr != TERMINATED && ph_{ph.id} == ACTIVE && day >= EXP_{ph.id}"
+        mark = f"; xq_{ph.id} = 1" if ph.id in t.amended_phases else ""
         if rule.rule == "ends":
             lines += [
-                f"    if :: {expires} -> ph_{ph.id} = DONE; ends_expired = 1   /* {ph.id} ends{cite} */",
+                f"    if :: {expires} -> ph_{ph.id} = DONE; ends_expired = 1{mark}   /* {ph.id} ends{cite} */",
                 OTHERWISE_SKIP,
             ]
         elif rule.rule == "unspecified":
             lines += [
-                f"    if :: {expires} -> ph_{ph.id} = DONE; gap = 1   /* nothing said at {ph.id}'s expiry: a gap */",
+                f"    if :: {expires} -> ph_{ph.id} = DONE; gap = 1{mark}   /* nothing said at {ph.id}'s expiry: a gap */",
                 OTHERWISE_SKIP,
             ]
         else:
@@ -40,7 +41,7 @@ def expiry(t: Tables) -> list[str]:
             continuing = f"agr != TERMINATED && ph_{ph.id} == CONTINUING"
             lines += [
                 f"    /* {ph.id} continues while negotiation {rule.negotiation} is open{cite} */",
-                f"    if :: {expires} -> ph_{ph.id} = CONTINUING",
+                f"    if :: {expires} -> ph_{ph.id} = CONTINUING{mark}",
                 OTHERWISE_SKIP,
                 f"    if :: {continuing} && {n} == AGREED -> ph_{ph.id} = DONE",
                 f"       :: {continuing} && {n} == FAILED -> ph_{ph.id} = CUT_SHORT",

@@ -34,6 +34,7 @@ def proctype(t: Tables, observers: Sequence[Observer]) -> list[str]:
         f"  short {', '.join(_SHORTS)};",
         f"  bit {', '.join(_BITS)};",
         *(f"  bit av_{v}, ex_{v};" for v in powers),
+        *(f"  bit xq_{q};   /* {q}'s days ran out in this step */" for q in t.amended_phases),
         "  do",
         "  :: atomic {",
         *next_time_point(t, observers),
@@ -48,6 +49,7 @@ def proctype(t: Tables, observers: Sequence[Observer]) -> list[str]:
         scratch.append("incons")
     for v in powers:
         scratch += [f"av_{v}", f"ex_{v}"]
+    scratch += [f"xq_{q}" for q in t.amended_phases]
     lines += [
         "    " + " ".join(f"{v} = 0;" for v in scratch),
         "    }",

@@ -28,6 +28,7 @@ from detente.language.model import (
     ExchangeRound,
     Obligation,
     PowerAction,
+    Role,
     When,
 )
 
@@ -75,15 +76,75 @@ def held(stock: str) -> str:
     return f"HELD_{stock}"
 
 
-def window_from(o: Obligation) -> When:
-    """When an obligation's window opens: its ``from``, else its deadline phase's start."""
-    return o.window.from_ or When(phase=o.window.by.phase, at="start")
+def first_day(agreement: Agreement) -> int:
+    """The number the text gives the first day: 0 under ``counting: day_zero``, else 1."""
+    return 0 if agreement.counting == "day_zero" else 1
 
 
-def recurrence_until(o: Obligation) -> When:
+def deadline(agreement: Agreement, o: Obligation) -> When:
+    """An obligation's deadline as a day of a phase, numbered as the text numbers days.
+
+    ``within: {hours: H}`` (or ``{days: N}``) ``after`` an anchor is the anchor's day
+    plus H/24 rounded up (or N): entry into force and a phase's start are that phase's
+    first day; a clause's fulfilment is that clause's own deadline."""
+    w = o.window
+    if w.by is not None:
+        return w.by
+    assert w.after is not None and w.within is not None
+    a, k = w.after, w.within.days or -(-(w.within.hours or 0) // 24)
+    if a.fulfilled is not None:
+        target = next(c.obligation for c in agreement.clauses if c.id == a.fulfilled)
+        assert target is not None
+        at = deadline(agreement, target)
+        if at.day is not None:
+            return When(phase=at.phase, day=at.day + k)
+        if at.at == "start":
+            return When(phase=at.phase, day=first_day(agreement) + k)
+        length = next(p.duration_days for p in agreement.phases if p.id == at.phase)
+        assert length is not None
+        return When(phase=at.phase, day=length + k)
+    phase = a.phase or next(p.id for p in agreement.phases if p.starts.entry_into_force)
+    return When(phase=phase, day=first_day(agreement) + k)
+
+
+def window_from(agreement: Agreement, o: Obligation) -> When:
+    """When an obligation's window opens: its ``from``, its anchor, else its deadline
+    phase's start."""
+    if o.window.from_ is not None:
+        return o.window.from_
+    a = o.window.after
+    if a is not None and a.fulfilled is not None:
+        target = next(c.obligation for c in agreement.clauses if c.id == a.fulfilled)
+        assert target is not None
+        return deadline(agreement, target)
+    return When(phase=deadline(agreement, o).phase, at="start")
+
+
+def recurrence_until(agreement: Agreement, o: Obligation) -> When:
     """The last point of a recurring obligation: its recurrence's ``until``, else its deadline."""
     assert o.recurrence is not None
-    return o.recurrence.until or o.window.by
+    return o.recurrence.until or deadline(agreement, o)
+
+
+def continuing_phase(agreement: Agreement, o: Obligation) -> str | None:
+    """The phase a recurring obligation keeps falling due in while it continues past its
+    planned end: one that runs to that phase's end (no earlier ``until``), the phase having
+    days and ``continues_while`` at expiry; None for any other obligation."""
+
+    def to_end(w: When | None, phase: str) -> bool:
+        return w is None or (w.phase == phase and w.day is None and w.at == "end")
+
+    by = o.window.by
+    if o.recurrence is None or by is None or not to_end(by, by.phase):
+        return None  # a deadline counted from an anchor is no phase's end
+    if o.window.from_ is not None and o.window.from_.phase != by.phase:
+        return None
+    if not to_end(o.recurrence.until, by.phase):
+        return None
+    ph = next(p for p in agreement.phases if p.id == by.phase)
+    if ph.duration_days is None or ph.at_expiry.rule != "continues_while":
+        return None
+    return ph.id
 
 
 def one_off_release(o: Obligation) -> tuple[str, int] | None:
@@ -103,11 +164,12 @@ class Side:
     index: int
     party: str
     amounts: dict[str, int]  # stock -> units released
+    first: int = 1  # the number the text gives a phase's first day
 
     @property
     def day(self) -> str:
         """The agreement day the round falls due (valid once the exchange's phase started)."""
-        return f"(st_{self.exchange.phase} + {self.exchange.rounds[self.index].day - 1})"
+        return f"(st_{self.exchange.phase} + {self.exchange.rounds[self.index].day - self.first})"
 
 
 def _counter_amounts(x: Exchange, rnd: ExchangeRound) -> dict[str, int]:
@@ -151,12 +213,27 @@ class Tables:
         self.obligations = [
             (c, c.obligation) for c in agreement.clauses if c.obligation is not None
         ]
-        self.powers = [(c, c.power) for c in agreement.clauses if c.power is not None]
+        # powers, and each amendment as the joint act it is (held by its first party)
+        self.powers = agreement.granted_powers()
+        self.amendments = {c.id for c in agreement.clauses if c.amendment is not None}
+        #: amendment clause -> how many times it may be made (``rn_C`` counts them)
+        self.amendment_times = {
+            c.id: c.amendment.times for c in agreement.clauses if c.amendment is not None
+        }
+        #: phases an amendment extends (``xq_P``: P's days ran out in this very step)
+        self.amended_phases = list(
+            dict.fromkeys(c.amendment.extends for c in agreement.clauses if c.amendment)
+        )
         self.prohibitions = [
             (c, c.prohibition) for c in agreement.clauses if c.prohibition is not None
         ]
         self.extensions = [(c, c.extension) for c in agreement.clauses if c.extension is not None]
-        self.phase_duration = {ph.id: ph.duration_days for ph in agreement.phases}
+        #: 0 when the text calls the first day day 0 (a period of D days then lasts D + 1)
+        self.first = first_day(agreement)
+        self.phase_duration = {
+            ph.id: None if ph.duration_days is None else ph.duration_days + 1 - self.first
+            for ph in agreement.phases
+        }
         self.judges_consistency = any(x.template == "consistent" for x in agreement.expectations)
         #: powers that some obligation's violation puts in effect
         self.granted = {
@@ -166,6 +243,13 @@ class Tables:
             pw.target
             for _, pw in self.powers
             if pw.action == PowerAction.extend_phase and pw.target is not None
+        }
+        #: self-defence powers: clause -> the parties whose attacks it answers
+        self.self_defence = {
+            c.id: list(pw.against)
+            or [p.id for p in agreement.parties if p.role == Role.party and p.id != pw.holder]
+            for c, pw in self.powers
+            if pw.action == PowerAction.self_defence
         }
         #: clauses whose outcome some formula or condition reads, or that count in a stock
         self.referenced: set[str] = set()
@@ -177,6 +261,8 @@ class Tables:
         for c, o in self.obligations:
             if o.action == "release" and o.category is not None:
                 self.referenced.add(c.id)
+            if o.window.after is not None and o.window.after.fulfilled is not None:
+                self.referenced.add(o.window.after.fulfilled)  # its outcome sets a deadline
         self.sides: list[Side] = []
         for c in agreement.clauses:
             x = c.exchange
@@ -184,14 +270,43 @@ class Tables:
                 continue
             for i, rnd in enumerate(x.rounds):
                 self.sides.append(
-                    Side(f"xr_{self.cid[c.id]}_{i + 1}", c, x, i, x.releasing, dict(rnd.release))
+                    Side(
+                        f"xr_{self.cid[c.id]}_{i + 1}",
+                        c,
+                        x,
+                        i,
+                        x.releasing,
+                        dict(rnd.release),
+                        self.first,
+                    )
                 )
                 counter = _counter_amounts(x, rnd)
                 # a counter-release of zero units is no duty, so no side
                 if sum(counter.values()) > 0:
                     self.sides.append(
-                        Side(f"xc_{self.cid[c.id]}_{i + 1}", c, x, i, x.counterpart, counter)
+                        Side(
+                            f"xc_{self.cid[c.id]}_{i + 1}",
+                            c,
+                            x,
+                            i,
+                            x.counterpart,
+                            counter,
+                            self.first,
+                        )
                     )
+
+    def attack_marks(self, party: str) -> str:
+        """The statements that record an attack by ``party`` for each self-defence power
+        that answers it (``docs/semantics.md``, Self-defence)."""
+        return "".join(
+            f"; sa_{self.cid[c]} = 1" for c, by in self.self_defence.items() if party in by
+        )
+
+    def latest_started(self, phase: str) -> str:
+        """``phase`` is the latest phase started: every phase after it is still pending."""
+        ids = [ph.id for ph in self.agreement.phases]
+        later = ids[ids.index(phase) + 1 :]
+        return all_of_pending(later)
 
     def sides_of(self, clause_id: str) -> list[Side]:
         """The round sides of an exchange clause."""
@@ -200,7 +315,7 @@ class Tables:
     def when(self, w: When) -> str:
         """The agreement day of a time relative to a phase (valid once the phase started)."""
         if w.day is not None:
-            return f"(st_{w.phase} + {w.day - 1})"
+            return f"(st_{w.phase} + {w.day - self.first})"
         if w.at == "start":
             return f"st_{w.phase}"
         # "at the end" stays on the scheduled last day, however the phase is extended
@@ -208,3 +323,19 @@ class Tables:
         if dur is None:
             return str(NONE_DAY)  # an open-ended phase has no last day
         return f"(st_{w.phase} + {dur - 1})"
+
+    def deadline(self, o: Obligation) -> When:
+        return deadline(self.agreement, o)
+
+    def anchor_met(self, o: Obligation) -> str:
+        """`` && ob_X == FUL`` for a deadline counted from clause X's fulfilment: the duty
+        falls due only if X was fulfilled (else nothing)."""
+        a = o.window.after
+        if a is None or a.fulfilled is None:
+            return ""
+        return f" && ob_{self.cid[a.fulfilled]} == FUL"
+
+
+def all_of_pending(phases: list[str]) -> str:
+    """Every one of ``phases`` is pending (``true`` for none)."""
+    return " && ".join(f"ph_{p} == PENDING" for p in phases) or "true"

@@ -61,8 +61,8 @@ def _candidates(t: Tables) -> list[_Candidate]:
         if o.recurrence is None:
             out.append(
                 _Candidate(
-                    f"ob_{t.cid[c.id]} == UNDEC && {started(o.window.by.phase)}",
-                    t.when(o.window.by),
+                    f"ob_{t.cid[c.id]} == UNDEC && {started(t.deadline(o).phase)}",
+                    t.when(t.deadline(o)),
                     f"clause {c.id} deadline",
                 )
             )
@@ -102,6 +102,23 @@ def _candidates(t: Tables) -> list[_Candidate]:
                     f"clause {c.id} available",
                 )
             )
+    for c, pw in t.powers:
+        if c.id in t.amendments and pw.target is not None and pw.days:
+            q = pw.target
+            # after expiry, the last day an agreed extension could still bring it back
+            # while the phase continues past its days: the day after, and the new expiry an
+            # agreement would set (the last day it could still bring the phase back)
+            for day, why in (
+                (f"(EXP_{q} + 1)", "the day after expiry"),
+                (f"(EXP_{q} + {pw.days})", "the new expiry an agreement would set"),
+            ):
+                out.append(
+                    _Candidate(
+                        f"rn_{t.cid[c.id]} < {t.amendment_times[c.id]} && ph_{q} == CONTINUING",
+                        day,
+                        f"clause {c.id}: {why}",
+                    )
+                )
     return out
 
 
@@ -117,7 +134,7 @@ def _last_recurrence_point(t: Tables) -> list[str]:
     ]
     for c, o, recurrence in recurring:
         v = f"ob_{t.cid[c.id]}"
-        fw, uw = window_from(o), recurrence_until(o)
+        fw, uw = window_from(t.agreement, o), recurrence_until(t.agreement, o)
         f, u, k = t.when(fw), t.when(uw), recurrence.every_days
         last = f"{f} + ((hi - {f}) / {k}) * {k}"  # the last point at or before hi
         lines += [
