@@ -157,10 +157,20 @@ def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
             ob["quantity"] = draw(st.integers(1, 3))
         elif draw(st.integers(0, 4)) == 0:
             by = ob["window"]["by"]
+            going_on = [p["id"] for p in phases if isinstance(p.get("at_expiry"), dict)]
+            if len(going_on) > 0 and draw(st.booleans()):
+                # to the end of a phase that may continue past it (keeps falling due then)
+                ob["window"]["by"] = by = {"phase": draw(st.sampled_from(going_on)), "at": "end"}
             if by.get("at") != "start":
                 ob["recurrence"] = {"every_days": draw(st.integers(1, 2))}
         if power_ids and draw(st.integers(0, 3)) == 0:
             ob["on_violation"] = {"grants": draw(st.sampled_from(power_ids))}
+        # a duty of means (effort: best), or one with no deadline (no window)
+        shape = draw(st.integers(0, 7))
+        if shape == 0:
+            ob["effort"] = "best"
+        elif shape == 1 and "recurrence" not in ob:
+            del ob["window"]
         clause(oid, obligation=ob)
 
     for pid in power_ids:

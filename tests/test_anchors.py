@@ -114,6 +114,7 @@ def test_hours_round_up_to_days_from_their_anchor() -> None:
     due = {i.clause: (i.phase, i.day_in_phase) for i in instances(a, phase_spans(a))}
     assert due["1"] == ("one", 4)  # 72 hours after day 1: day 4
     assert due["2"] == ("one", 6)  # 30 hours (2 days, rounded up) after clause 1's day 4
+    assert due["4"] == ("two", 3)  # 2 days after phase two's first day
 
 
 def test_day_zero_counts_the_first_day_as_zero() -> None:
@@ -134,6 +135,7 @@ def test_checker_a_duty_counted_from_a_clause_waits_for_its_fulfilment() -> None
     r = detente.check(ANCHORS)
     verdicts = {e.name: e.verdict for e in r.expectations}
     assert verdicts["crossing_only_after_withdrawal"] == "holds"
+    assert verdicts["maps_only_in_phase_two"] == "holds"
     assert verdicts["crossing_always_opens"] == "violated"
     missed = next(e for e in r.expectations if e.name == "crossing_never_missed")
     assert missed.verdict == "violated"

@@ -31,6 +31,7 @@ from detente.semantics.continuing import days_between, key_of, recurrence
 from detente.semantics.events import (
     Agreed,
     Committed,
+    Endeavoured,
     Exercised,
     Extended,
     Fulfilled,
@@ -133,7 +134,11 @@ def _write(run: Run, cur: int, point: int, made: tuple[StepEvent, ...], since: i
     days_in_phase = {i.key: i.day_in_phase for i in m.instances}
     for e in made:
         match e:
-            case Fulfilled(debtor, clause, first, last) | Violated(debtor, clause, first, last):
+            case (
+                Fulfilled(debtor, clause, first, last)
+                | Violated(debtor, clause, first, last)
+                | Endeavoured(debtor, clause, first, last)
+            ):
                 keys = _duty_keys(m, cur, clause, first, last)
                 if not keys or any(k not in days_in_phase for k in keys):
                     # past the phase's planned end, while it continues: the recurrence days
@@ -152,6 +157,9 @@ def _write(run: Run, cur: int, point: int, made: tuple[StepEvent, ...], since: i
                     later = (days_in_phase[key] or point) - point
                     if isinstance(e, Violated):
                         run.log(debtor, "breach", clause=clause, round=number, later=later)
+                    elif isinstance(e, Endeavoured):
+                        # a duty of means not achieved: its debtor's efforts are logged
+                        run.log(debtor, "effort", clause=clause, round=number, later=later)
                     else:
                         run.log(
                             debtor,

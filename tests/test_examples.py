@@ -144,6 +144,12 @@ OTHER_SHAPES: dict[str, dict[str, str]] = {
         "no_unilateral_exit(tplf)": "holds",
         "no_unilateral_exit(ethiopia)": "holds",
     },
+    "stockholm-2018": {
+        "no_lapse": "holds",
+        "consistent": "holds",
+        "no_unilateral_exit(houthis)": "holds",
+        "no_unilateral_exit(government)": "holds",
+    },
 }
 
 
@@ -198,3 +204,15 @@ def test_pretoria_disarmament_stages_read_against_the_pretoria_dates() -> None:
     assert report.obligation("6b").describe() == "late by 49 days"
     # Nothing logged either way for the overall disarmament: never a violation on silence.
     assert report.obligation("6c").status == "not_recorded"
+
+
+def test_stockholm_redeployment_reads_both_ways_and_releases_stay_apart() -> None:
+    folder = _folder("stockholm-2018")
+    deal = detente.load(folder / "agreement.yaml")
+    assert deal.pax_id == 2121
+    report = detente.monitor(deal, detente.iter_events(folder / "events.csv", deal))
+    # The ports: due 31 Dec 2018; the disputed redeployment of 11 May 2019.
+    assert report.obligation("H2.1").describe() == "late by 131 days"
+    # The city: nothing logged either way.
+    assert report.obligation("H2.2").status == "not_recorded"
+    assert report.obligation("H2.3").status == "not_recorded"

@@ -166,3 +166,51 @@ def test_a_unit_needs_a_quantity(tmp_path: Path) -> None:
     assert "clause 3: `unit` says what `quantity` counts, but the duty has no quantity" in str(
         err.value
     )
+
+
+# ------------------------------------------------------------------ duties with no deadline
+
+OPEN_SPEC = ROOT / "fixtures" / "constructs" / "open_duty.yaml"
+HEADER = LOG.read_text().splitlines()[0]
+
+
+def test_a_duty_with_no_deadline_is_never_violated_by_time_in_the_checker() -> None:
+    v = verdicts(load(OPEN_SPEC))
+    assert v["shared_if_a_complies"] == "violated"  # never has to be done by any day
+    assert v["never_violated_by_time"] == "holds"
+    assert v["dated_duty_never_violated"] == "violated"  # the dated duty beside it can be
+    assert v["in_effect_while_phase_one_lasts"] == "holds"
+    assert v["over_with_phase_one"] == "holds"
+
+
+def test_a_duty_with_no_deadline_is_monitored_as_open_until_done(tmp_path: Path) -> None:
+    a = load(OPEN_SPEC)
+    log = tmp_path / "log.csv"
+    log.write_text(
+        HEADER + "\n2025-01-05,,a,announce,,,2,,,https://example.org/5,m,reported,day,"
+        "A list of the missing.,e5\n"
+    )
+    before = report(a, "2025-01-04", absence=True, log=log)
+    o = before.obligation("2")
+    assert (o.status, o.due, o.describe()) == ("open", None, "open, no deadline")
+    assert before.obligation("3").status == "violated"  # dated, nothing logged, strict reading
+    assert before.to_json()["legend"]["open"].endswith("never violated by time")
+    after = report(a, "2025-01-05", absence=True, log=log)
+    assert after.obligation("2").status == "fulfilled"
+    silent = tmp_path / "silent.csv"
+    silent.write_text(HEADER + "\n")
+    assert report(a, "2025-01-08", absence=True, log=silent).obligation("2").status == "open"
+    # its phase over and never done: it lapsed with its phase
+    assert report(a, "2025-01-10", absence=True, log=silent).obligation("2").status == "discharged"
+
+
+def test_a_recurring_duty_needs_a_window(tmp_path: Path) -> None:
+    text = OPEN_SPEC.read_text().replace(
+        "object: information on the missing}",
+        "object: information on the missing, recurrence: {every_days: 1}}",
+    )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    with pytest.raises(SpecError) as err:
+        load(spec)
+    assert "clause 2: a recurring duty needs a `window`" in str(err.value)

@@ -1,6 +1,8 @@
-"""The read caches never serve a stale answer: they are keyed by the chain's head as read
-from the database on every request, so a second server process (another worker) writing
-to the same database is seen at once; the incremental fold equals a full replay."""
+"""The read caches never serve an unmarked stale answer: they are keyed by the chain's head
+as read from the database on every request, so a second server process (another worker)
+writing to the same database is seen at once; the incremental fold equals a full replay.
+The one older answer served is the agreement page while another request renders the new
+head, and it says up to which entry it goes."""
 
 from __future__ import annotations
 
@@ -125,3 +127,30 @@ def test_readers_racing_writers_end_on_the_database_state(cell: Cell) -> None:
         stored = history(conn, aid)
     assert [e["id"] for e in listed] == [e.id for e in stored.current]
     assert len(listed) == 20
+
+
+def test_while_one_request_renders_a_new_head_the_others_see_the_last_page_labelled(
+    cell: Cell,
+) -> None:
+    """Writers move the head often: one reader renders the page at the new head, and the
+    readers meanwhile get the newest page rendered at once, marked as going up to its
+    entry (never an unmarked stale page; never a queue behind the render)."""
+    aid = cell.upload()
+    browser = _sign_in(cell.app, "eli")
+    url = f"/agreements/{aid}?as_of=2025-01-20"
+    first = browser.get(url).text
+    assert "2 ledger entries" in first and "newer" not in first
+    r = cell.api("POST", f"/api/agreements/{aid}/events", "eli", json=event(quantity=1))
+    assert r.status_code == 201
+    bodies = cell.app.state.bodies
+    assert bodies.start(aid, "2025-01-20")  # another request is rendering the new head
+    try:
+        meanwhile = browser.get(url).text
+        assert "This page shows the ledger up to entry 2; newer entries are being added" in (
+            " ".join(meanwhile.split())
+        )
+        assert "2 ledger entries" in meanwhile
+    finally:
+        bodies.done(aid, "2025-01-20")
+    fresh = browser.get(url).text
+    assert "3 ledger entries" in fresh and "newer entr" not in fresh

@@ -10,6 +10,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from detente.monitor.report import LEGEND
+from detente.web.pages import PLOTLY_PATH
 from tests.web.conftest import MINIMAL, PASSWORD, Cell, event
 
 
@@ -176,7 +177,8 @@ def test_the_full_text_and_the_chart_report_are_served_by_the_app(cell: Cell) ->
     report = client.get(f"/agreements/{aid}/report?as_of=2025-01-25")
     assert report.status_code == 200, report.text[:500]
     assert "http://" not in report.headers["content-security-policy"]
-    assert "<script src=" not in report.text  # plotly is inlined, no CDN
+    # plotly from this application (no CDN): every script is inline or from our own path
+    assert re.findall(r'<script src="([^"]+)"', report.text) == [PLOTLY_PATH]
     assert sign_in(cell, "val").get(f"/agreements/{aid}/report").status_code == 404
     # The report page, like the dashboard, uses the default reading and says so.
     assert 'id="reading"' in report.text and "Only what the log records" in report.text
@@ -198,11 +200,13 @@ def test_the_dashboard_shows_not_recorded_apart_with_the_reading_and_the_legend(
     assert unrecorded and all("not recorded" in text for text in unrecorded)
     assert any("2/r1/counter/prisoners" in text for text in unrecorded)
     assert not [text for cls, text in rows if "violated" in cls]  # nothing logged a breach
-    assert any("fulfilled" in text for cls, text in rows if cls == "")
+    assert any("fulfilled" in text for cls, text in rows if cls == "fulfilled")
     assert '<span class="status violated">0 violated</span>' in page
     legend = page[page.index('id="legend"') :]
     legend = legend[: legend.index("</table>")]
     assert LEGEND["not_recorded"] in legend and LEGEND["fulfilled"] in legend
-    assert LEGEND["violated"] not in legend  # only the statuses present
+    # The three never to be confused are always explained; the rest only when present.
+    assert LEGEND["violated"] in legend and LEGEND["late"] in legend
+    assert LEGEND["discharged"] not in legend
     status = cell.api("GET", f"/api/agreements/{aid}/status?as_of=2025-01-25", "eli").json()
     assert status["reading"] == "recorded_only" and status["legend"] == LEGEND

@@ -36,6 +36,7 @@ from detente.semantics.events import (
     StepEvent,
     TalksOpened,
     Terminated,
+    Triggered,
     Violated,
     Withheld,
 )
@@ -274,6 +275,15 @@ class Teller:
                         f"{side.round + 1} of {self.cite(side.clause)}: a violation."
                     )
                 clauses.append(side.clause)
+            case Triggered(clause):
+                o = a.clause(clause).obligation
+                within = o.within_days if o is not None else None
+                days = "1 day" if within == 1 else f"{within} days"
+                out.append(
+                    f"The condition of {self.cite(clause)} now holds ({o.once if o else ''}): "
+                    f"it falls due within {days}."
+                )
+                clauses.append(clause)
             case TalksOpened(k):
                 neg = m.negotiations[k]
                 out.append(

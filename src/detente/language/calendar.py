@@ -63,6 +63,8 @@ def _anchor_point(
 
 def _due_point(agreement: Agreement, o: Obligation, seen: frozenset[str]) -> tuple[str, int] | None:
     w = o.window
+    if w is None:
+        return None  # a triggered duty: no day before its trigger
     if w.by is not None:
         by = w.by
         if by.day is not None:

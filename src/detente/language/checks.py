@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from detente.errors import Problem
-from detente.language.expressions import ExpressionError, parse, reference_problems
+from detente.language.expressions import ExpressionError, atoms, parse, reference_problems
 from detente.language.located import Loaded
 from detente.language.model import (
     CLAUSE_ID_PATTERN,
@@ -213,8 +213,18 @@ def references(loaded: Loaded) -> Iterator[Problem]:
             yield from _formula(loaded, (*loc, "formula"), e.formula, temporal=True)
 
 
+#: What a condition on a norm (`once`, `while`, `opens_when`) may not read: whether norms
+#: bind or powers are available, which such conditions themselves decide.
+_NOT_ON_NORMS = {"ceasefire", "in_effect", "available"}
+
+
 def _formula(
-    loaded: Loaded, loc: tuple[str | int, ...], text: str, *, temporal: bool
+    loaded: Loaded,
+    loc: tuple[str | int, ...],
+    text: str,
+    *,
+    temporal: bool,
+    on_norm: bool = False,
 ) -> Iterator[Problem]:
     try:
         f = parse(text, temporal=temporal)
@@ -222,6 +232,16 @@ def _formula(
         where = f" (at character {exc.column})" if exc.column else ""
         yield _p(loaded, loc, f"cannot read {text!r}: {exc}{where}")
         return
+    if on_norm:
+        for name in sorted({a.name for a in atoms(f)} & _NOT_ON_NORMS):
+            yield _p(
+                loaded,
+                loc,
+                f"a condition on a norm cannot use {name!r}: it would read what such "
+                "conditions decide (use fulfilled, violated, released, compliant, phases, "
+                "talks or hostilities)",
+            )
+            return
     for sentence in reference_problems(f, names(loaded.agreement)):
         yield _p(loaded, loc, sentence)
 
@@ -242,8 +262,11 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
             )
         if o.category is not None:
             yield from _stock_ref(loaded, (*n, "category"), o.category)
-        yield from _when_ref(loaded, (*n, "window", "from"), o.window.from_)
-        yield from _when_ref(loaded, (*n, "window", "by"), o.window.by)
+        if o.window is not None:
+            yield from _when_ref(loaded, (*n, "window", "from"), o.window.from_)
+            yield from _when_ref(loaded, (*n, "window", "by"), o.window.by)
+        if o.once is not None:
+            yield from _formula(loaded, (*n, "once"), o.once, temporal=False, on_norm=True)
         if o.recurrence is not None:
             yield from _when_ref(loaded, (*n, "recurrence", "until"), o.recurrence.until)
         if o.on_violation is not None:
@@ -262,6 +285,8 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
             )
         for j, phase in enumerate(p.during):
             yield from _phase_ref(loaded, (*n, "during", j), phase)
+        if p.while_ is not None:
+            yield from _formula(loaded, (*n, "while"), p.while_, temporal=False, on_norm=True)
     elif c.exchange is not None:
         x, n = c.exchange, (*loc, "exchange")
         yield from _phase_ref(loaded, (*n, "phase"), x.phase)
@@ -320,6 +345,10 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
                 loaded, (*n, "mediators", j), party, roles=(Role.mediator, Role.guarantor)
             )
         yield from _when_ref(loaded, (*n, "starts_by"), g.starts_by)
+        if g.opens_when is not None:
+            yield from _formula(
+                loaded, (*n, "opens_when"), g.opens_when, temporal=False, on_norm=True
+            )
         if g.on_agreed is not None:
             yield from _phase_ref(loaded, (*n, "on_agreed"), g.on_agreed)
     elif c.extension is not None:
@@ -513,7 +542,7 @@ def windows(loaded: Loaded) -> Iterator[Problem]:
     a = loaded.agreement
     for i, c in enumerate(a.clauses):
         o = c.obligation
-        if o is None or o.window.from_ is None or o.window.by is None:
+        if o is None or o.window is None or o.window.from_ is None or o.window.by is None:
             continue
         start, end = _position(a, o.window.from_), _position(a, o.window.by)
         if start is not None and end is not None and start > end:
@@ -692,7 +721,7 @@ def anchored_windows(loaded: Loaded) -> Iterator[Problem]:
     a = loaded.agreement
     for i, c in enumerate(a.clauses):
         o = c.obligation
-        if o is None or o.window.after is None:
+        if o is None or o.window is None or o.window.after is None:
             continue
         loc: tuple[str | int, ...] = ("clauses", i, "obligation", "window", "after")
         anchor = o.window.after
@@ -765,6 +794,13 @@ def parts_and_means(loaded: Loaded) -> Iterator[Problem]:
         o = c.obligation
         if o is None:
             continue
+        if o.no_deadline and o.recurrence is not None:
+            yield _p(
+                loaded,
+                ("clauses", i, "obligation", "recurrence"),
+                f"clause {c.id}: a recurring duty needs a `window` to recur in; a duty with no "
+                "deadline has none",
+            )
         if o.unit is not None and o.quantity is None:
             yield _p(
                 loaded,

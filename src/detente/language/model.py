@@ -90,6 +90,11 @@ ClauseId = Annotated[
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
 Days = Annotated[int, Field(ge=1, le=100_000)]
+Condition = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=4000),
+    Field(description="A condition in the expression language (docs/language.md)."),
+]
 #: A day as the text numbers it: from 1, or from 0 under `counting: day_zero`.
 DayNumber = Annotated[int, Field(ge=0, le=100_000)]
 
@@ -608,9 +613,45 @@ class Obligation(_Model):
     object: Text | None = None
     quantity: Count | None = None
     category: Ident | None = Field(default=None, description="A stock, for releases.")
-    window: Window
+    window: Window | None = Field(
+        default=None,
+        description="From when to when it must be done; a triggered duty (`once`) gives "
+        "`within_days` instead. Left out with no `once`: a duty with no deadline ('shares "
+        "information on ...'), in effect while its clause's phase lasts, never violated by time.",
+    )
     recurrence: Recurrence | None = None
     on_violation: OnViolation | None = None
+    once: Condition | None = Field(
+        default=None,
+        description="A trigger: the duty is created on the first day this condition holds "
+        "(docs/semantics.md, Conditions) and falls due `within_days` after it.",
+    )
+    within_days: Days | None = Field(
+        default=None, description="For a triggered duty: days from its trigger to its deadline."
+    )
+
+    @property
+    def no_deadline(self) -> bool:
+        """A duty with no deadline: no `window` and no trigger (``docs/semantics.md``)."""
+        return self.window is None and self.once is None
+
+    @model_validator(mode="after")
+    def _window_or_trigger(self) -> Obligation:
+        if self.once is None:
+            if self.within_days is not None:
+                raise ValueError("`within_days` counts from a trigger: give `once` too")
+            return self
+        if self.window is not None:
+            raise ValueError(
+                "a triggered duty's deadline counts from its trigger: give `within_days`, "
+                "not a `window`"
+            )
+        if self.within_days is None:
+            raise ValueError("a triggered duty (`once`) needs `within_days`: days from its trigger")
+        if self.recurrence is not None:
+            raise ValueError("a triggered duty (`once`) falls due once; it takes no `recurrence`")
+        return self
+
     unit: Text | None = Field(
         default=None,
         description="What `quantity` counts ('positions', 'bodies'); the stock's unit by default.",
@@ -630,6 +671,11 @@ class Prohibition(_Model):
         default_factory=list, description="Phases in which it applies; empty = while in force."
     )
     hours: Text | None = Field(default=None, description="e.g. '10:00-16:00 daily'.")
+    while_: Condition | None = Field(
+        default=None,
+        alias="while",
+        description="Binds only while this condition holds (judged at each time point).",
+    )
 
 
 class Ratio(_Model):
@@ -728,6 +774,20 @@ class Negotiation(_Model):
     starts_by: When | None = None
     scope: Scope
     on_agreed: Ident | None = Field(default=None, description="The phase an agreement starts.")
+    opens_when: Condition | None = Field(
+        default=None,
+        description="The talks open at the end of the first step after which this condition "
+        "holds (not with their phase).",
+    )
+
+    @model_validator(mode="after")
+    def _one_opening(self) -> Negotiation:
+        if self.opens_when is not None and self.starts_by is not None:
+            raise ValueError(
+                "talks open either by a date (`starts_by`) or once a condition holds "
+                "(`opens_when`), not both"
+            )
+        return self
 
 
 class ExtensionRule(_Model):

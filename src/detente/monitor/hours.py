@@ -54,7 +54,7 @@ def anchored(path: Path, i: Instance, eif: dt.date) -> Anchored | None:
     a = path.system.agreement
     clause = a.clause(i.clause)
     o = clause.obligation
-    if o is None or o.window.after is None or o.window.within is None:
+    if o is None or o.window is None or o.window.after is None or o.window.within is None:
         return None
     anchor, within = o.window.after, o.window.within
     k = anchors.whole_days(within)

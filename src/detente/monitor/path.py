@@ -33,9 +33,11 @@ from detente.semantics.events import (
     StepEvent,
     TalksOpened,
     Terminated,
+    Triggered,
     Violated,
     Withheld,
 )
+from detente.semantics.means import open_duties
 from detente.semantics.tables import COMPLETED, State
 
 Outcome = Literal["fulfilled", "violated", "not_recorded", "efforts"]
@@ -97,6 +99,8 @@ class Path:
         self.state = m.initial
         self.instances: list[Instance] = list(m.instances)
         self.by_key = {i.key: i for i in m.instances}
+        #: instance keys of duties with no deadline (in effect while their phase lasts)
+        self.open_keys = open_duties(m.agreement)
         self.phase_index = {p: q for q, p in enumerate(m.phases)}
         # (phase, clause, first day, last day) -> the instance keys of that duty's point
         self.duty_keys: dict[tuple[int, str, int, int], tuple[str, ...]] = {}
@@ -111,6 +115,13 @@ class Path:
             )
             for s in m.sides
         ]
+        #: triggered duties: clause -> days from trigger to deadline; clause -> the day the
+        #: replayed run created it (a Triggered step event: read off the path)
+        self.trigger_within = {t.clause: t.within for t in m.triggers}
+        self.triggered: dict[str, int] = {}
+        for q in range(len(m.pts)):
+            for duty in m.trigger_duties:
+                self.duty_keys[(q, duty.clause, duty.first_day, duty.last_day)] = duty.keys
         self.start_keys: list[tuple[str, ...]] = [
             tuple(f"{n.clause}/start/{m.parties[p]}" for p in n.between) for n in m.negotiations
         ]
@@ -118,7 +129,11 @@ class Path:
     # ------------------------------------------------------------------ when
 
     def due(self, i: Instance) -> int | None:
-        """The agreement day an instance falls due (None: its phase has not started)."""
+        """The agreement day an instance falls due (None: its phase has not started, or a
+        triggered duty not created yet)."""
+        if i.clause in self.trigger_within:
+            created = self.triggered.get(i.clause)
+            return None if created is None else created + self.trigger_within[i.clause]
         start = self.starts.get(self.phase_index[i.phase])
         if start is None or i.day_in_phase is None:
             return None
@@ -126,6 +141,8 @@ class Path:
 
     def opens(self, i: Instance) -> int | None:
         """The agreement day an instance's window opens."""
+        if i.clause in self.trigger_within:
+            return self.triggered.get(i.clause)
         start = self.starts.get(self.phase_index[i.opens_phase])
         return None if start is None else start + i.opens_in_phase - 1
 
@@ -166,6 +183,10 @@ class Path:
                     self.ended[q] = (day + 1, how)
                 case Terminated():
                     self.terminated = day
+                case Triggered(clause):
+                    if clause not in self.triggered:
+                        self.triggered[clause] = day
+                        self._deliver_on_trigger_day(day, clause)
                 case Fulfilled(_, clause, first, last):
                     self._outcome(
                         self.duty_keys.get((cur, clause, first, last), ()), "fulfilled", day
@@ -254,6 +275,9 @@ class Path:
         for i in cands:
             d = self.due(i)
             if d is None:
+                o = self.opens(i) if i.key in self.open_keys else None
+                if o is not None and o <= day:  # no deadline: done whenever it is done
+                    due_now.append((self.today + 10**6, i))
                 continue
             o = self.opens(i) if i.kind not in RELEASE_KINDS else d
             if (o is None or o <= day) and day <= d:
@@ -299,6 +323,32 @@ class Path:
             self.surplus[(actor, category)] = self.surplus.get((actor, category), 0) + q
             today = self.surplus_on.setdefault(day, {})
             today[(actor, category)] = today.get((actor, category), 0) + q
+
+    def _deliver_on_trigger_day(self, day: int, clause: str) -> None:
+        """A duty created at the end of ``day`` (its trigger held then) takes what that day's
+        log delivered for it and no earlier duty took (the releases left as surplus)."""
+        i = self.by_key.get(clause)
+        if i is None or i.key in self.completed:
+            return
+        for (actor, action, category, named, _), (q, n) in self.log.deliveries.get(day, {}).items():
+            if actor != i.debtor or action != i.action or named not in (None, i.clause):
+                continue
+            if category is not None and i.category is not None and category != i.category:
+                continue
+            if i.quantity is None or category is None:
+                if q > 0 or n > 0:
+                    self.delivered[i.key] = i.quantity if i.quantity is not None else 1
+                    self.completed[i.key] = day
+                continue
+            left = self.surplus_on.get(day, {}).get((actor, category), 0)
+            take = min(left, i.quantity - self.delivered.get(i.key, 0))
+            if take <= 0:
+                continue
+            self.surplus_on[day][(actor, category)] = left - take
+            self.surplus[(actor, category)] -= take
+            self.delivered[i.key] = self.delivered.get(i.key, 0) + take
+            if self.delivered[i.key] >= i.quantity:
+                self.completed[i.key] = day
 
     def _released_for(self, counter: Instance) -> bool:
         """Whether anything was delivered to the release side of ``counter``'s round."""

@@ -246,6 +246,8 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         status = "violated" if outcome[0] == "violated" else "not_recorded"
     elif _discharged(path, i, due):
         status = "discharged"
+    elif due is None and i.key in path.open_keys and path.opens(i) is not None:
+        status = "open"  # no deadline, its phase under way: never violated by time
     elif due is None:
         status = "pending"
     elif due >= today:
@@ -289,6 +291,8 @@ def _discharged(path: Path, i: Instance, due: int | None) -> bool:
     s = path.suspended.get(i.clause)
     if s is not None and (due is None or s <= due):
         return True
+    if i.clause in path.trigger_within:
+        return False  # a triggered duty is bound to no phase (docs/semantics.md, Conditions)
     q = path.phase_index[i.phase]
     ended = path.ended.get(q)
     status = path.system.phase_status(path.state, q)
@@ -296,6 +300,8 @@ def _discharged(path: Path, i: Instance, due: int | None) -> bool:
         return True
     if status == CUT_SHORT:
         return True
+    if i.key in path.open_keys and q in path.starts:
+        return False  # a duty with no deadline lasts while its phase does
     # a phase that can no longer start (an earlier one was cut short, or the agreement is over)
     return due is None and path.system.status(path.state) != IN_FORCE
 

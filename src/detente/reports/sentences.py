@@ -209,6 +209,11 @@ def _action_words(agreement: Agreement, o: Obligation) -> str:
 
 
 def _window(agreement: Agreement, o: Obligation) -> str:
+    if o.window is None:
+        if o.once is None:
+            return "with no deadline"
+        days = "1 day" if o.within_days == 1 else f"{o.within_days} days"
+        return f"within {days} once {o.once}"
     if o.window.by is None:
         assert o.window.after is not None and o.window.within is not None
         return f"within {o.window.within} after {_anchor(agreement, o.window.after)}"
@@ -232,6 +237,8 @@ def _window(agreement: Agreement, o: Obligation) -> str:
 def obligation(agreement: Agreement, clause: Clause, o: Obligation) -> str:
     who = party_name(agreement, o.debtor)
     text = f"{who} must {_action_words(agreement, o)} {_window(agreement, o)}"
+    if o.effort == "best":
+        text += ", to the best of its ability (a duty of means)"
     if o.on_violation is not None:
         creditor = party_name(agreement, o.creditor)
         text += f"; if it does not, {creditor} gains the power of clause {o.on_violation.grants}"
@@ -254,7 +261,8 @@ def prohibition(agreement: Agreement, clause: Clause, p: Prohibition) -> str:
         f"during {_phases(agreement, p.during)}" if p.during else "while the agreement is in force"
     )
     hours = f" ({p.hours})" if p.hours else ""
-    return _sentence(f"{who} {verb} {act}{hours} {during}", clause)
+    cond = f", as long as {p.while_}" if p.while_ else ""
+    return _sentence(f"{who} {verb} {act}{hours} {during}{cond}", clause)
 
 
 def _round_days(agreement: Agreement, x: Exchange) -> str:
@@ -330,6 +338,8 @@ def negotiation(agreement: Agreement, clause: Clause, g: Negotiation) -> str:
     text += " must start negotiating" if g.starts_by else " negotiate"
     if g.starts_by is not None:
         text += f" by {when(agreement, g.starts_by)}"
+    if g.opens_when is not None:
+        text += f" once {g.opens_when}"
     if g.scope.open:
         text += " with no limit on what they discuss"
     elif any("," in t for t in g.scope.topics):

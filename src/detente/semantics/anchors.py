@@ -55,7 +55,10 @@ __all__ = [
 def deadline(agreement: Agreement, o: Obligation) -> When:
     """An obligation's deadline as a phase day in the text's numbering (``by`` as written,
     or the day an anchored window resolves to). An act's anchor has no fixed day: its
-    deadline is reported as the end of the anchor's phase."""
+    deadline is reported as the end of the anchor's phase. A triggered duty (``once``) has
+    no deadline before its trigger: the end of the first phase stands for it."""
+    if o.window is None:
+        return When(phase=first_phase(agreement), at="end")
     if o.window.by is not None:
         return o.window.by
     at = due_point(agreement, o)
@@ -67,6 +70,8 @@ def deadline(agreement: Agreement, o: Obligation) -> When:
 def opening(agreement: Agreement, o: Obligation) -> When:
     """When an obligation's window opens: its `from`, its phase's start, or its anchor."""
     w = o.window
+    if w is None:  # a triggered duty: opens at its trigger
+        return When(phase=first_phase(agreement), at="start")
     if w.by is not None:
         return w.from_ or When(phase=w.by.phase, at="start")
     assert w.after is not None
@@ -79,6 +84,8 @@ def opening(agreement: Agreement, o: Obligation) -> When:
 
 def anchor_phase(agreement: Agreement, o: Obligation) -> str:
     """The phase an anchored window lies in (the anchor's phase)."""
+    if o.window is None:
+        return first_phase(agreement)
     a = o.window.after
     if a is None:
         assert o.window.by is not None
@@ -96,12 +103,12 @@ def anchor_phase(agreement: Agreement, o: Obligation) -> str:
 
 def anchor_clause(o: Obligation) -> str | None:
     """The clause whose fulfilment an obligation's deadline is counted from, if any."""
-    return None if o.window.after is None else o.window.after.fulfilled
+    return None if o.window is None or o.window.after is None else o.window.after.fulfilled
 
 
 def hours(o: Obligation) -> int | None:
     """The deadline's length in hours, when the text gives it in hours."""
-    w = o.window.within
+    w = None if o.window is None else o.window.within
     return None if w is None else w.hours
 
 

@@ -28,7 +28,7 @@ def _to_end(when: When, phase: str) -> bool:
 def continues(agreement: Agreement, clause: Clause) -> bool:
     """Whether ``clause`` is a recurring duty that keeps falling due while its phase continues."""
     o = clause.obligation
-    if o is None or o.recurrence is None:
+    if o is None or o.recurrence is None or o.window is None:
         return False
     by = o.window.by
     if by is None or not _to_end(by, by.phase):
@@ -48,7 +48,8 @@ def continuing_clauses(agreement: Agreement) -> dict[str, list[Clause]]:
     out: dict[str, list[Clause]] = {}
     for c in agreement.clauses:
         if continues(agreement, c):
-            assert c.obligation is not None and c.obligation.window.by is not None
+            assert c.obligation is not None and c.obligation.window is not None
+            assert c.obligation.window.by is not None
             out.setdefault(c.obligation.window.by.phase, []).append(c)
     return out
 
@@ -56,7 +57,8 @@ def continuing_clauses(agreement: Agreement) -> dict[str, list[Clause]]:
 def recurrence(agreement: Agreement, clause: Clause) -> tuple[int, int]:
     """(first day in phase, every how many days) of a recurring duty."""
     o = clause.obligation
-    assert o is not None and o.recurrence is not None and o.window.by is not None
+    assert o is not None and o.recurrence is not None and o.window is not None
+    assert o.window.by is not None
     frm = o.window.from_ or When(phase=o.window.by.phase, at="start")
     return local_day(agreement, frm) or 1, o.recurrence.every_days
 

@@ -67,6 +67,14 @@ class Terminated(StepEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class Triggered(StepEvent):
+    """A triggered duty's condition holds for the first time: the duty is created
+    (``docs/semantics.md``, Conditions)."""
+
+    clause: str
+
+
+@dataclass(frozen=True, slots=True)
 class Completed(StepEvent):
     """The agreement completes (step 5)."""
 

@@ -1,4 +1,4 @@
-"""Duties of means beside duties of result (``docs/semantics.md``, "Parts, means and open
+"""Duties of means beside duties of result, and duties with no deadline (``docs/semantics.md``, "Parts, means and open
 duties"): the options a duty has when it falls due.
 
 A duty of **result** (the default) falling due is fulfilled (done in full) or violated; a
@@ -12,6 +12,7 @@ replay takes.
 
 from __future__ import annotations
 
+from detente.language.model import Agreement
 from detente.semantics.choices import Option, Options
 from detente.semantics.tables import Duty, Replay
 
@@ -39,3 +40,12 @@ def absence_violates(effort: bool, absence_is_violation: bool) -> bool:
     """Whether a deadline passed with nothing logged violates a duty: only a duty of
     result, and only when absence is read as violation."""
     return absence_is_violation and not effort
+
+
+def open_duties(agreement: Agreement) -> set[str]:
+    """The clauses of duties with no deadline (an obligation without ``window``): in effect
+    while their phase lasts, never falling due, so never violated by time; a replay shows
+    them *open* until done."""
+    return {
+        c.id for c in agreement.clauses if c.obligation is not None and c.obligation.no_deadline
+    }

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from detente.language import expressions as ex
 from detente.language.model import PowerAction
-from detente.semantics import amendments
+from detente.semantics import amendments, conditions
 from detente.semantics.schedule import ceasefire_in_effect, prohibited
 from detente.semantics.tables import (
     ACTIVE,
@@ -58,17 +58,35 @@ class Observations(Tables):
         m = s[self.o_sus]
         return [c for c, i in self.susidx.items() if m >> i & 1]
 
-    def _key(self, s: State) -> tuple[tuple[int, ...], bool, int]:
-        return (s[self.o_ph : self.o_ng], s[0] != TERMINATED, s[self.o_sus])
+    def _key(self, s: State) -> tuple[tuple[int, ...], bool, int, int]:
+        """What decides which prohibitions bind: the phases, whether in force, the
+        suspended clauses, and the conditional prohibitions whose condition fails."""
+        lifted = 0
+        for i, (_, cond) in enumerate(self.guards):
+            if not self.holds(cond, s):
+                lifted |= 1 << i
+        return (s[self.o_ph : self.o_ng], s[0] != TERMINATED, s[self.o_sus], lifted)
+
+    def _off(self, sus: int, lifted: int) -> list[str]:
+        """Clauses that do not bind: suspended, or conditional with their condition false."""
+        off = [c for c, i in self.susidx.items() if sus >> i & 1]
+        return off + [c for i, (c, _) in enumerate(self.guards) if lifted >> i & 1]
+
+    def point_day(self, s: State) -> int | None:
+        """The day of the time point ``s`` is at, in its phase; None at a "later" point or
+        when no phase is running."""
+        if s[0] == TERMINATED or s[self.o_ph + s[1]] not in LIVE:
+            return None
+        return self.local_day(s)
 
     def ceasefire(self, s: State) -> bool:
         return self._ceasefire(self._key(s))
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one model per check; the cache dies with it
-    def _ceasefire(self, key: tuple[tuple[int, ...], bool, int]) -> bool:
-        ph, inforce, sus = key
+    def _ceasefire(self, key: tuple[tuple[int, ...], bool, int, int]) -> bool:
+        ph, inforce, sus, lifted = key
         statuses = {p: PHASE_STATUS[ph[i]] for i, p in enumerate(self.phases)}
-        off = [c for c, i in self.susidx.items() if sus >> i & 1]
+        off = self._off(sus, lifted)
         return ceasefire_in_effect(self.agreement, statuses, in_force=inforce, suspended=off)
 
     def forbidding(self, s: State, party: int, act: str) -> tuple[str, ...]:
@@ -76,11 +94,11 @@ class Observations(Tables):
 
     @lru_cache(maxsize=16384)  # noqa: B019
     def _forbidding(
-        self, key: tuple[tuple[int, ...], bool, int], party: int, act: str
+        self, key: tuple[tuple[int, ...], bool, int, int], party: int, act: str
     ) -> tuple[str, ...]:
-        ph, inforce, sus = key
+        ph, inforce, sus, lifted = key
         statuses = {p: PHASE_STATUS[ph[i]] for i, p in enumerate(self.phases)}
-        off = [c for c, i in self.susidx.items() if sus >> i & 1]
+        off = self._off(sus, lifted)
         return tuple(
             prohibited(
                 self.agreement, self.parties[party], act, statuses, in_force=inforce, suspended=off
@@ -296,9 +314,15 @@ class Observations(Tables):
             return s[self.o_ng + self.nidx[clause]] == OPEN
         if clause in self.suspended(s):
             return False
+        k = next((k for k, t in enumerate(self.triggers) if t.clause == clause), -1)
+        if k >= 0:
+            return s[self.o_tr + k] >= conditions.DUE_NEXT
         goes_on = self.continuing_of.get(clause)
         if goes_on is not None and s[self.o_ph + goes_on] == CONTINUING:
             return True  # falls due at every point while its phase continues
+        if c.obligation is not None and c.obligation.no_deadline:
+            # a duty with no deadline is in effect while its phase lasts
+            return s[self.o_ph + self.phidx[c.phase or self.phases[0]]] in LIVE
         cur = s[1]
         today = self.local_day(s)
         for inst in self.instances:

@@ -270,7 +270,25 @@ def instances(
         )
 
     for clause in agreement.clauses:
-        if (o := clause.obligation) is not None:
+        if (o := clause.obligation) is not None and o.window is None:
+            # a triggered duty (`once`): no day in the calendar until it is created; a duty
+            # with no deadline: in effect while its phase lasts, never due (semantics/means.py)
+            home = _home_phase(agreement, clause)
+            add(
+                clause.id,
+                clause,
+                "obligation",
+                o.debtor,
+                o.creditor,
+                o.action,
+                home,
+                None,
+                home,
+                1,
+                category=o.category,
+                quantity=o.quantity,
+            )
+        elif (o := clause.obligation) is not None:
             by = anchors.deadline(agreement, o)
             due_local = local_day(agreement, by, extended)
             frm = anchors.opening(agreement, o)

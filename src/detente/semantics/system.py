@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from itertools import product
 
 from detente.language.model import Agreement, PowerAction
+from detente.semantics import condition_steps as conditions
 from detente.semantics.choices import NOTHING, Choice, Effect, Option, Options
 from detente.semantics.events import (
     Committed,
@@ -239,6 +240,8 @@ class System(Observations):
         status = st[self.o_ph + cur]
         if status in LIVE and st[0] != TERMINATED:
             st[2] = clk + 1 if clk < m else m + 1
+            if self.triggers:
+                st[2] = conditions.next_point(self, st, cur, st[2])
             if st[2] > m:
                 evs.append(Later())
                 return
@@ -287,11 +290,20 @@ class System(Observations):
                 n = self.nidx.get(how.upon_agreement, -1)
                 ok = ok and n >= 0 and st[self.o_ng + n] == AGREED
             if ok:
+                if self.triggers:  # pending triggered duties count on in phase j
+                    today = self.local_day(tuple(st))
+                    day_one = None if today is None else (today if expired else today + 1)
+                    conditions.carry(self, st, j, day_one)
                 st[1], st[2] = j, 1
                 st[self.o_ph + j] = ACTIVE
                 st[self.o_gap] = 0
                 for k, n_ in enumerate(self.negotiations):
-                    if n_.starts_by is None and n_.home == j and st[self.o_ng + k] == NOT_STARTED:
+                    if (
+                        n_.starts_by is None
+                        and n_.home == j
+                        and st[self.o_ng + k] == NOT_STARTED
+                        and k not in self.openers
+                    ):
                         st[self.o_ng + k] = OPEN
                 if not expired:
                     evs.append(Reached(j, 1))
@@ -337,6 +349,12 @@ class System(Observations):
             for k in point.starts_by:
                 if st[self.o_ng + k] == NOT_STARTED:
                     comps.append(self._opening_choice(k, forbid))
+        if self.triggers:
+            sus = self.suspended(tuple(st))
+            for k in conditions.due(self, st, point.day if point is not None else None):
+                if self.trigger_duties[k].clause not in sus:
+                    base = self._duty_choice(st, self.trigger_duties[k], forbid)
+                    comps.append(conditions.choice(self, k, base))
         if replay is not None:
             for k in range(len(self.sides)):
                 if st[self.o_rs + k] in (NOT_RECORDED, VIOLATED):
@@ -491,3 +509,5 @@ class System(Observations):
                 t[0] = COMPLETED
                 t[self.o_gap] = 0
                 evs.append(Completed())
+        if self.triggers or self.openers:
+            conditions.create(self, t, evs)

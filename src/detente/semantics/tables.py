@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from detente.language import expressions as ex
 from detente.language.model import Agreement, PowerAction, Role
+from detente.semantics import conditions
 from detente.semantics.anchors import anchor_clause
 from detente.semantics.continuing import (
     continuing_clauses,
@@ -289,6 +290,22 @@ class Tables:
             for c in a.clauses
             if (e := c.extension) is not None
         ]
+        # conditions on norms (semantics/conditions.py)
+        self.triggers = conditions.triggers(a)
+        self.guards = list(conditions.guards(a).items())
+        self.openers = conditions.openers(negs)
+        #: the options of triggered duties (condition_steps.py), built once
+        self.trigger_options: dict[tuple[int, int], object] = {}
+        self.observed |= conditions.referenced(a)
+        self.observed |= {t.clause for t in self.triggers}
+        if any(
+            atom.name == "compliant"
+            for text in conditions.texts(a)
+            for atom in ex.atoms(ex.parse(text, temporal=False))
+        ):
+            self.track_violators = True
+        if self.abstract and conditions.reads_rounds(a):
+            self.abstract = False
         self.prohibitions = [c for c in a.clauses if c.prohibition is not None]
         #: Self-defence powers (indices into ``powers``), each with an attack-to-answer slot.
         self.self_defences = [k for k, w in enumerate(self.powers) if w.action == SELF_DEFENCE]
@@ -368,6 +385,12 @@ class Tables:
         if self.replay is not None:
             for q in range(len(self.phases)):
                 days[q].update(range(1, self.replay.horizon + 2))
+        if self.triggers:
+            dues = conditions.due_days(days, self.expiry_days, [t.within for t in self.triggers])
+            for q, more in enumerate(dues):
+                days[q] |= more
+        #: days that are time points only when a triggered duty falls due on them
+        self.trigger_only: list[set[int]] = dues if self.triggers else []
         # a run of recurrence days with nothing else in it is one point
         for q in range(len(self.phases)):
             base = set(days[q])
@@ -445,6 +468,24 @@ class Tables:
             )
             self.pts[q][self.point_of[q][first.day_in_phase]].sides.append(len(self.sides) - 1)
         self.side_of = {(s.clause, s.round, s.counter): i for i, s in enumerate(self.sides)}
+        self.trigger_duties: list[Duty] = []
+        for trig in self.triggers:
+            o = a.clause(trig.clause).obligation
+            assert o is not None
+            self.trigger_duties.append(
+                Duty(
+                    trig.clause,
+                    self.pidx[o.debtor],
+                    (trig.clause,),
+                    0,
+                    0,
+                    self.tidx.get(trig.clause, -1),
+                    self.sidx.get(o.category or "", -1) if o.quantity is not None else -1,
+                    o.quantity or 0,
+                    self.widx.get(o.on_violation.grants, -1) if o.on_violation else -1,
+                    o.action,
+                )
+            )
         self._compile_continuing()
         for k, n in enumerate(self.negotiations):
             if n.starts_by is not None:
@@ -566,10 +607,11 @@ class Tables:
         self.o_gap = self.o_v + 1
         self.o_sus = self.o_gap + 1
         self.o_sd = self.o_sus + 1  # self-defence: an attack not yet answered, per power
-        self.width = self.o_sd + len(self.self_defences)
+        self.o_tr = self.o_sd + len(self.self_defences)  # one slot per triggered duty
+        self.width = self.o_tr + len(self.triggers)
         s = [0] * self.width
         s[self.o_ph] = ACTIVE
         for k, n in enumerate(self.negotiations):
-            if n.starts_by is None and n.home == 0:
+            if n.starts_by is None and n.home == 0 and k not in self.openers:
                 s[self.o_ng + k] = OPEN
         self.initial: State = tuple(s)

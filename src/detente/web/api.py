@@ -8,11 +8,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from detente.web.accounts import User
-from detente.web.events import EventIn, TooManyRows, error_messages, parse_event, read_rows
+from detente.web.events import (
+    EventIn,
+    LogProblems,
+    TooManyRows,
+    parse_log,
+)
 from detente.web.schemas import (
     AgreementCreated,
     AgreementDetail,
@@ -265,22 +269,13 @@ async def import_events(
         raise refuse(exc) from None
     kind = request.headers.get("content-type", "")
     try:
-        rows = read_rows(body, "csv" if "csv" in kind else "jsonl")
+        parsed = parse_log(body, "csv" if "csv" in kind else "jsonl")
     except TooManyRows as exc:
         raise HTTPException(413, str(exc)) from None
+    except LogProblems as exc:
+        raise HTTPException(422, {"message": str(exc), "problems": exc.problems}) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise HTTPException(422, f"cannot read the log: {exc}") from None
-    parsed: list[tuple[int, EventIn]] = []
-    problems: list[dict[str, Any]] = []
-    for line, raw in rows:
-        try:
-            parsed.append((line, parse_event(raw)))
-        except ValidationError as exc:
-            problems += [{"line": line, **p} for p in error_messages(exc)]
-    if problems:
-        raise HTTPException(
-            422, {"message": "some rows have problems; nothing was recorded", "problems": problems}
-        )
     try:
         ids, replayed = await run_in_threadpool(svc.import_keyed, user, agreement_id, parsed, key)
     except ServiceError as exc:

@@ -125,6 +125,9 @@ def create_app(
     app.state.response_cache = {}
     app.state.page_cache = {}
     app.state.framed_pages = {}
+    from detente.web.pages import ChartFiles
+
+    app.state.chart_files = ChartFiles()
     app.add_middleware(
         SessionMiddleware,
         secret_key=key,
@@ -168,7 +171,10 @@ def create_app(
         )
 
     from detente.web.api import router as api_router
+    from detente.web.pages import Bodies
     from detente.web.pages import router as pages_router
+
+    app.state.bodies = Bodies()
 
     app.include_router(api_router)
     app.include_router(pages_router)

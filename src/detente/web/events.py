@@ -205,3 +205,29 @@ def read_rows(body: bytes, content_type: str) -> list[tuple[int, dict[str, Any]]
             raise ValueError(f"line {number}: each line is one JSON object")
         rows.append((number, value))
     return rows
+
+
+class LogProblems(ValueError):
+    """Rows of an imported log that are not events; each problem names its line."""
+
+    def __init__(self, problems: list[dict[str, Any]]) -> None:
+        self.problems = problems
+        super().__init__("some rows have problems; nothing was recorded")
+
+
+def parse_log(body: bytes, content_type: str) -> list[tuple[int, EventIn]]:
+    """The events of a CSV or JSON Lines body, each with its line.
+
+    Raises :class:`TooManyRows`, ``ValueError`` (or ``UnicodeDecodeError``) when the file
+    cannot be read, and :class:`LogProblems` listing every row's problems at its line.
+    """
+    parsed: list[tuple[int, EventIn]] = []
+    problems: list[dict[str, Any]] = []
+    for line, raw in read_rows(body, content_type):
+        try:
+            parsed.append((line, parse_event(raw)))
+        except ValidationError as exc:
+            problems += [{"line": line, **p} for p in error_messages(exc)]
+    if problems:
+        raise LogProblems(problems)
+    return parsed

@@ -29,7 +29,7 @@ class Limit:
 
 #: The routes that take big bodies; every other request body is at most DEFAULT bytes.
 LIMITS: tuple[Limit, ...] = (
-    Limit("POST", re.compile(r"^/api/agreements/[^/]+/events/import$"), 16 * MiB, "an import"),
+    Limit("POST", re.compile(r"^/(api/)?agreements/[^/]+/events/import$"), 16 * MiB, "an import"),
     Limit("POST", re.compile(r"^/(api/)?agreements/?$"), 3 * MiB, "a spec upload"),
 )
 DEFAULT = 256 * KiB

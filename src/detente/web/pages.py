@@ -8,15 +8,22 @@ typed is shown as text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 import secrets
+import tempfile
+import threading
+import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import jinja2
+import plotly
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -25,11 +32,19 @@ from detente.language.model import Agreement
 from detente.monitor import MonitorReport
 from detente.reports import statuses
 from detente.reports.cells import cell_text
-from detente.web import accounts
+from detente.web import accounts, dashboard
 from detente.web.accounts import User
 from detente.web.db import reading, writing
-from detente.web.events import COLUMNS, error_messages, parse_event
+from detente.web.events import (
+    COLUMNS,
+    LogProblems,
+    TooManyRows,
+    error_messages,
+    parse_event,
+    parse_log,
+)
 from detente.web.flights import Flights
+from detente.web.monitoring import log_row
 from detente.web.service import AgreementRow, Service, ServiceError
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -51,9 +66,14 @@ DOCUMENT_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
 )
 REPORT_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    "default-src 'none'; style-src 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
     "img-src data: blob:; frame-ancestors 'self'"
 )
+
+#: plotly.js as the installed plotly package ships it, served by this application.
+PLOTLY_FILE = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+PLOTLY_PATH = f"/assets/plotly-{plotly.__version__}.min.js"
 
 
 def csrf_token(request: Request) -> str:
@@ -278,7 +298,9 @@ def _cell(row: dict[str, Any], column: str) -> str:
     return cell_text(value)
 
 
-def _status_view(report: MonitorReport) -> dict[str, Any]:
+def _status_view(
+    report: MonitorReport, agreement: Agreement, events: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The monitor's report for the dashboard, which always reads absence the default way:
     what the log does not say is not recorded, never violated."""
     data = report.to_json()
@@ -286,13 +308,15 @@ def _status_view(report: MonitorReport) -> dict[str, Any]:
     return {
         "data": data,
         "reading": report.reading,
-        "counts": {"violated": 0} | statuses.counts(found),
-        "legend": statuses.legend(found),
-        "phase": cell_text(data.get("phase")),
-        "obligations": grid(data.get("obligations"), ("id", "clause", "debtor", "due", "status")),
-        "ledger": grid(data.get("ledger"), ("id", "clause", "round", "due", "status")),
-        "violations": grid(data.get("violations"), ("date", "actor", "action", "clause")),
-        "deadlines": grid(data.get("next_deadlines")),
+        "counts": {"violated": 0, "late": 0, "not_recorded": 0} | statuses.counts(found),
+        "legend": statuses.legend(set(found) | {"violated", "late", "not_recorded"}),
+        "phase": dashboard.phase_sentence(data, agreement),
+        "header": dashboard.header_status(data, agreement),
+        "declared": dashboard.declared_note(data, agreement),
+        "obligations": dashboard.obligations(report, events),
+        "ledger": dashboard.ledger(data),
+        "violations": dashboard.violations(data),
+        "deadlines": dashboard.deadlines(data),
         "disputed": grid(data.get("disputed")),
     }
 
@@ -312,12 +336,29 @@ async def agreement_page(
     key = (row.id, row.head_hash, day.isoformat())
     cache: dict[Any, tuple[Agreement, Markup]] = request.app.state.page_cache
     hit = cache.get(key)
+    frame_key: tuple[Any, ...] = key
     if hit is None:
-        hit = await run_in_threadpool(_agreement_body, svc, user, row, day, cache, key)
+        # The chain moved since the newest body. One request renders the new body; while
+        # it does, the others are shown the newest body at once, saying up to which entry
+        # it goes, rather than queueing behind the render (writers move the head often).
+        bodies: Bodies = request.app.state.bodies
+        older = bodies.newest(row.id, day.isoformat(), cache)
+        if older is None or bodies.start(row.id, day.isoformat()):
+            try:
+                hit = await run_in_threadpool(
+                    _agreement_body, svc, user, row, day, cache, key, bodies
+                )
+            finally:
+                if older is not None:
+                    bodies.done(row.id, day.isoformat())
+        else:
+            older_key, entries, (model, shown) = older
+            frame_key = (older_key, "behind")  # framed once, apart from the fresh page
+            hit = (model, _behind(entries) + shown)
     model, body = hit
     # The whole page for this body and this signed-in frame (user, role, form token).
     framed: dict[Any, bytes] = request.app.state.framed_pages
-    whole_key = (key, user.id, user.role, csrf_token(request))
+    whole_key = (frame_key, user.id, user.role, csrf_token(request))
     html: bytes | None = framed.get(whole_key)
     if html is None:
         html = bytes(page(request, "agreement.html", row=row, agreement=model, body=body).body)
@@ -330,6 +371,71 @@ async def agreement_page(
 _body_flights = Flights()
 
 
+class Bodies:
+    """The newest rendered body per (agreement, day), and which are being rendered.
+
+    While writers move the chain's head many times a second, rendering a body at every
+    head would keep the interpreter busy (renders hold the GIL the event loop needs) and
+    readers waiting. So one request renders a given page at a time, renders together take
+    at most ``share`` of the last second (the rest of the time is the readers' and the
+    writers'), and a reader that finds a render going on, or the share spent, gets the
+    newest body rendered at once, marked with the entry it goes up to. A lone reader after
+    a write finds neither and gets the fresh page.
+    """
+
+    def __init__(self, share: float = 0.25) -> None:
+        self.share = share
+        self._lock = threading.Lock()
+        self._newest: dict[tuple[str, str], tuple[int, tuple[str, str, str]]] = {}
+        self._rendering: dict[tuple[str, str], float] = {}
+        self._spent: deque[tuple[float, float]] = deque()  # (finished at, seconds taken)
+
+    def rendered(self, key: tuple[str, str, str], entries: int) -> None:
+        with self._lock:
+            known = self._newest.get((key[0], key[2]))
+            if known is None or known[0] <= entries:
+                self._newest[(key[0], key[2])] = (entries, key)
+
+    def newest(
+        self, agreement_id: str, day: str, cache: dict[Any, tuple[Agreement, Markup]]
+    ) -> tuple[tuple[str, str, str], int, tuple[Agreement, Markup]] | None:
+        """The newest body's cache key, the entries it goes up to, and the body."""
+        with self._lock:
+            known = self._newest.get((agreement_id, day))
+        if known is None:
+            return None
+        body = cache.get(known[1])
+        return None if body is None else (known[1], known[0], body)
+
+    def start(self, agreement_id: str, day: str) -> bool:
+        """True for the one caller that is to render a newer body now."""
+        at = (agreement_id, day)
+        now = time.monotonic()
+        with self._lock:
+            while self._spent and self._spent[0][0] < now - 1.0:
+                self._spent.popleft()
+            busy = sum(taken for _, taken in self._spent)
+            busy += sum(now - began for began in self._rendering.values())
+            if at in self._rendering or busy >= self.share:
+                return False
+            self._rendering[at] = now
+            return True
+
+    def done(self, agreement_id: str, day: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            began = self._rendering.pop((agreement_id, day), now)
+            self._spent.append((now, now - began))
+
+
+def _behind(shown: int) -> Markup:
+    """The notice on a body rendered at an older head of the chain."""
+    return Markup(
+        '<p class="notice" role="status">This page shows the ledger up to entry {}; newer '
+        "entries are being added to it. Reload in a moment to see them.</p>"
+    ).format(shown)
+
+
 def _agreement_body(
     svc: Service,
     user: User,
@@ -337,6 +443,7 @@ def _agreement_body(
     day: dt.date,
     cache: dict[Any, tuple[Agreement, Markup]],
     key: tuple[str, str, str],
+    bodies: Bodies | None = None,
 ) -> tuple[Agreement, Markup]:
     with _body_flights(key):  # fifty requests at a new head: one renders, the others wait
         hit = cache.get(key)
@@ -347,7 +454,8 @@ def _agreement_body(
         status_error = None
         try:
             _, _, report = svc.status(user, row.id, day)
-            status = _status_view(report)
+            events = [log_row(e) for e in svc.history_of(row).current]
+            status = _status_view(report, model, events)
         except ServiceError as exc:
             status_error = exc.message
         from detente.reports.view import phase_views
@@ -365,6 +473,8 @@ def _agreement_body(
         if len(cache) > 256:
             cache.clear()
         cache[key] = (model, body)
+        if bodies is not None:
+            bodies.rendered(key, row.entries)
         return model, body
 
 
@@ -381,33 +491,189 @@ def agreement_document(agreement_id: str, user: UserDep, svc: ServiceDep) -> Res
 
 
 @router.get("/agreements/{agreement_id}/report")
-def monitor_report(
-    agreement_id: str, user: UserDep, svc: ServiceDep, as_of: str | None = None
+async def monitor_report(
+    request: Request,
+    agreement_id: str,
+    user: UserDep,
+    svc: ServiceDep,
+    as_of: str | None = None,
 ) -> Response:
-    """The monitor's report with its charts (the one page that runs a script: plotly, inlined)."""
-    from detente.reports.monitor_html import render_monitor_html
-    from detente.web.monitoring import log_row
+    """The monitor's report with its charts (the one page that runs a script: plotly, from
+    this application, :data:`PLOTLY_PATH`).
 
+    Rendered once per chain head and date into a file, then served from it: a view of the
+    dashboard or of this page never re-renders the charts while the ledger stays as it is.
+    """
+    day = _date(as_of) or dt.date.today()
     try:
-        _, model, report = svc.status(user, agreement_id, _date(as_of))
-        events = [log_row(e) for e in svc.history(user, agreement_id).current]
+        row = await svc.agreement_async(user, agreement_id)
     except ServiceError as exc:
         raise fail(exc) from None
-    html = render_monitor_html(report, model, events)
-    return HTMLResponse(html, headers={"Content-Security-Policy": REPORT_POLICY})
+    charts: ChartFiles = request.app.state.chart_files
+    path = charts.path(row.id, row.head_hash, day)
+    if not path.exists():
+        try:
+            await run_in_threadpool(_render_report, svc, user, row, day, path)
+        except ServiceError as exc:
+            raise fail(exc) from None
+    return FileResponse(
+        path,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": REPORT_POLICY, "Cache-Control": "private, no-cache"},
+    )
+
+
+class ChartFiles:
+    """The rendered chart pages, one file per agreement, chain head and date, in a folder
+    of the server's own (made at start, removed at exit)."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="detente-charts-")
+        self.folder = Path(self._folder.name)
+        self.rendered = 0
+
+    def path(self, agreement_id: str, head: str, day: dt.date) -> Path:
+        name = hashlib.sha256(f"{agreement_id}\0{head}\0{day.isoformat()}".encode()).hexdigest()
+        return self.folder / f"{name}.html"
+
+
+_chart_flights = Flights()
+
+
+def _render_report(svc: Service, user: User, row: AgreementRow, day: dt.date, path: Path) -> None:
+    from detente.reports.monitor_html import render_monitor_html
+
+    with _chart_flights(path):  # many viewers at a new head: one renders, the others wait
+        if path.exists():
+            return
+        _, model, report = svc.status(user, row.id, day)
+        events = [log_row(e) for e in svc.history_of(row).current]
+        html = render_monitor_html(report, model, events, plotly_src=PLOTLY_PATH)
+        partial = path.with_suffix(f".{secrets.token_hex(4)}.part")
+        partial.write_text(html, encoding="utf-8")
+        partial.replace(path)  # atomic: a reader sees the whole page or none
+
+
+@router.get(PLOTLY_PATH)
+def plotly_bundle() -> Response:
+    """plotly.js from the installed plotly package (no CDN, no network): one file, its
+    version in its name, so browsers keep it."""
+    return FileResponse(
+        PLOTLY_FILE,
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )
 
 
 # --------------------------------------------------------------------------- events
 
 
+#: Events a page of the history shows.
+EVENTS_PER_PAGE = 100
+
+
 @router.get("/agreements/{agreement_id}/events")
 def events_page(request: Request, agreement_id: str, user: UserDep, svc: ServiceDep) -> Response:
+    """The event history, every version, oldest first, a page of :data:`EVENTS_PER_PAGE`."""
+    raw = request.query_params.get("page", "1")
     try:
         row = svc.agreement(user, agreement_id)
         hist = svc.history(user, agreement_id)
     except ServiceError as exc:
         raise fail(exc) from None
-    return page(request, "events.html", row=row, events=list(hist.events.values()))
+    everything = list(hist.events.values())
+    pages = max(1, -(-len(everything) // EVENTS_PER_PAGE))
+    if not raw.isdigit() or not 1 <= int(raw) <= pages:
+        raise HTTPException(404, f"no page {raw!r}: the history has {pages} page(s)")
+    number = int(raw)
+    start = (number - 1) * EVENTS_PER_PAGE
+    return page(
+        request,
+        "events.html",
+        row=row,
+        events=everything[start : start + EVENTS_PER_PAGE],
+        total=len(everything),
+        first=start + 1,
+        number=number,
+        pages=pages,
+        source_of=dashboard.source_of,
+    )
+
+
+def _import_form(
+    request: Request, row: Any, problems: list[dict[str, Any]], status: int = 200, **kw: Any
+) -> Response:
+    return page(
+        request, "import.html", status=status, row=row, problems=problems, recorded=None, **kw
+    )
+
+
+def _writable_row(svc: Service, user: User, agreement_id: str) -> AgreementRow:
+    row = svc.agreement(user, agreement_id)
+    if not user.can_record:
+        raise ServiceError(403, "viewers cannot record in the ledger")
+    return row
+
+
+@router.get("/agreements/{agreement_id}/events/import")
+def import_form(request: Request, agreement_id: str, user: UserDep, svc: ServiceDep) -> Response:
+    try:
+        row = _writable_row(svc, user, agreement_id)
+    except ServiceError as exc:
+        raise fail(exc) from None
+    return _import_form(request, row, [])
+
+
+def _log_kind(filename: str, data: bytes) -> str:
+    """CSV or JSON Lines: by the file's name, else by its first character."""
+    name = filename.lower()
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith((".jsonl", ".json", ".ndjson")):
+        return "jsonl"
+    return "jsonl" if data.lstrip()[:1] == b"{" else "csv"
+
+
+@router.post("/agreements/{agreement_id}/events/import")
+async def import_file(
+    request: Request, agreement_id: str, user: UserDep, svc: ServiceDep
+) -> Response:
+    """An event file from the browser: every row recorded, or none, each problem at its line
+    (the same reading and the same service as ``POST /api/agreements/{id}/events/import``)."""
+    form = await request.form()
+    check_csrf(request, form)
+    try:
+        row = await run_in_threadpool(_writable_row, svc, user, agreement_id)
+    except ServiceError as exc:
+        raise fail(exc) from None
+    upload_file = form.get("file")
+    if upload_file is None or isinstance(upload_file, str):
+        return _import_form(request, row, [{"message": "choose a file to import"}], 422)
+    data = await upload_file.read()
+    if not data.strip():
+        return _import_form(request, row, [{"message": "the file is empty"}], 422)
+    try:
+        parsed = parse_log(data, _log_kind(upload_file.filename or "", data))
+    except TooManyRows as exc:
+        return _import_form(request, row, [{"message": str(exc)}], 413)
+    except LogProblems as exc:
+        return _import_form(request, row, exc.problems, 422)
+    except UnicodeDecodeError as exc:
+        return _import_form(request, row, [{"message": f"not UTF-8 text: {exc.reason}"}], 422)
+    except ValueError as exc:
+        found = re.match(r"line (\d+): (.*)", str(exc), re.S)
+        problem = {"line": int(found[1]), "message": found[2]} if found else {"message": str(exc)}
+        return _import_form(request, row, [problem], 422)
+    try:
+        ids = await run_in_threadpool(svc.import_events, user, agreement_id, parsed)
+    except ServiceError as exc:
+        if exc.status in (409, 422):
+            problems = exc.details or [{"message": exc.message}]
+            return _import_form(request, row, problems, exc.status)
+        raise fail(exc) from None
+    return page(
+        request, "import.html", status=201, row=row, problems=[], recorded=len(ids), ids=ids
+    )
 
 
 @router.get("/agreements/{agreement_id}/review")

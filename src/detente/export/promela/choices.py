@@ -25,6 +25,10 @@ def choices(t: Tables) -> list[str]:
     """The lines of step 3."""
     lines = ["    /* 3. choices, simultaneous: what powers are available is fixed first */"]
     lines += [f"    av_{t.cid[c.id]} = AVAIL_{t.cid[c.id]};" for c, _ in t.powers]
+    lines += [
+        f"    wh_{t.cid[c.id]} = WHILE_{t.cid[c.id]};   /* as the time point arrives */"
+        for c, _ in t.guarded
+    ]
     if t.judges_consistency:
         lines.append(
             f"    incons = ({inconsistent(t)});   /* for `consistent`, before any choice */"
@@ -68,6 +72,8 @@ def _obligations(t: Tables) -> list[str]:
     """What falls due is fulfilled (if it can be) or violated; a violation may grant a power."""
     lines: list[str] = []
     for c, o in t.obligations:
+        if o.no_deadline:
+            continue  # a duty with no deadline never falls due (semantics/means.py)
         v = f"ob_{t.cid[c.id]}"
         release = one_off_release(o)
         can = "true" if release is None else f"{held(release[0])} >= {release[1]}"
@@ -82,7 +88,8 @@ def _obligations(t: Tables) -> list[str]:
         grant = ""
         if o.on_violation is not None:
             grant = f"; gr_{t.cid[o.on_violation.grants]} = 1"
-        what = f"clause {c.id}: {o.debtor} {o.action}{' ' + o.object if o.object else ''} by {t.deadline(o)}"
+        due = f"by {t.deadline(o)}" if o.window is not None else f"within {o.within_days} days"
+        what = f"clause {c.id}: {o.debtor} {o.action}{' ' + o.object if o.object else ''} {due}"
         # a duty of means: not achieved, efforts made (semantics/means.py); no violation
         endeavour = "" if o.effort != "best" else (f"{v} = EFF" if o.recurrence is None else "skip")
         lines += _duty(what, ob_due(t, c), o.debtor, can, fulfil, violate, grant, endeavour)
@@ -143,7 +150,8 @@ def _powers(t: Tables) -> list[str]:
 def _marks(t: Tables, prohibitions: Iterable[Clause]) -> str:
     """Record as violated each of ``prohibitions`` that binds now (for ``violated(c)``)."""
     return "".join(
-        f"; if :: {binds(t, c)} -> pv_{t.cid[c.id]} = 1 :: else -> skip fi" for c in prohibitions
+        f"; if :: {binds(t, c, now=True)} -> pv_{t.cid[c.id]} = 1 :: else -> skip fi"
+        for c in prohibitions
     )
 
 
@@ -166,7 +174,7 @@ def _hostilities(t: Tables) -> list[str]:
         lines += [
             f"    /* {p.id} may resume hostilities */",
             f"    if :: {when} ->",
-            f"         if :: {forbidden(t, 'hostilities', p.id)} -> hu = hu | {b}; viol = viol | {b}{_marks(t, binding)}{marks}",
+            f"         if :: {forbidden(t, 'hostilities', p.id, now=True)} -> hu = hu | {b}; viol = viol | {b}{_marks(t, binding)}{marks}",
             f"            :: else -> hl_direct = hl_direct | {b} fi",
             MAY_SKIP,
         ]
@@ -184,7 +192,7 @@ def _other_acts(t: Tables) -> list[str]:
     lines: list[str] = []
     for (party, act), clauses in acts.items():
         lines += [
-            f"    if :: {any_of(binds(t, c) for c in clauses)} -> viol = viol | {bit(party)}{_marks(t, clauses)}{t.attack_marks(party)}   /* {party} does the forbidden act {act} */",
+            f"    if :: {any_of(binds(t, c, now=True) for c in clauses)} -> viol = viol | {bit(party)}{_marks(t, clauses)}{t.attack_marks(party)}   /* {party} does the forbidden act {act} */",
             MAY_SKIP,
         ]
     return lines

@@ -20,10 +20,18 @@ from detente.export.promela.tables import (
 from detente.language.model import Clause
 
 
-def binds(t: Tables, c: Clause) -> str:
-    """Prohibition ``c`` binds its parties now."""
+def binds(t: Tables, c: Clause, *, now: bool = False) -> str:
+    """Prohibition ``c`` binds its parties now. A conditional one (``while``) also needs its
+    condition: as it held when this step's time point arrived (``now``: the ``wh_`` bit
+    step 3 takes before any choice), else on the current state (between steps)."""
     p = c.prohibition
     assert p is not None
+    if p.while_ is not None:
+        cond = f"wh_{t.cid[c.id]}" if now else f"WHILE_{t.cid[c.id]}"
+        plain = binds(
+            t, c.model_copy(update={"prohibition": p.model_copy(update={"while_": None})})
+        )
+        return f"({plain} && {cond})"
     # "while in force" (no `during`): until the agreement is terminated; completing
     # the agreement does not lift its ceasefire
     if not p.during:
@@ -32,10 +40,10 @@ def binds(t: Tables, c: Clause) -> str:
     return f"(!sus_{t.cid[c.id]} && agr != TERMINATED && ({where}))"
 
 
-def forbidden(t: Tables, act: str, party: str) -> str:
+def forbidden(t: Tables, act: str, party: str, *, now: bool = False) -> str:
     """Some prohibition of ``act`` binds ``party`` now."""
     return any_of(
-        binds(t, c)
+        binds(t, c, now=now)
         for c, p in t.prohibitions
         if p.act == act and party in bound(t.agreement, p.parties)
     )
@@ -51,6 +59,12 @@ def ob_in_effect(t: Tables, c: Clause) -> str:
     o = c.obligation
     assert o is not None
     v = f"ob_{t.cid[c.id]}"
+    if o.once is not None:  # created and not decided
+        return f"(agr != TERMINATED && tr_{t.cid[c.id]} != 0 && {v} == UNDEC)"
+    if o.window is None:
+        # no deadline: in effect while its phase lasts (and until suspended)
+        home = c.phase or t.agreement.phases[0].id
+        return f"(agr != TERMINATED && {running(home)} && {v} != DISCH)"
     f = window_from(t.agreement, o)
     base = f"agr != TERMINATED && {started(f.phase)} && {started(t.deadline(o).phase)} && day >= {t.when(f)}"
     if o.recurrence is not None:
@@ -88,6 +102,11 @@ def ob_due(t: Tables, c: Clause) -> str:
     o = c.obligation
     assert o is not None
     v = f"ob_{t.cid[c.id]}"
+    if o.once is not None:  # created, and its day has come
+        tr = f"tr_{t.cid[c.id]}"
+        return f"agr != TERMINATED && {v} == UNDEC && {tr} != 0 && {tr} <= day"
+    if o.window is None:
+        return "false"  # a duty with no deadline never falls due
     if o.recurrence is None:
         by = t.deadline(o)
         return f"agr != TERMINATED && {v} == UNDEC && {started(by.phase)} && {t.when(by)} <= day{t.anchor_met(o)}"
@@ -117,6 +136,8 @@ def inconsistent(t: Tables) -> str:
     bad: list[str] = []
     need: dict[str, list[str]] = {}
     for c, o in t.obligations:
+        if o.no_deadline:
+            continue  # never falls due
         due = ob_due(t, c)
         forbid = forbidden(t, o.action, o.debtor)
         if forbid != "false":

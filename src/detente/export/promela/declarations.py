@@ -73,6 +73,10 @@ def state_variables(t: Tables, observers: Sequence[Observer]) -> list[str]:
         *_phases(t),
         *_section("negotiations", _per_clause(t, "byte ng_{v}", t.negotiations)),
         *_section("obligations", _per_clause(t, "byte ob_{v}", t.obligations)),
+        *_section(
+            "triggered duties: the day each falls due once created (0: not created)",
+            _per_clause(t, "short tr_{v}", t.triggered),
+        ),
         *_section("exchange rounds, one instance per side", [_side(s) for s in t.sides]),
         *_section("powers", _powers(t)),
         *_section(

@@ -81,6 +81,10 @@ def derived_facts(t: Tables) -> list[str]:
         lines.append(f"#define REL_{s.id} ({sum_of(parts)})   /* released of {comment(s.name)} */")
         start = UNLIMITED if s.count is None else s.count
         lines.append(f"#define HELD_{s.id} ({start} - REL_{s.id})")
+    for c, p in t.guarded:
+        assert p.while_ is not None
+        cond = formula(t, ex.parse(p.while_, temporal=False))
+        lines.append(f"#define WHILE_{t.cid[c.id]} ({cond})   /* clause {c.id} binds only while */")
     lines.append(f"#define CEASEFIRE ({ceasefire(t)})")
     for c, _ in t.powers:
         lines.append(f"#define AVAIL_{t.cid[c.id]} ({power_available(t, c)})")

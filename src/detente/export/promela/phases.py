@@ -71,7 +71,7 @@ def starts(t: Tables) -> list[str]:
             OTHERWISE_SKIP,
         ]
     for c, g in t.negotiations:
-        if g.starts_by is None:
+        if g.starts_by is None and g.opens_when is None:
             v = f"ng_{t.cid[c.id]}"
             when = started(c.phase) if c.phase else "true"
             lines += [

@@ -12,15 +12,17 @@ from collections.abc import Sequence
 
 from detente.export.promela.choices import choices
 from detente.export.promela.effects import effects
+from detente.export.promela.formulas import formula
 from detente.export.promela.ltl import Observer
 from detente.export.promela.phases import expiry, starts
-from detente.export.promela.syntax import all_of
-from detente.export.promela.tables import Tables
+from detente.export.promela.syntax import OTHERWISE_SKIP, all_of, any_of, comment
+from detente.export.promela.tables import Tables, running
 from detente.export.promela.timepoints import next_time_point
+from detente.language import expressions as ex
 
 #: Scratch variables of every step, by type.
 _SHORTS = ("prev", "nxt", "rl", "lo", "hi")
-_BITS = ("was_hostile", "started_any", "ends_expired")
+_BITS = ("was_hostile", "started_any", "ends_expired", "lat")
 
 
 def proctype(t: Tables, observers: Sequence[Observer]) -> list[str]:
@@ -34,6 +36,7 @@ def proctype(t: Tables, observers: Sequence[Observer]) -> list[str]:
         f"  short {', '.join(_SHORTS)};",
         f"  bit {', '.join(_BITS)};",
         *(f"  bit av_{v}, ex_{v};" for v in powers),
+        *(f"  bit wh_{t.cid[c.id]};" for c, _ in t.guarded),
         *(f"  bit xq_{q};   /* {q}'s days ran out in this step */" for q in t.amended_phases),
         "  do",
         "  :: atomic {",
@@ -49,6 +52,7 @@ def proctype(t: Tables, observers: Sequence[Observer]) -> list[str]:
         scratch.append("incons")
     for v in powers:
         scratch += [f"av_{v}", f"ex_{v}"]
+    scratch += [f"wh_{t.cid[c.id]}" for c, _ in t.guarded]
     scratch += [f"xq_{q}" for q in t.amended_phases]
     lines += [
         "    " + " ".join(f"{v} = 0;" for v in scratch),
@@ -70,5 +74,36 @@ def _completion(t: Tables, observers: Sequence[Observer]) -> list[str]:
         "    /* 5. completion */",
         f"    if :: agr == IN_FORCE && ({final_ok}) && {rounds_ok} -> agr = COMPLETED; gap = 0 :: else -> skip fi;",
         "    if :: ends_expired && !started_any && agr == IN_FORCE -> gap = 1 :: else -> skip fi;",
+        *_conditions(t),
         *(f"    {o.update}" for o in observers),
     ]
+
+
+def _conditions(t: Tables) -> list[str]:
+    """End of step 5: triggered duties whose condition now holds are created (due N days
+    from this step's day, or at the next step when no phase is running or the step was a
+    "later" one), and talks whose condition now holds open."""
+    lines: list[str] = []
+    running_now = any_of(running(ph.id) for ph in t.agreement.phases)
+    for c, o in t.triggered:
+        assert o.once is not None
+        v = t.cid[c.id]
+        cond = formula(t, ex.parse(o.once, temporal=False))
+        lines += [
+            f"    /* clause {c.id} is created once {comment(o.once)} */",
+            f"    if :: agr != TERMINATED && tr_{v} == 0 && {cond} ->",
+            f"         if :: !lat && ({running_now}) -> tr_{v} = day + {o.within_days}"
+            f" :: else -> tr_{v} = day fi",
+            OTHERWISE_SKIP,
+        ]
+    for c, g in t.negotiations:
+        if g.opens_when is None:
+            continue
+        v = f"ng_{t.cid[c.id]}"
+        cond = formula(t, ex.parse(g.opens_when, temporal=False))
+        lines += [
+            f"    if :: agr != TERMINATED && {v} == NOT_STARTED && {cond} -> {v} = OPEN"
+            f"   /* clause {c.id} opens once {comment(g.opens_when)} */",
+            OTHERWISE_SKIP,
+        ]
+    return lines

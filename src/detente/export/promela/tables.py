@@ -88,6 +88,8 @@ def deadline(agreement: Agreement, o: Obligation) -> When:
     plus H/24 rounded up (or N): entry into force and a phase's start are that phase's
     first day; a clause's fulfilment is that clause's own deadline."""
     w = o.window
+    if w is None:  # a triggered duty: its day is kept in tr_X (never read through this)
+        return When(phase=agreement.phases[0].id, at="end")
     if w.by is not None:
         return w.by
     assert w.after is not None and w.within is not None
@@ -110,6 +112,8 @@ def deadline(agreement: Agreement, o: Obligation) -> When:
 def window_from(agreement: Agreement, o: Obligation) -> When:
     """When an obligation's window opens: its ``from``, its anchor, else its deadline
     phase's start."""
+    if o.window is None:
+        return When(phase=agreement.phases[0].id, at="start")
     if o.window.from_ is not None:
         return o.window.from_
     a = o.window.after
@@ -134,6 +138,8 @@ def continuing_phase(agreement: Agreement, o: Obligation) -> str | None:
     def to_end(w: When | None, phase: str) -> bool:
         return w is None or (w.phase == phase and w.day is None and w.at == "end")
 
+    if o.window is None:
+        return None
     by = o.window.by
     if o.recurrence is None or by is None or not to_end(by, by.phase):
         return None  # a deadline counted from an anchor is no phase's end
@@ -213,6 +219,8 @@ class Tables:
         self.obligations = [
             (c, c.obligation) for c in agreement.clauses if c.obligation is not None
         ]
+        #: triggered duties (`once`): created when their condition first holds
+        self.triggered = [(c, o) for c, o in self.obligations if o.once is not None]
         # powers, and each amendment as the joint act it is (held by its first party)
         self.powers = agreement.granted_powers()
         self.amendments = {c.id for c in agreement.clauses if c.amendment is not None}
@@ -228,6 +236,9 @@ class Tables:
             (c, c.prohibition) for c in agreement.clauses if c.prohibition is not None
         ]
         self.extensions = [(c, c.extension) for c in agreement.clauses if c.extension is not None]
+        #: prohibitions that bind only while a condition holds
+        self.guarded = [(c, p) for c, p in self.prohibitions if p.while_ is not None]
+        self.phase_duration = {ph.id: ph.duration_days for ph in agreement.phases}
         #: 0 when the text calls the first day day 0 (a period of D days then lasts D + 1)
         self.first = first_day(agreement)
         self.phase_duration = {
@@ -255,13 +266,16 @@ class Tables:
         self.referenced: set[str] = set()
         texts = [x.formula for x in agreement.expectations if x.formula]
         texts += [pw.available.condition for _, pw in self.powers if pw.available.condition]
+        texts += [o.once for _, o in self.obligations if o.once]
+        texts += [p.while_ for _, p in self.prohibitions if p.while_]
+        texts += [g.opens_when for _, g in self.negotiations if g.opens_when]
         for text in texts:
             for atom in ex.atoms(ex.parse(text)):
                 self.referenced.update(atom.args)
         for c, o in self.obligations:
             if o.action == "release" and o.category is not None:
                 self.referenced.add(c.id)
-            if o.window.after is not None and o.window.after.fulfilled is not None:
+            if o.window is not None and o.window.after and o.window.after.fulfilled is not None:
                 self.referenced.add(o.window.after.fulfilled)  # its outcome sets a deadline
         self.sides: list[Side] = []
         for c in agreement.clauses:
@@ -330,7 +344,7 @@ class Tables:
     def anchor_met(self, o: Obligation) -> str:
         """`` && ob_X == FUL`` for a deadline counted from clause X's fulfilment: the duty
         falls due only if X was fulfilled (else nothing)."""
-        a = o.window.after
+        a = None if o.window is None else o.window.after
         if a is None or a.fulfilled is None:
             return ""
         return f" && ob_{self.cid[a.fulfilled]} == FUL"

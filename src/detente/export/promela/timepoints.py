@@ -45,7 +45,7 @@ def next_time_point(t: Tables, observers: Sequence[Observer]) -> list[str]:
         lines.append("         :: else -> skip fi;")
     lines += _last_recurrence_point(t)
     lines.append(
-        "      if :: nxt != NONE_DAY -> day = nxt :: else -> skip fi   /* else: the repeating later point */"
+        "      if :: nxt != NONE_DAY -> day = nxt :: else -> lat = 1 fi   /* else: the repeating later point */"
     )
     lines.append("    fi;")
     return lines
@@ -57,8 +57,13 @@ def _candidates(t: Tables) -> list[_Candidate]:
     for ph in t.agreement.phases:
         if ph.duration_days is not None:
             out.append(_Candidate(f"ph_{ph.id} == ACTIVE", f"EXP_{ph.id}", f"{ph.id} expires"))
+    for c, _ in t.triggered:
+        v = t.cid[c.id]
+        out.append(
+            _Candidate(f"tr_{v} != 0 && ob_{v} == UNDEC", f"tr_{v}", f"clause {c.id} falls due")
+        )
     for c, o in t.obligations:
-        if o.recurrence is None:
+        if o.window is not None and o.recurrence is None:
             out.append(
                 _Candidate(
                     f"ob_{t.cid[c.id]} == UNDEC && {started(t.deadline(o).phase)}",
