@@ -76,6 +76,7 @@ class Teller:
     def __init__(self, model: System, *, forbid: int = 0, powers: bool = True) -> None:
         self.m = model
         self.a = model.agreement
+        self.ids = {p.id for p in self.a.parties}
         self.forbid = forbid
         self.powers = powers
         eif = self.a.dates.entry_into_force
@@ -87,6 +88,15 @@ class Teller:
 
     def party(self, i: int) -> str:
         return self.a.parties[i].name
+
+    def actor(self, i: int) -> str:
+        """A party as the author of a forbidden act: with the non-signatories it answers
+        for, whose acts count as its own (``docs/semantics.md``, answering for others)."""
+        p = self.a.parties[i]
+        if not p.answers_for:
+            return p.name
+        groups = _join([self.a.party(g).name for g in p.answers_for if g in self.ids])
+        return f"{p.name} (or {groups}, which it answers for)" if groups else p.name
 
     def phase(self, q: int) -> str:
         return self.a.phases[q].name
@@ -247,7 +257,7 @@ class Teller:
                 clauses.append(clause)
             case Committed(who, act, cl):
                 out.append(
-                    f"{self.party(who)} does what {_join([self.cite(c) for c in cl])} forbids "
+                    f"{self.actor(who)} does what {_join([self.cite(c) for c in cl])} forbids "
                     f"({act.replace('_', ' ')}): a violation."
                 )
                 clauses.extend(cl)
@@ -303,7 +313,7 @@ class Teller:
             case HostilitiesResumed(who, cl):
                 if cl:
                     out.append(
-                        f"{self.party(who)} resumes hostilities, which "
+                        f"{self.actor(who)} resumes hostilities, which "
                         f"{_join([self.cite(c) for c in cl])} forbid{'s' if len(cl) == 1 else ''}: "
                         "a violation."
                     )

@@ -122,6 +122,9 @@ def monitor_command(
             _write_html(report, agreement, events_path, html, self_contained=self_contained)
         if docx_out is not None:
             _write_docx(report, agreement, docx_out)
+    for w in report.warnings:  # what the log says that the replay cannot use
+        where = f"{events_path}:{w['line']}" if w["line"] is not None else str(events_path)
+        err.print(f"{where}: warning: {w['message']}", markup=False, soft_wrap=True)
     if as_json:
         sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -471,17 +471,38 @@ def phase_order(loaded: Loaded) -> Iterator[Problem]:
                 ("phases", i, "starts", "after"),
                 f"{p.id!r} starts after {p.starts.after!r}, which is not an earlier phase",
             )
-    # Phases run one after another: one after an open-ended phase could never start.
+    # Phases run one after another: one after an open-ended phase starts only upon an
+    # agreement (which ends the open-ended phase); otherwise it could never start.
     for i, p in enumerate(a.phases[1:], 1):
         before = a.phases[i - 1]
-        if before.duration_days is None and not p.starts.entry_into_force:
+        if (
+            before.duration_days is None
+            and not p.starts.entry_into_force
+            and p.starts.upon_agreement is None
+        ):
             yield _p(
                 loaded,
                 ("phases", i, "starts"),
                 f"{p.id!r} can never start: {before.id!r} before it is open-ended and never "
-                f"over, and a phase starts only once the one before it is over (give "
-                f"{before.id!r} `duration_days` and an `at_expiry` rule, e.g. "
-                "`continues_while` its talks)",
+                f"over, and a phase starts only once the one before it is over (start "
+                f"{p.id!r} `upon_agreement` of a negotiation, whose agreement ends "
+                f"{before.id!r}; or give {before.id!r} `duration_days` and an `at_expiry` rule)",
+            )
+    # A phase waiting for talks that open only once it (or a later phase) has started.
+    for i, p in enumerate(a.phases):
+        n = p.starts.upon_agreement
+        neg = next((c for c in a.clauses if c.id == n and c.negotiation is not None), None)
+        if neg is None or neg.negotiation is None:
+            continue
+        g = neg.negotiation
+        home = g.starts_by.phase if g.starts_by is not None else (neg.phase or a.phases[0].id)
+        if home in index and index[home] >= i:
+            yield _p(
+                loaded,
+                ("phases", i, "starts", "upon_agreement"),
+                f"{p.id!r} can never start: it waits for the agreement of {n!r}, whose talks "
+                f"open only in {home!r}, which {'is' if home == p.id else 'comes after'} "
+                f"{p.id!r} (put clause {n} in an earlier phase)",
             )
 
 
@@ -581,6 +602,18 @@ def releases_within_stock(loaded: Loaded) -> Iterator[Problem]:
         released[stock] = released.get(stock, 0) + n
         if released[stock] > s.count and stock not in reported:
             reported.add(stock)
+            if s.approximate:
+                # an approximate count is read as its lower bound: more may be held
+                yield _p(
+                    loaded,
+                    loc,
+                    f"by this round {who} has released {released[stock]:,} {stock}, more "
+                    f"than the {s.count:,} the checker reads from the figures "
+                    f"({'; '.join(str(f) for f in s.figures)}): its verdicts assume no more "
+                    "is held",
+                    "warning",
+                )
+                return
             yield _p(
                 loaded,
                 loc,
@@ -776,6 +809,82 @@ def parts_and_means(loaded: Loaded) -> Iterator[Problem]:
             )
 
 
+# --------------------------------------------------------------------------- roles
+
+
+def roles(loaded: Loaded) -> Iterator[Problem]:
+    """Who answers for whom (``answers_for`` names a non-signatory, once), and who may hold
+    a power or owe a duty (a party, a mediator or a guarantor; not an observer, a
+    monitoring mechanism or a non-signatory)."""
+    a = loaded.agreement
+    by_id = {p.id: p for p in a.parties}
+    answered: dict[str, str] = {}
+    for i, p in enumerate(a.parties):
+        for j, group in enumerate(p.answers_for):
+            loc: tuple[str | int, ...] = ("parties", i, "answers_for", j)
+            found = by_id.get(group)
+            if found is None:
+                yield from _party_ref(loaded, loc, group)
+            elif found.role != Role.non_signatory:
+                yield _p(
+                    loaded,
+                    loc,
+                    f"{p.id!r} answers for {group!r}, which is a {found.role.value}: only a "
+                    f"non-signatory is answered for (give {group!r} `role: non_signatory`)",
+                )
+            elif group in answered:
+                yield _p(
+                    loaded,
+                    loc,
+                    f"{group!r} is already answered for by {answered[group]!r}; one party "
+                    "answers for a non-signatory",
+                )
+            else:
+                answered[group] = p.id
+        if p.answers_for and p.role != Role.party:
+            yield _p(
+                loaded,
+                ("parties", i, "answers_for"),
+                f"{p.id!r} is a {p.role.value}: only a party answers for a non-signatory",
+            )
+    for i, p in enumerate(a.parties):
+        if p.role == Role.non_signatory and p.id not in answered:
+            yield _p(
+                loaded,
+                ("parties", i, "role"),
+                f"non-signatory {p.id!r} is answered for by no party: its acts count against "
+                "nobody (add it to a party's `answers_for`)",
+                "warning",
+            )
+
+    def owes(loc: tuple[str | int, ...], who: str, what: str) -> Iterator[Problem]:
+        found = by_id.get(who)
+        if found is None:
+            return
+        if found.role == Role.non_signatory:
+            instead = (
+                f"name {answered[who]!r}, which answers for it"
+                if who in answered
+                else ("name the party that answers for it")
+            )
+            yield _p(loaded, loc, f"{who!r} is a non-signatory and {what}: {instead}")
+        elif found.role in (Role.observer, Role.monitor):
+            yield _p(
+                loaded,
+                loc,
+                f"{who!r} is a{'n' if found.role == Role.observer else ''} "
+                f"{found.role.value} and {what}: a party, a mediator or a guarantor may",
+            )
+
+    for i, c in enumerate(a.clauses):
+        if c.power is not None:
+            yield from owes(("clauses", i, "power", "holder"), c.power.holder, "holds no power")
+        elif c.obligation is not None:
+            yield from owes(
+                ("clauses", i, "obligation", "debtor"), c.obligation.debtor, "owes no duty"
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     unique_ids,
     references,
@@ -788,6 +897,7 @@ CHECKS: tuple[Check, ...] = (
     releases_within_stock,
     totals_add_up,
     negotiation_phases,
+    roles,
     parts_and_means,
 )
 

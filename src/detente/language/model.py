@@ -181,10 +181,17 @@ class When(_Model):
 
 
 class Role(StrEnum):
+    """What a signatory or other actor is to the agreement (``docs/language.md``, "Who
+    answers for whom, and who watches")."""
+
     party = "party"
     mediator = "mediator"
     guarantor = "guarantor"
     observer = "observer"
+    #: A mechanism or coordination centre whose logged ``verify`` events the monitor reads.
+    monitor = "monitor"
+    #: An armed group bound through a party's commitments (that party ``answers_for`` it).
+    non_signatory = "non_signatory"
 
 
 class Status(StrEnum):
@@ -216,7 +223,83 @@ class Party(_Model):
     id: Ident
     name: Text
     role: Role = Role.party
+    answers_for: list[Ident] = Field(
+        default_factory=list,
+        description="Non-signatories (role: non_signatory) whose acts count against this "
+        "party: a prohibited act of theirs is this party's violation.",
+    )
     source: SourceRefs | None = None
+
+
+class Figure(_Model):
+    """A count as a source gives it: exact, approximate (``about``) or a ``range``."""
+
+    exact: Count | None = None
+    about: Count | None = None
+    range: tuple[Count, Count] | None = None
+    source: SourceRefs | None = None
+    note: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, value: Any) -> Any:
+        return {"exact": value} if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Figure:
+        given = [k for k in ("exact", "about", "range") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a figure is one of `exact`, `about` or `range: [low, high]`")
+        if self.range is not None and self.range[0] > self.range[1]:
+            raise ValueError(f"a range runs from low to high, not {list(self.range)}")
+        return self
+
+    @property
+    def low(self) -> int:
+        """The figure's reading where one number is needed: its lower bound."""
+        if self.range is not None:
+            return self.range[0]
+        value = self.exact if self.exact is not None else self.about
+        assert value is not None
+        return value
+
+    def __str__(self) -> str:
+        if self.range is not None:
+            return f"{self.range[0]:,} to {self.range[1]:,}"
+        if self.about is not None:
+            return f"about {self.about:,}"
+        return f"{self.exact:,}"
+
+
+_FIGURE_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "integer", "minimum": 0},
+        {
+            "type": "object",
+            "properties": {
+                "about": {"type": "integer", "minimum": 0},
+                "range": {
+                    "type": "array",
+                    "items": {"type": "integer", "minimum": 0},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+                "exact": {"type": "integer", "minimum": 0},
+                "source": {
+                    "anyOf": [
+                        _SOURCE_REF_SCHEMA,
+                        {"type": "array", "items": _SOURCE_REF_SCHEMA, "minItems": 1},
+                    ]
+                },
+                "note": {"type": "string", "minLength": 1},
+            },
+            "additionalProperties": False,
+        },
+        {"type": "null"},
+    ],
+    "description": "How many: a number, `{about: N}` or `{range: [low, high]}`; an "
+    "approximate or ranged count is read as its lower bound (docs/language.md, Figures).",
+}
 
 
 class Stock(_Model):
@@ -225,12 +308,49 @@ class Stock(_Model):
     id: Ident
     holder: Ident
     name: Text
-    count: Count | None = Field(
-        default=None, description="How many the holder has; unknown when left out."
+    count: Annotated[Count | None, WithJsonSchema(_FIGURE_SCHEMA)] = Field(
+        default=None,
+        description="How many the holder has; unknown when left out. Given as `about` or "
+        "a `range`, it is read as its lower bound and the figure is kept in `figures`.",
+    )
+    figures: list[Figure] = Field(
+        default_factory=list,
+        description="Each source's own figure for the count, kept as the source gives it.",
+    )
+    approximate: bool = Field(
+        default=False,
+        description="Whether `count` is read from an approximate or ranged figure (set "
+        "when `count` is written as one, or left out beside `figures`).",
     )
     unit: Annotated[str, StringConstraints(min_length=1, max_length=40)] = "persons"
     source: SourceRefs | None = None
     note: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _approximate_count(cls, value: Any) -> Any:
+        """``count: {about: N}`` or ``{range: [a, b]}``: kept as a figure, read as its
+        lower bound; with no `count`, the lowest of the sources' figures."""
+        if not isinstance(value, dict):
+            return value
+        data = dict(value)
+        count = data.get("count")
+        figures = list(data.get("figures") or [])
+        if isinstance(count, dict):
+            figure = Figure.model_validate(count)
+            figures.insert(0, figure)
+            data["count"] = figure.low
+            data["approximate"] = figure.exact is None
+        elif count is None and figures:
+            try:
+                read = [Figure.model_validate(f) for f in figures]
+            except (ValueError, TypeError):
+                return value  # the figure's own errors are reported where it is
+            data["count"] = min(f.low for f in read)
+            data["approximate"] = any(f.exact is None for f in read)
+        if figures:
+            data["figures"] = figures
+        return data
 
 
 #: Actions every spec knows; a spec adds its own under `actions`.
@@ -245,6 +365,8 @@ BUILTIN_ACTIONS = (
     "amend",
     "announce",
     "breach",
+    "verify",
+    "tally",
     "effort",
 )
 

@@ -23,6 +23,7 @@ from detente.semantics.events import (
     OpeningNotRecorded,
     SideNotRecorded,
 )
+from detente.semantics.roles import answering
 from detente.semantics.tables import (
     ACTIVE,
     AGREED,
@@ -41,6 +42,8 @@ class Chooser:
         self.path = path
         self.used: set[int] = set()  # ids of breaches already matched
         self.extension_credit: dict[tuple[str, str], int] = {}
+        #: A non-signatory's acts are the acts of the party that answers for it.
+        self.answering = answering(system.agreement)
 
     # ------------------------------------------------------------------ a day
 
@@ -97,7 +100,11 @@ class Chooser:
         if c.kind in ("act", "hostilities"):
             party = m.parties[c.subject]
             act = c.act or "hostilities"
-            if any(e.actor == party and e.action == act for e in self.log.acts.get(day, ())):
+            answering = self.answering
+            if any(
+                answering.get(e.actor, e.actor) == party and e.action == act
+                for e in self.log.acts.get(day, ())
+            ):
                 return c.options[-1]
             return NOTHING
         if c.kind == "extension":
@@ -269,7 +276,7 @@ class Chooser:
             elif isinstance(o.act, Committed):
                 chosen[(o.act.party, o.act.act)] = o.act.clauses
         for e in self.log.acts.get(day, ()):
-            p = m.pidx.get(e.actor)
+            p = m.pidx.get(self.answering.get(e.actor, e.actor))
             if p is None:
                 continue
             if (p, e.action) in chosen:

@@ -334,6 +334,18 @@ def check_columns(
                     f"clause {clause} is no duty (obligation, exchange or negotiation), "
                     "so it cannot be breached",
                 )
+        if action == "verify" and actor in parties and actor not in vocab.monitors:
+            bad(
+                "actor",
+                f"a `verify` event is a monitoring mechanism's (role: monitor); {actor} is not "
+                f"one ({', '.join(sorted(vocab.monitors)) or 'the spec declares none'})",
+            )
+        if (
+            action == "tally"
+            and values["quantity"] is None
+            and all(c != "quantity" for c, _ in problems)
+        ):
+            bad("quantity", "a `tally` gives the count its source reports in `quantity`")
         if action == "amend":
             if clause is None:
                 bad("clause", "an `amend` event names the amendment it records in `clause`")
@@ -410,6 +422,8 @@ class _Vocabulary:
     actions: frozenset[str]
     stocks: dict[str, Stock]
     clauses: dict[str, Clause]
+    #: Parties with ``role: monitor`` (who may log a ``verify`` event).
+    monitors: frozenset[str] = frozenset()
 
 
 _VOCABULARIES: dict[int, tuple[Agreement, _Vocabulary]] = {}
@@ -425,6 +439,7 @@ def vocabulary(agreement: Agreement) -> _Vocabulary:
         frozenset(agreement.action_ids),
         {s.id: s for s in agreement.stocks},
         {c.id: c for c in agreement.clauses},
+        frozenset(p.id for p in agreement.parties if p.role.value == "monitor"),
     )
     if len(_VOCABULARIES) > 64:
         _VOCABULARIES.clear()

@@ -121,6 +121,7 @@ ACLED_SUB_EVENT = {
     "negotiations_start": "Agreement",
     "negotiations_agree": "Agreement",
     "exercise": "Agreement",
+    "amend": "Agreement",
     "announce": "Agreement",
     "hostilities": "Armed clash",
 }
@@ -134,6 +135,7 @@ PLOVER_EVENT = {
     "negotiations_start": ("CONSULT", None),
     "negotiations_agree": ("AGREE", None),
     "exercise": ("REJECT", None),
+    "amend": ("AGREE", None),
 }
 #: A power's action → the PLOVER event its exercise is.
 PLOVER_POWER = {
@@ -142,6 +144,7 @@ PLOVER_POWER = {
     "resume_hostilities": ("THREATEN", None),
     "suspend_clause": ("REJECT", None),
     "extend_phase": ("AGREE", None),
+    "self_defence": ("ASSAULT", None),
 }
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3}
 

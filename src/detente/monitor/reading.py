@@ -24,6 +24,7 @@ from detente.monitor.report import (
 )
 from detente.semantics import Instance, anchors
 from detente.semantics.parts import fraction, outstanding, unit_of
+from detente.semantics.roles import answering
 from detente.semantics.tables import (
     COMPLETED,
     CUT_SHORT,
@@ -134,8 +135,13 @@ def read_report(
 
     violations: list[ActRow] = []
     lawful_acts: list[ActRow] = []
+    answerer = answering(agreement)
     for act in sorted(path.acts, key=lambda a: (a.day, a.event.id)):
-        row = ActRow(**event_row(act.event, eif), prohibited_by=act.prohibited_by)
+        row = ActRow(
+            **event_row(act.event, eif),
+            prohibited_by=act.prohibited_by,
+            attributed_to=answerer.get(act.event.actor, act.event.actor),
+        )
         (violations if act.prohibited_by else lawful_acts).append(row)
     powers: list[PowerRow] = []
     for use in sorted(path.powers, key=lambda u: (u.day, u.event.id)):

@@ -23,9 +23,11 @@ from detente.language.model import Agreement
 from detente.monitor.choose import Chooser
 from detente.monitor.events import Event
 from detente.monitor.log import Log
+from detente.monitor.notices import Notices
 from detente.monitor.path import Path
 from detente.monitor.reading import differences, event_row, read_report
 from detente.monitor.report import MonitorReport
+from detente.monitor.watch import Watch
 from detente.semantics import Replay, System
 
 
@@ -63,12 +65,16 @@ def monitor(
     disputed: list[Event] = []
     last: dt.date | None = None
     count = 0
+    notices = Notices(agreement, eif)
+    watch = Watch(agreement, eif)
     for e in events:
         if as_of is not None and e.earliest > as_of:
             continue
         when = e.latest if as_of is None else min(e.latest, as_of)
         last = when if last is None or when > last else last
         count += 1
+        notices.see(e)
+        watch.see(e)
         with_all.add(e, when)
         if e.disputed:
             disputed.append(e)
@@ -81,6 +87,8 @@ def monitor(
     )
     main.disputed_events = [event_row(e, eif) for e in disputed]
     main.disputed = differences(main, main.without_disputed, disputed)
+    main.warnings = notices.warnings
+    main.verified, main.tallies = watch.verified, watch.tallies
     return main
 
 

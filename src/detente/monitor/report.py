@@ -124,10 +124,21 @@ class EventRow(TypedDict):
     day: int
 
 
+class LogWarning(TypedDict):
+    """Something the log says that the replay does not use, at its row."""
+
+    line: int | None
+    id: str
+    message: str
+
+
 class ActRow(EventRow):
     """A logged act a prohibition may forbid: the clauses that forbade it (none: lawful)."""
 
     prohibited_by: list[str]
+    #: Whose act it is in law: the actor, or the party that answers for it (a
+    #: non-signatory's forbidden act is that party's breach).
+    attributed_to: str
 
 
 class PowerRow(EventRow):
@@ -281,6 +292,16 @@ class MonitorReport:
     disputed: list[Difference] = field(default_factory=list)
     disputed_events: list[EventRow] = field(default_factory=list)
     without_disputed: MonitorReport | None = None
+    #: What the log says that the replay cannot use, one per row: an event dated before
+    #: entry into force, releases beyond a stock's declared count. Each is
+    #: ``{"line", "id", "message"}``; the command line prints them as warnings.
+    warnings: list[LogWarning] = field(default_factory=list)
+    #: Facts a monitoring mechanism (role: monitor) verified: its ``verify`` events, and
+    #: the events it reported as confirmed or disputed (``detente.monitor.watch``).
+    verified: list[EventRow] = field(default_factory=list)
+    #: Each source's own tallies of alleged acts (``tally`` events), by source; never
+    #: added up across sources.
+    tallies: dict[str, list[EventRow]] = field(default_factory=dict)
 
     @property
     def reading_code(self) -> str:
@@ -341,6 +362,9 @@ class MonitorReport:
             "powers": self.powers,
             "disputed": self.disputed,
             "disputed_events": self.disputed_events,
+            "warnings": self.warnings,
+            "verified": self.verified,
+            "tallies": self.tallies,
             "events_read": self.events_read,
         }
         if self.without_disputed is not None:
@@ -409,8 +433,8 @@ FRAME_TABLES: dict[str, list[str]] = {
     "ledger": list(LedgerRow.__annotations__),
     "totals": ["party", "category", "count"],
     "surplus": ["party", "category", "count"],
-    "violations": ["id", *_EVENT_COLUMNS, "prohibited_by"],
-    "lawful_acts": ["id", *_EVENT_COLUMNS, "prohibited_by"],
+    "violations": ["id", *_EVENT_COLUMNS, "prohibited_by", "attributed_to"],
+    "lawful_acts": ["id", *_EVENT_COLUMNS, "prohibited_by", "attributed_to"],
     "powers": ["id", *_EVENT_COLUMNS, "power", "target", "lawful", "reason"],
     "next_deadlines": list(Deadline.__annotations__),
     "phases": list(PhaseRow.__annotations__),

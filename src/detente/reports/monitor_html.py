@@ -85,6 +85,7 @@ EVENT_COLUMNS = (
     "date",
     "time",
     "actor",
+    "attributed_to",
     "action",
     "quantity",
     "category",

@@ -191,6 +191,14 @@ def print_report(report: MonitorReport, agreement: Agreement, console: Console) 
         console.print(both)
     if not report.violations:
         console.print("No prohibited act recorded.")
+    _events_table(console, "Verified by the monitoring mechanism", report.verified, extra="notes")
+    for source, rows in report.tallies.items():  # one table per source: never summed
+        _events_table(
+            console,
+            f"Tallies reported by {source} (not added to any other source's)",
+            rows,
+            extra="quantity",
+        )
 
 
 def _legend(console: Console, report: MonitorReport) -> None:
@@ -226,9 +234,11 @@ def _events_table(
     ):
         table.add_column(col, overflow="fold")
     for r in rows:
+        actor, answerer = r["actor"], r.get("attributed_to")
         table.add_row(
             _cell(r["date"]),
-            _cell(r["actor"]),
+            # a non-signatory's act, under its own name, and whose breach it is
+            _cell(actor if answerer in (None, actor) else f"{actor} (counts against {answerer})"),
             _cell(r["action"]),
             _cell(r["clause"]),
             _cell(r.get(extra)),

@@ -14,6 +14,10 @@ kept it going failed), or, while it is continuing, the day after the talks that
 keep it going agree or fail (the phase is over from that day). The next phase
 starts on the day its predecessor is over, or the day after the agreement that
 starts it, whichever is later.
+
+An open-ended phase followed by a phase that starts upon an agreement ends with that
+agreement (:func:`ended_by_agreement`): it is over from the day after the negotiation
+agrees, and at the earliest the day after it started (it lasts at least its first day).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Literal
 
 from detente.language.model import Agreement, Clause, Power, PowerAction, Role, When
 from detente.semantics import anchors
+from detente.semantics.roles import bound
 
 PhaseStatus = Literal["pending", "active", "continuing", "done", "cut_short"]
 Ending = Literal["done", "cut_short", "continuing"]
@@ -68,6 +73,16 @@ class PhaseSpan:
         return "active"
 
 
+def ended_by_agreement(agreement: Agreement) -> dict[str, str]:
+    """Open-ended phases that an agreement ends: phase id -> the negotiation (clause id)
+    whose agreement starts the next phase. Without it, the next phase could never start."""
+    out: dict[str, str] = {}
+    for before, after in zip(agreement.phases, agreement.phases[1:], strict=False):
+        if before.duration_days is None and after.starts.upon_agreement is not None:
+            out[before.id] = after.starts.upon_agreement
+    return out
+
+
 def phase_duration(
     agreement: Agreement, phase_id: str, extended: Mapping[str, int] = _EMPTY
 ) -> int | None:
@@ -96,6 +111,7 @@ def phase_spans(
         failed = {k: v for k, v in failed.items() if v <= as_of}
     spans: dict[str, PhaseSpan] = {}
     previous: PhaseSpan | None = None
+    closing = ended_by_agreement(agreement)
     for phase in agreement.phases:
         start: int | None = None
         s = phase.starts
@@ -135,6 +151,10 @@ def phase_spans(
                     ended, ending = max(expires, f_day + 1), "cut_short"
                 else:
                     ending = "continuing"
+        elif start is not None and phase.id in closing:
+            a_day = agreed.get(closing[phase.id])
+            if a_day is not None:
+                ended, ending = max(start + 1, a_day + 1), "done"
         span = PhaseSpan(phase.id, start, expires, ended, ending)
         spans[phase.id] = span
         previous = span
@@ -404,7 +424,7 @@ def prohibited(
         if (p := c.prohibition) is not None
         and c.id not in off
         and p.act == act
-        and party in p.parties
+        and party in bound(agreement, p.parties)
         and _binds_in(p.during, phase_statuses, in_force)
     ]
 

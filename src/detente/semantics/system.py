@@ -36,6 +36,7 @@ from detente.semantics.events import (
 )
 from detente.semantics.means import duty_options
 from detente.semantics.observe import Observations
+from detente.semantics.schedule import ended_by_agreement
 from detente.semantics.tables import (
     ACTIVE,
     AGREED,
@@ -80,6 +81,12 @@ class System(Observations):
             replay=replay,
         )
         self.options = Options(self)
+        #: Open-ended phases that an agreement ends: (phase, negotiation) indices.
+        self.closing = [
+            (self.phidx[q], self.nidx[n])
+            for q, n in ended_by_agreement(agreement).items()
+            if n in self.nidx
+        ]
 
     # ------------------------------------------------------------------ the protocol
 
@@ -487,6 +494,10 @@ class System(Observations):
                 elif ns == FAILED:
                     t[self.o_ph + q] = CUT_SHORT
                     evs.append(PhaseOver(q, "cut_short"))
+        for q, n in self.closing:
+            if t[self.o_ph + q] == ACTIVE and t[self.o_ng + n] == AGREED and t[0] != TERMINATED:
+                t[self.o_ph + q] = DONE
+                evs.append(PhaseOver(q, "done"))
         if t[0] == IN_FORCE:
             last = len(self.phases) - 1
             ls = t[self.o_ph + last]

@@ -14,13 +14,7 @@ from collections.abc import Iterable
 
 from detente.export.promela.conditions import binds, forbidden, inconsistent, ob_due, side_due
 from detente.export.promela.syntax import MAY_SKIP, OTHERWISE_SKIP, all_of, any_of
-from detente.export.promela.tables import (
-    Tables,
-    bit,
-    held,
-    one_off_release,
-    running,
-)
+from detente.export.promela.tables import Tables, bit, bound, held, one_off_release, running
 from detente.language.model import Clause, ExtensionRule, Role
 
 #: Most extension-rule releases modelled when the rule gives no bound.
@@ -169,7 +163,11 @@ def _hostilities(t: Tables) -> list[str]:
         if p.role != Role.party:
             continue
         b = bit(p.id)
-        binding = [c for c, pr in t.prohibitions if pr.act == "hostilities" and p.id in pr.parties]
+        binding = [
+            c
+            for c, pr in t.prohibitions
+            if pr.act == "hostilities" and p.id in bound(t.agreement, pr.parties)
+        ]
         marks = t.attack_marks(p.id)
         # once fighting is on, an attack a self-defence power answers still counts
         when = "true" if marks else "!was_hostile"
@@ -189,7 +187,7 @@ def _other_acts(t: Tables) -> list[str]:
     for c, pr in t.prohibitions:
         if pr.act == "hostilities":
             continue
-        for party in dict.fromkeys(pr.parties):
+        for party in bound(t.agreement, pr.parties):  # a group's acts: its answerer's
             acts.setdefault((party, pr.act), []).append(c)
     lines: list[str] = []
     for (party, act), clauses in acts.items():

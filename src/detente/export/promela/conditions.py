@@ -8,6 +8,7 @@ from detente.export.promela.syntax import any_of
 from detente.export.promela.tables import (
     Side,
     Tables,
+    bound,
     continuing_phase,
     held,
     one_off_release,
@@ -42,7 +43,9 @@ def binds(t: Tables, c: Clause, *, now: bool = False) -> str:
 def forbidden(t: Tables, act: str, party: str, *, now: bool = False) -> str:
     """Some prohibition of ``act`` binds ``party`` now."""
     return any_of(
-        binds(t, c, now=now) for c, p in t.prohibitions if p.act == act and party in p.parties
+        binds(t, c, now=now)
+        for c, p in t.prohibitions
+        if p.act == act and party in bound(t.agreement, p.parties)
     )
 
 

@@ -4,14 +4,22 @@
 from __future__ import annotations
 
 from detente.export.promela.syntax import OTHERWISE_SKIP
-from detente.export.promela.tables import Tables, started
+from detente.export.promela.tables import Tables, closed_by_agreement, started
 
 
 def expiry(t: Tables) -> list[str]:
     """Step 1 (and ``was_hostile``, the hostilities before this step's choices)."""
     lines = ["    /* 1. expiry */", "    was_hostile = hostile;"]
+    closing = closed_by_agreement(t.agreement)
     for ph in t.agreement.phases:
         if ph.duration_days is None:
+            if ph.id in closing:
+                n = f"ng_{t.cid[closing[ph.id]]}"
+                lines += [
+                    f"    /* open-ended {ph.id} ends when negotiation {closing[ph.id]} agrees */",
+                    f"    if :: agr != TERMINATED && ph_{ph.id} == ACTIVE && {n} == AGREED -> ph_{ph.id} = DONE",
+                    OTHERWISE_SKIP,
+                ]
             continue
         rule = ph.at_expiry
         cite = f" (clause {rule.clause})" if rule.clause else ""

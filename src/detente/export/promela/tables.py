@@ -16,6 +16,7 @@ Names in capitals (``EXP_P``, ``HELD_S``, ``AVAIL_C``, ``CEASEFIRE``, ...) are t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from detente.export.promela.syntax import ident
@@ -33,6 +34,23 @@ from detente.language.model import (
 
 #: Day value meaning "no time point left".
 NONE_DAY = 30000
+
+
+def bound(agreement: Agreement, parties: Iterable[str]) -> list[str]:
+    """Whom a prohibition naming ``parties`` binds: a non-signatory is replaced by the
+    party that ``answers_for`` it (its acts count against that party)."""
+    answerer = {g: p.id for p in agreement.parties for g in p.answers_for}
+    return list(dict.fromkeys(answerer.get(p, p) for p in parties))
+
+
+def closed_by_agreement(agreement: Agreement) -> dict[str, str]:
+    """Open-ended phases followed by a phase that starts upon an agreement: that
+    agreement ends them (phase id -> negotiation clause id)."""
+    return {
+        a.id: b.starts.upon_agreement
+        for a, b in zip(agreement.phases, agreement.phases[1:], strict=False)
+        if a.duration_days is None and b.starts.upon_agreement is not None
+    }
 
 
 def bit(party: str) -> str:
