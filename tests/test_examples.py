@@ -223,4 +223,5 @@ def test_pretoria_counts_from_day_zero_as_the_text_does() -> None:
     assert deal.counting == "day_zero"
     meeting = deal.clause("6a.1").obligation
     assert meeting is not None and meeting.window is not None
-    assert meeting.window.by is not None and meeting.window.by.day == 5  # "within 5 days from the signing"
+    # "within 5 days from the signing"
+    assert meeting.window.by is not None and meeting.window.by.day == 5
