@@ -197,7 +197,7 @@ def test_pretoria_disarmament_stages_read_against_the_pretoria_dates() -> None:
     deal = detente.load(folder / "agreement.yaml")
     assert deal.pax_id == 2443
     report = detente.monitor(deal, detente.iter_events(folder / "events.csv", deal))
-    # "Within 5 days from the signing": 7 November 2022, day 6 as Detente counts.
+    # "Within 5 days from the signing" (day 0 = signing, counting: day_zero): 7 November 2022.
     assert report.obligation("6a.1").describe() == "fulfilled on time"
     assert report.obligation("6a.2").describe() == "fulfilled on time"
     # Heavy weapons: ten days after the Nairobi meeting (22 Nov); handed over 10 Jan 2023.
@@ -216,3 +216,12 @@ def test_stockholm_redeployment_reads_both_ways_and_releases_stay_apart() -> Non
     # The city: nothing logged either way.
     assert report.obligation("H2.2").status == "not_recorded"
     assert report.obligation("H2.3").status == "not_recorded"
+
+
+def test_pretoria_counts_from_day_zero_as_the_text_does() -> None:
+    deal = detente.load(_folder("pretoria-2022") / "agreement.yaml")
+    assert deal.counting == "day_zero"
+    meeting = deal.clause("6a.1").obligation
+    assert meeting is not None and meeting.window is not None
+    # "within 5 days from the signing"
+    assert meeting.window.by is not None and meeting.window.by.day == 5

@@ -19,10 +19,11 @@ def test_a_recital_is_a_clause_with_its_words() -> None:
     recital = a.clause("preamble")
     assert recital.norm is None and recital.kind == "recital"
     assert describe(recital, a) == (
-        "A recital (clause preamble): “Recalling the resolutions of the Security Council on "
-        "the protection of civilians”."
+        "A recital: “Recalling the resolutions of the Security Council on "
+        "the protection of civilians” (clause preamble)."
     )
-    assert describe(a.clause("2"), a).startswith("A reporting commitment (clause 2): ")
+    assert describe(a.clause("2"), a).startswith("A reporting commitment: ")
+    assert describe(a.clause("2"), a).endswith(" (clause 2).")
 
 
 def test_statements_change_no_verdict() -> None:

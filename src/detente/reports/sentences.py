@@ -400,4 +400,4 @@ def statement(clause: Clause) -> str:
     what = {"reporting": "A reporting commitment"}.get(
         str(clause.statement), f"A {clause.statement}"
     )
-    return f"{what} (clause {clause.id}): {words}."
+    return f"{what}: {words} (clause {clause.id})."
