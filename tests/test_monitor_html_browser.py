@@ -179,14 +179,18 @@ def test_real_january_2025_report_renders_offline(tmp_path: Path) -> None:
     assert result["tables"] >= 6
     # The reading at the top; not recorded apart from late, in words and a look of its own.
     assert result["reading"].startswith("Reading: " + report.reading)
-    assert [s for s, _ in result["legend"]] == ["not recorded", "late", "fulfilled", "pending"]
-    assert result["legend"][0][1] == LEGEND["not_recorded"]
+    # Violated: the two breaches logged on 2 March 2025 (the halt of goods while phase one
+    # continued); everything else unlogged is not recorded, never violated.
+    shown = [s for s, _ in result["legend"]]
+    assert shown == ["violated", "not recorded", "late", "fulfilled", "pending"]
+    assert result["legend"][1][1] == LEGEND["not_recorded"]
     unrecorded, late = result["looks"]["not-recorded"], result["looks"]["late"]
     assert "not recorded" in unrecorded["text"] and "late by" in late["text"]
     assert unrecorded["italic"] and "repeating-linear-gradient" in unrecorded["pattern"]
     assert unrecorded["color"] == "rgb(47, 93, 138)" and unrecorded["border"] == "dotted"
     assert late["color"] != unrecorded["color"] and late["border"] == "double"
-    assert result["looks"]["violated"] is None
+    violated = result["looks"]["violated"]
+    assert violated is not None and violated["color"] not in (unrecorded["color"], late["color"])
 
 
 def test_page_loading_the_shared_bundle_renders_offline(tmp_path: Path) -> None:
