@@ -8,6 +8,7 @@ once per chain head and served as a file, with plotly from the package.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -191,3 +192,27 @@ def test_the_chart_page_is_rendered_once_per_head_and_plotly_is_served_from_the_
     assert js.status_code == 200 and len(js.content) > 1_000_000
     assert "immutable" in js.headers["cache-control"]
     assert sign_in(cell, "val").get(f"/agreements/{aid}/report").status_code == 404
+
+
+def test_a_row_names_each_source_once_and_the_page_does_not_grow_with_the_log(
+    cell: Cell,
+) -> None:
+    """One obligation resting on 1,500 logged events: its row shows each source once, at
+    most a few, with a count of the rest; the page stays small."""
+    aid = cell.upload()
+    lines = [event(source=f"https://example.org/r{n % 8}") for n in range(1500)]
+    body = "\n".join(json.dumps(e) for e in lines)
+    r = cell.api(
+        "POST",
+        f"/api/agreements/{aid}/events/import",
+        "eli",
+        content=body,
+        headers={"Content-Type": "application/jsonl"},
+    )
+    assert r.status_code == 201, r.text
+    page = sign_in(cell, "eli").get(f"/agreements/{aid}?as_of=2025-01-20").text
+    assert len(page.encode()) < 60_000
+    # once in each row resting on it (the obligation and its exchange round), not 188 times
+    assert page.count('href="https://example.org/r0"') <= 2
+    assert "and 3 more" in page
+    assert "(1500 events)" in page

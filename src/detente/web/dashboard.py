@@ -61,6 +61,32 @@ def source_of(columns: Mapping[str, Any]) -> Source:
     return Source(text, href, str(publisher) if publisher else None, reporter or None)
 
 
+#: At most this many sources, and event ids, in one row: a row rests on every event logged
+#: for it, which can be thousands, and the page would grow with the log.
+SHOWN = 5
+
+
+def distinct_sources(found: Sequence[Mapping[str, Any]]) -> list[Source]:
+    """The different sources of ``found``, in log order, the first :data:`SHOWN` of them and
+    a count of the rest."""
+    seen: dict[tuple[str, str | None, str | None, str | None], Source] = {}
+    for e in found:
+        one = source_of(e)
+        seen.setdefault((one.text, one.href, one.publisher, one.reporter), one)
+    shown = list(seen.values())
+    if len(shown) > SHOWN:
+        rest = len(shown) - SHOWN
+        shown = [*shown[:SHOWN], Source(f"and {rest} more", None, None, None)]
+    return shown
+
+
+def _event_ids(found: Sequence[Mapping[str, Any]]) -> str:
+    ids = [str(e.get("id", "")) for e in found]
+    if len(ids) > SHOWN:
+        return ", ".join(ids[:SHOWN]) + f" … ({len(ids)} events)"
+    return ", ".join(ids)
+
+
 @dataclass
 class Row:
     """One row of a status table: a status, a few chosen cells, and details on demand."""
@@ -133,14 +159,14 @@ def obligations(report: MonitorReport, events: Sequence[Mapping[str, Any]]) -> T
                 status=first.status,
                 label=first.describe(),
                 cells=[due, first.debtor, what, where],
-                sources=[source_of(e) for e in found],
+                sources=distinct_sources(found),
                 details=[
                     ("id", first.id if first is last else f"{first.id} … {last.id}"),
                     ("owed to", first.creditor),
                     ("opens", _day(first.opens)),
                     ("delivered", str(first.delivered)),
                     ("done on", _day(first.fulfilled_on)),
-                    *[("event", str(e.get("id", ""))) for e in found],
+                    ("events", _event_ids(found)),
                 ],
             )
         )
