@@ -413,14 +413,8 @@ class Dates(_Model):
 # --------------------------------------------------------------------------- phases
 
 
-class PhaseStart(_Model):
-    """How a phase starts. With both `after` and `upon_agreement`, it waits for both."""
-
-    entry_into_force: bool = False
-    after: Ident | None = Field(default=None, description="Starts when this phase has ended.")
-    upon_agreement: ClauseId | None = Field(
-        default=None, description="Starts when this negotiation (a clause) has agreed."
-    )
+class _FromEntryIntoForce(_Model):
+    """A model that may also be written as the bare word ``entry_into_force``."""
 
     @model_validator(mode="before")
     @classmethod
@@ -434,6 +428,16 @@ class PhaseStart(_Model):
         cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         return _with_short_form(core_schema, handler, {"const": "entry_into_force"})
+
+
+class PhaseStart(_FromEntryIntoForce):
+    """How a phase starts. With both `after` and `upon_agreement`, it waits for both."""
+
+    entry_into_force: bool = False
+    after: Ident | None = Field(default=None, description="Starts when this phase has ended.")
+    upon_agreement: ClauseId | None = Field(
+        default=None, description="Starts when this negotiation (a clause) has agreed."
+    )
 
     @model_validator(mode="after")
     def _one_way(self) -> PhaseStart:
@@ -508,7 +512,7 @@ class Duration(_Model):
         return f"{n} {unit}{'s' if n != 1 else ''}"
 
 
-class Anchor(_Model):
+class Anchor(_FromEntryIntoForce):
     """What a deadline is counted from: entry into force, a phase's start, another
     clause's fulfilment, or a dated act of a party recorded in the log."""
 
@@ -521,19 +525,6 @@ class Anchor(_Model):
         default=None, description="Counted from this act (an action) of the party `by`."
     )
     by: Ident | None = Field(default=None, description="With `act`: the party whose act it is.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_text(cls, value: Any) -> Any:
-        if value == "entry_into_force":
-            return {"entry_into_force": True}
-        return value
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return _with_short_form(core_schema, handler, {"const": "entry_into_force"})
 
     @model_validator(mode="after")
     def _one_kind(self) -> Anchor:
