@@ -607,7 +607,7 @@ class Obligation(_Model):
     window: Window | None = Field(
         default=None,
         description="From when to when it must be done; a triggered duty (`once`) gives "
-        "`within_days` instead. Left out with no `once`: a duty with no deadline ('shares "
+        "`within` instead. Left out with no `once`: a duty with no deadline ('shares "
         "information on ...'), in effect while its clause's phase lasts, never violated by time.",
     )
     recurrence: Recurrence | None = None
@@ -615,10 +615,17 @@ class Obligation(_Model):
     once: Condition | None = Field(
         default=None,
         description="A trigger: the duty is created on the first day this condition holds "
-        "(docs/semantics.md, Conditions) and falls due `within_days` after it.",
+        "(docs/semantics.md, Conditions) and falls due `within` after it.",
     )
     within_days: Days | None = Field(
-        default=None, description="For a triggered duty: days from its trigger to its deadline."
+        default=None,
+        description="For a triggered duty: days from its trigger to its deadline (the same "
+        "as `within: {days: N}`, kept as an alias).",
+    )
+    within: Duration | None = Field(
+        default=None,
+        description="For a triggered duty: how long from its trigger to its deadline, "
+        "`{days: N}` or `{hours: H}` (as in a window's `within`).",
     )
 
     @property
@@ -626,19 +633,42 @@ class Obligation(_Model):
         """A duty with no deadline: no `window` and no trigger (``docs/semantics.md``)."""
         return self.window is None and self.once is None
 
+    @property
+    def act_anchor(self) -> Anchor | None:
+        """The party's act the deadline is counted from (`after: {act: a, by: p}`), if any."""
+        w = self.window
+        return w.after if w is not None and w.after is not None and w.after.act else None
+
+    @property
+    def triggered(self) -> bool:
+        """Whether the duty exists only once something happens: its `once` condition holds,
+        or the act its deadline is counted from is done (docs/semantics.md, Conditions)."""
+        return self.once is not None or self.act_anchor is not None
+
     @model_validator(mode="after")
     def _window_or_trigger(self) -> Obligation:
+        if self.within_days is not None and self.within is not None:
+            raise ValueError(
+                "`within_days` is the old spelling of `within: {days: N}`: give one of them"
+            )
         if self.once is None:
-            if self.within_days is not None:
-                raise ValueError("`within_days` counts from a trigger: give `once` too")
+            if self.within_days is not None or self.within is not None:
+                what = "`within_days`" if self.within_days is not None else "`within`"
+                raise ValueError(
+                    f"{what} beside the norm counts from a trigger: give `once` too (a window "
+                    "counted from an anchor writes `within` inside `window`)"
+                )
             return self
         if self.window is not None:
             raise ValueError(
-                "a triggered duty's deadline counts from its trigger: give `within_days`, "
-                "not a `window`"
+                "a triggered duty's deadline counts from its trigger: give `within` (or "
+                "`within_days`), not a `window`"
             )
-        if self.within_days is None:
-            raise ValueError("a triggered duty (`once`) needs `within_days`: days from its trigger")
+        if self.within_days is None and self.within is None:
+            raise ValueError(
+                "a triggered duty (`once`) needs `within` ({days: N} or {hours: H}): how long "
+                "from its trigger to its deadline"
+            )
         if self.recurrence is not None:
             raise ValueError("a triggered duty (`once`) falls due once; it takes no `recurrence`")
         return self

@@ -212,7 +212,10 @@ def _window(agreement: Agreement, o: Obligation) -> str:
     if o.window is None:
         if o.once is None:
             return "with no deadline"
-        days = "1 day" if o.within_days == 1 else f"{o.within_days} days"
+        if o.within is not None:
+            days = str(o.within)
+        else:
+            days = "1 day" if o.within_days == 1 else f"{o.within_days} days"
         return f"within {days} once {o.once}"
     if o.window.by is None:
         assert o.window.after is not None and o.window.within is not None
