@@ -5,6 +5,7 @@ approval"): validate, the checker, the monitor and their agreement (docs/semanti
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -173,26 +174,25 @@ def _guide_block(heading: str) -> str:
 
 
 def test_the_guides_example_validates_and_checks() -> None:
-    import textwrap
-
-    import yaml
-
-    block = yaml.safe_load(_guide_block("### Counted from a party's act"))
-    spec = {
-        "agreement": {
-            "id": "plan",
-            "title": "Point 4 of the plan",
-            "status": "draft",
-            "parties": [{"id": "israel", "name": "Israel"}, {"id": "hamas", "name": "Hamas"}],
-            "sources": [{"id": "wh_plan", "document": "The White House, 29 September 2025"}],
-            "stocks": [{"id": "hostages", "name": "Hostages", "holder": "hamas", "count": 48}],
-            "actions": block["actions"],
-            "phases": [{"id": "one", "name": "One", "starts": "entry_into_force"}],
-            "clauses": block["clauses"],
-            "expectations": [{"name": "never_owed", "formula": 'G not in_effect("4")'}],
-        }
-    }
-    a = load_text(textwrap.dedent(yaml.safe_dump(spec, sort_keys=False)))
+    block = _guide_block("### Counted from a party's act")
+    head = """\
+agreement:
+  id: plan
+  title: Point 4 of the plan
+  status: draft
+  parties:
+    - {id: israel, name: Israel}
+    - {id: hamas, name: Hamas}
+  sources:
+    - {id: wh_plan, document: "The White House, 29 September 2025"}
+  stocks:
+    - {id: hostages, name: Hostages, holder: hamas, count: 48}
+  phases:
+    - {id: one, name: One, starts: entry_into_force}
+  expectations:
+    - {name: never_owed, formula: G not in_effect("4")}
+"""
+    a = load_text(head + textwrap.indent(block, "  "))
     o = a.clause("4").obligation
     assert o is not None and o.act_anchor is not None and o.act_anchor.by == "israel"
     assert detente.check(a).expectations[0].verdict == "violated"
