@@ -279,12 +279,17 @@ class Teller:
             case Triggered(clause):
                 o = a.clause(clause).obligation
                 assert o is not None
-                within = o.within if o.once is not None else o.window and o.window.within
+                within = o.within if o.trigger is not None else o.window and o.window.within
                 if within is not None:
                     days = str(within)
                 else:
                     days = "1 day" if o.within_days == 1 else f"{o.within_days} days"
-                if o.once is not None:
+                if o.for_each is not None:
+                    out.append(
+                        f"The release {self.cite(o.for_each.clause)} is done: the counter-"
+                        f"release per instalment of {self.cite(clause)} falls due within {days}."
+                    )
+                elif o.once is not None:
                     out.append(
                         f"The condition of {self.cite(clause)} now holds ({o.once}): "
                         f"it falls due within {days}."

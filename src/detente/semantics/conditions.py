@@ -53,8 +53,8 @@ def texts(agreement: Agreement) -> list[str]:
     """Every condition written on a norm (``once``, ``while``, ``opens_when``)."""
     out: list[str] = []
     for c in agreement.clauses:
-        if c.obligation is not None and c.obligation.once is not None:
-            out.append(c.obligation.once)
+        if c.obligation is not None and c.obligation.trigger is not None:
+            out.append(c.obligation.trigger)
         if c.prohibition is not None and c.prohibition.while_ is not None:
             out.append(c.prohibition.while_)
         if c.negotiation is not None and c.negotiation.opens_when is not None:
@@ -71,8 +71,10 @@ def triggers(agreement: Agreement) -> list[Trigger]:
         o = c.obligation
         if o is None or (days := trigger_days(o)) is None:
             continue
-        if o.once is not None:
-            out.append(Trigger(c.id, ex.parse(o.once, temporal=False), days))
+        if o.trigger is not None:
+            # `once`, or a counter-release per instalment read in one step: triggered by
+            # the release's fulfilment (docs/semantics.md, Counter-releases per instalment)
+            out.append(Trigger(c.id, ex.parse(o.trigger, temporal=False), days))
         elif (a := o.act_anchor) is not None and a.by is not None and a.act is not None:
             out.append(Trigger(c.id, None, days, (a.by, a.act)))
     return out

@@ -89,8 +89,8 @@ def _conditions(t: Tables) -> list[str]:
     for c, o in t.triggered:
         v = t.cid[c.id]
         a = o.act_anchor
-        if o.once is not None:
-            cond, why = formula(t, ex.parse(o.once, temporal=False)), comment(o.once)
+        if o.trigger is not None:
+            cond, why = formula(t, ex.parse(o.trigger, temporal=False)), comment(o.trigger)
         else:
             assert a is not None and a.by is not None and a.act is not None
             cond, why = t.acts[(a.by, a.act)], f"{a.by} does {a.act}"

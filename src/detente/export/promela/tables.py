@@ -221,7 +221,7 @@ class Tables:
         self.obligations = [
             (c, c.obligation) for c in agreement.clauses if c.obligation is not None
         ]
-        #: triggered duties (`once`, or counted from a party's act): created when their
+        #: triggered duties (`once`, `for_each`, or counted from a party's act): created when their
         #: condition first holds, or when the act is done
         self.triggered = [(c, o) for c, o in self.obligations if o.triggered]
         #: acts some deadline is counted from, (party, action) -> its bit ``ac_N``
@@ -275,7 +275,7 @@ class Tables:
         self.referenced: set[str] = set()
         texts = [x.formula for x in agreement.expectations if x.formula]
         texts += [pw.available.condition for _, pw in self.powers if pw.available.condition]
-        texts += [o.once for _, o in self.obligations if o.once]
+        texts += [o.trigger for _, o in self.obligations if o.trigger]
         texts += [p.while_ for _, p in self.prohibitions if p.while_]
         texts += [g.opens_when for _, g in self.negotiations if g.opens_when]
         for text in texts:
