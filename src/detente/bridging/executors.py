@@ -4,7 +4,9 @@ gives the same proposals, in the same order, however it is run."""
 
 from __future__ import annotations
 
-import os
+import logging
+import re
+import socket
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -51,6 +53,18 @@ class InProcess:
         pass
 
 
+def reachable(address: str, timeout: float = 3.0) -> str | None:
+    """Why a ``HOST:PORT`` (or ``ray://HOST:PORT``) address cannot be reached, or None."""
+    m = re.fullmatch(r"(?:ray://)?\[?([^\]]+?)\]?:(\d{1,5})", address.strip())
+    if m is None:
+        return None  # "auto" and the like: Ray itself says
+    try:
+        with socket.create_connection((m.group(1), int(m.group(2))), timeout=timeout):
+            return None
+    except OSError as exc:
+        return exc.strerror or str(exc) or type(exc).__name__
+
+
 def _judge_batch(judge: Judge, items: list[Item]) -> list[Judged]:
     return judge.batch(items)
 
@@ -67,6 +81,13 @@ class RayExecutor:
         address: str | None = None,
         batch: int | None = None,
     ) -> None:
+        where = address or "a local cluster"
+        if address is not None:
+            why = reachable(address)
+            if why is not None:
+                raise ClusterError(
+                    f"detente bridge: error: cannot reach the Ray cluster at {address}: {why}"
+                )
         try:
             import ray
         except ImportError:
@@ -80,23 +101,22 @@ class RayExecutor:
         try:
             if not ray.is_initialized():
                 if address is not None:
-                    ray.init(address=address, log_to_driver=False, logging_level="ERROR")
+                    ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
                     self.started_here = True
                 else:
                     ray.init(
                         num_cpus=workers,
                         include_dashboard=False,
                         log_to_driver=False,
-                        logging_level="ERROR",
+                        logging_level=logging.ERROR,
                     )
                     self.started_here = True
         except Exception as exc:  # Ray raises ConnectionError, RuntimeError, ValueError …
-            where = address or os.environ.get("RAY_ADDRESS") or "a local cluster"
             message = " ".join(str(exc).split())[:300]
             raise ClusterError(
                 f"detente bridge: error: cannot reach the Ray cluster at {where}: {message}"
             ) from None
-        cpus = int(ray.cluster_resources().get("CPU", 1))
+        cpus = int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]
         self.workers = max(1, cpus if address is not None or workers is None else workers)
         self.batch = batch
         self.remote = ray.remote(num_cpus=1)(_judge_batch)
