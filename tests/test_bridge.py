@@ -180,3 +180,17 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str]) -> None:
     assert r.exit_code == 2, r.output
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert "Traceback" not in r.output
+
+
+def test_the_january_2025_wording_meets_hamas_fear_not_israel_s() -> None:
+    """What was signed afterwards, checked: paragraph 14 as the January 2025 agreement
+    worded it (examples/gaza-framework-2024/README.md, "Bridging")."""
+    result = detente.check(GAZA / "january-2025-wording.yaml")
+    assert result["no_unilateral_exit(hamas)"].verdict == "holds"
+    assert result["no_indefinite_truce(israel)"].verdict == "violated"
+    # the guarantors' undertaking alone (the `guarantee` operator) bridges nothing
+    hamas = detente.load(HAMAS)
+    guarantees = OPERATORS["guarantee"].propose(hamas, Proposing())
+    assert guarantees
+    for edit in guarantees:
+        assert not detente.check(apply_edits(hamas, (edit,))).ok
