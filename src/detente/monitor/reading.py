@@ -256,6 +256,8 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         status = "not_recorded"
     got = instalments.settled(path, i)
     shares = None if got is None else instalments.rows(got, today, date_of)
+    if got is not None and due is None:
+        status = "pending"  # the release is not complete: in one step, nothing is due yet
     unit = unit_of(m.agreement, i.clause, i.category) if i.quantity is not None else None
     return ObligationStatus(
         id=i.key,

@@ -213,7 +213,7 @@ def _window(agreement: Agreement, o: Obligation) -> str:
         days = "1 day" if o.within_days == 1 else f"{o.within_days} days"
         if o.for_each is not None:
             return (
-                f"{o.for_each.per_unit} for each one released under clause "
+                f"at {o.for_each.per_unit} for each one released under clause "
                 f"{o.for_each.clause}, each share within {days} of its instalment"
             )
         if o.once is None:
