@@ -22,7 +22,7 @@ from detente.monitor.report import (
     PowerRow,
     Status,
 )
-from detente.semantics import Instance, anchors
+from detente.semantics import Instance, anchors, figures
 from detente.semantics.parts import fraction, outstanding, unit_of
 from detente.semantics.roles import answering
 from detente.semantics.tables import (
@@ -259,6 +259,10 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
     if got is not None and due is None:
         status = "pending"  # the release is not complete: in one step, nothing is due yet
     unit = unit_of(m.agreement, i.clause, i.category) if i.quantity is not None else None
+    judged = figures.figure(m.agreement, i) if i.quantity is not None else None
+    over = None
+    if judged is not None and delivered > judged.bounds[1]:
+        over = delivered - judged.bounds[1]
     return ObligationStatus(
         id=i.key,
         clause=i.clause,
@@ -286,6 +290,8 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         breached=i.key in path.breached,
         due_at=due_at,
         late_hours=late_h,
+        figure=None if judged is None else str(judged),
+        over=over,
     )
 
 
