@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from detente.language.model import Agreement
 from detente.monitor import Event, MonitorReport, iter_events, monitor, write_events
 from detente.semantics import System
+from detente.semantics.acts import ActDone
 from detente.semantics.continuing import days_between, key_of, recurrence
 from detente.semantics.events import (
     Agreed,
@@ -43,6 +44,7 @@ from detente.semantics.events import (
     Released,
     StepEvent,
     TalksOpened,
+    Triggered,
     Violated,
     Withheld,
 )
@@ -75,6 +77,7 @@ class Run:
     day: int = 0
     lawful: list[str] = field(default_factory=list)  # ids of lawful acts
     unlawful: list[str] = field(default_factory=list)  # ids of acts a prohibition forbade
+    triggered: dict[str, int] = field(default_factory=dict)  # clause -> day it was created
 
     @property
     def covered(self) -> int:
@@ -216,6 +219,10 @@ def _write(run: Run, cur: int, point: int, made: tuple[StepEvent, ...], since: i
             case HostilitiesResumed(party, clauses):
                 ident = run.log(party, "hostilities", clause=clauses[0] if clauses else None)
                 (run.unlawful if clauses else run.lawful).append(ident)
+            case Triggered(clause):
+                run.triggered.setdefault(clause, run.day)
+            case ActDone(party, action):
+                run.log(party, action)  # an act some deadline is counted from
             case Committed(party, act, clauses):
                 # the act logged against the clause it breaks, so that it is never taken
                 # for the delivery of a duty that happens to have the same action
@@ -233,6 +240,9 @@ def _duty_keys(m: System, q: int, clause: str, first: int, last: int) -> tuple[s
     for duty in m.later[q]:  # while the phase continues: the keys depend on the days
         if (duty.clause, duty.first_day, duty.last_day) == (clause, first, last):
             return ()
+    for duty in m.trigger_duties:  # triggered (by an act): due wherever it falls
+        if (duty.clause, duty.first_day, duty.last_day) == (clause, first, last):
+            return duty.keys
     raise AssertionError(f"no duty {clause} days {first}-{last} in phase {q}")
 
 
@@ -263,6 +273,14 @@ def random_run(agreement: Agreement, seed: int) -> Iterator[tuple[Run, State]]:
                 first, every = recurrence(agreement, agreement.clause(duty.clause))
                 due_day = days_between(first, every, since, since + every)[0]
                 run.day = max(run.day, run.starts[cur] + due_day - 1)
+        if m.point_day(arrived) is None:
+            # a triggered duty that falls due at a "later" point (or at the next point
+            # after one) stands there for its very day, created + within, in the log
+            for c in choices:
+                if c.kind == "duty" and c.duty in m.trigger_duties and c.duty is not None:
+                    t = next(x for x in m.triggers if x.clause == c.duty.clause)
+                    due = run.triggered[t.clause] + t.within
+                    run.day = due if due > before else run.day
         for e in passed:
             if isinstance(e, PhaseStarted):
                 run.starts[e.phase] = run.day
