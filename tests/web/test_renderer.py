@@ -31,7 +31,7 @@ def test_the_render_process_renders_the_same_body_and_the_page_uses_it(cell: Cel
     events = svc.history_of(row).current
     day = dt.date(2025, 2, 1)
     here = str(body_html(svc.model(row), row, events, day))
-    there = renderer.render_body(svc.spec(agreement_id), row, events, day)
+    there = renderer.render_body(body_html, svc.spec(agreement_id), row, events, day)
     assert there == here
     assert "example.org" in there  # the events' sources are in the status
 

@@ -142,8 +142,9 @@ def create_app(
     app.state.render_process = render_process
     if render_process:
         from detente.web import renderer
+        from detente.web.pages import body_html
 
-        renderer.warm()
+        renderer.warm(body_html)
     app.state.service = Service(engine, signer)
     app.state.limiter = accounts.LoginLimiter()
     app.state.password_gate = accounts.PasswordGate()

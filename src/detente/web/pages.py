@@ -467,7 +467,7 @@ def _agreement_body(
         if elsewhere:
             from detente.web import renderer
 
-            html = renderer.render_body(svc.spec(row.id), row, events, day)
+            html = renderer.render_body(body_html, svc.spec(row.id), row, events, day)
             body = None if html is None else Markup(html)
         if body is None:
             body = body_html(model, row, events, day)

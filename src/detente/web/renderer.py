@@ -22,7 +22,9 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from detente.language.model import Agreement
 from detente.web.ledger import EventState
@@ -56,23 +58,28 @@ def _discard(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def warm() -> None:
-    """Start the render process now, in the background (it imports the application, a
-    second or more), so that the first page does not wait for it."""
+#: How a body is rendered: the agreement, its row at a head, the current events there, the
+#: date. A module-level function (the render process finds it by its name).
+BodyRenderer = Callable[[Agreement, AgreementRow, list[EventState], dt.date], Any]
+
+
+def warm(how: BodyRenderer) -> None:
+    """Start the render process now, in the background, with ``how``'s module imported
+    there (the application: a second or more), so that the first page does not wait."""
     try:
-        _executor().submit(_warm)
+        _executor().submit(_warm, how)
     except Exception:  # no process to be had: pages are rendered here
         return
 
 
 def render_body(
-    spec_text: str, row: AgreementRow, events: list[EventState], day: dt.date
+    how: BodyRenderer, spec_text: str, row: AgreementRow, events: list[EventState], day: dt.date
 ) -> str | None:
-    """The body's HTML, rendered in the render process; None when that process could not
-    be used (the caller then renders in this process)."""
+    """``how(agreement, row, events, day)`` run in the render process, as a string; None
+    when that process could not be used (the caller then renders in this process)."""
     pool = _executor()
     try:
-        return pool.submit(_render, spec_text, row, events, day).result(timeout=TIMEOUT)
+        return pool.submit(_render, how, spec_text, row, events, day).result(timeout=TIMEOUT)
     except Exception:  # a dead or stuck process, or one that could not start
         _discard(pool)
         return None
@@ -105,11 +112,11 @@ def _model(spec_text: str) -> Agreement:
     return hit
 
 
-def _warm() -> None:
-    import detente.web.pages  # noqa: F401
+def _warm(how: BodyRenderer) -> None:
+    """Nothing: receiving ``how`` imported its module."""
 
 
-def _render(spec_text: str, row: AgreementRow, events: list[EventState], day: dt.date) -> str:
-    from detente.web.pages import body_html
-
-    return str(body_html(_model(spec_text), row, events, day))
+def _render(
+    how: BodyRenderer, spec_text: str, row: AgreementRow, events: list[EventState], day: dt.date
+) -> str:
+    return str(how(_model(spec_text), row, events, day))
