@@ -19,6 +19,7 @@ from detente.language.located import Loaded
 from detente.language.model import (
     CLAUSE_ID_PATTERN,
     Agreement,
+    Amendment,
     Clause,
     PowerAction,
     Role,
@@ -320,7 +321,10 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
         am, n = c.amendment, (*loc, "amendment")
         for j, party in enumerate(am.parties):
             yield from _party_ref(loaded, (*n, "parties", j), party)
-        yield from _phase_ref(loaded, (*n, "extends"), am.extends)
+        if am.amends is not None:
+            yield from _clause_amendment(loaded, n, am)
+        else:
+            yield from _phase_ref(loaded, (*n, "extends"), am.target)
         found = next((p for p in loaded.agreement.phases if p.id == am.extends), None)
         if found is not None and found.duration_days is None:
             yield _p(
@@ -908,3 +912,106 @@ def check_agreement(loaded: Loaded) -> list[Problem]:
     for check in CHECKS:
         problems.extend(check(loaded))
     return problems
+
+
+# --------------------------------------------------------------------------- clause amendments
+
+#: Roles that sign a text (and so may agree to change it).
+_SIGNING = (Role.party, Role.mediator, Role.guarantor)
+
+
+def _clause_amendment(loaded: Loaded, n: tuple[str | int, ...], am: Amendment) -> Iterator[Problem]:
+    """An amendment of one clause: the clause exists, the change fits its kind, and its
+    parties are the clause's parties or the text's signatories."""
+    a = loaded.agreement
+    assert am.amends is not None
+    target = next((c for c in a.clauses if c.id == am.amends), None)
+    if target is None:
+        yield from _clause_ref(loaded, (*n, "amends"), am.amends)
+        return
+    own: set[str] = set()
+    if (o := target.obligation) is not None:
+        own = {o.debtor, o.creditor}
+        if am.rounds:
+            yield _p(
+                loaded,
+                (*n, "rounds"),
+                f"clause {am.amends!r} is an obligation: change its deadline (`by`, `days`) "
+                "or `quantity`, not `rounds`",
+            )
+        if o.window is None or o.window.by is None or o.recurrence is not None:
+            why = (
+                "it has no dated deadline"
+                if o.window is None or o.window.by is None
+                else "it recurs"
+            )
+            yield _p(
+                loaded,
+                (*n, "amends"),
+                f"clause {am.amends!r} cannot be amended: {why} (an amendment changes a duty "
+                "due once, `by: <phase> day N`)",
+            )
+        if am.quantity is not None and o.action == "release" and o.category is not None:
+            yield _p(
+                loaded,
+                (*n, "quantity"),
+                f"clause {am.amends!r} releases from a stock: write the releases as an "
+                "`exchange` and amend its `rounds`",
+            )
+        yield from _when_ref(loaded, (*n, "by"), am.by)
+    elif (x := target.exchange) is not None:
+        own = {x.releasing, x.counterpart}
+        for key, given in (("by", am.by), ("days", am.days), ("quantity", am.quantity)):
+            if given is not None:
+                yield _p(
+                    loaded,
+                    (*n, key),
+                    f"clause {am.amends!r} is an exchange: an amendment changes its "
+                    f"`rounds`, not `{key}`",
+                )
+        days = [r.day for r in x.rounds]
+        for j, rnd in enumerate(am.rounds):
+            if rnd.day not in days:
+                listed = ", ".join(str(d) for d in days)
+                yield _p(
+                    loaded,
+                    (*n, "rounds", j, "day"),
+                    f"clause {am.amends!r} has no round on day {rnd.day} (its rounds fall on "
+                    f"days {listed})",
+                )
+            for stock in rnd.release:
+                yield from _stock_ref(loaded, (*n, "rounds", j, "release", stock), stock)
+            for stock in rnd.counter_release or {}:
+                yield from _stock_ref(loaded, (*n, "rounds", j, "counter_release", stock), stock)
+    else:
+        yield _p(
+            loaded,
+            (*n, "amends"),
+            f"clause {am.amends!r} is a {target.kind}: an amendment changes an obligation's "
+            "deadline or quantity, or an exchange's rounds",
+        )
+    for j, party in enumerate(am.parties):
+        found = next((p for p in a.parties if p.id == party), None)
+        if found is not None and party not in own and found.role not in _SIGNING:
+            role = found.role.value
+            yield _p(
+                loaded,
+                (*n, "parties", j),
+                f"{party!r} is {'an' if role[0] in 'aeiou' else 'a'} {role}: an amendment of "
+                f"clause {am.amends!r} is agreed by the clause's parties or the text's "
+                "signatories",
+            )
+    first = next(
+        c.id for c in a.clauses if c.amendment is not None and c.amendment.amends == am.amends
+    )
+    mine = next(
+        (c.id for c in a.clauses if c.amendment is am),
+        first,
+    )
+    if mine != first:
+        yield _p(
+            loaded,
+            (*n, "amends"),
+            f"clause {am.amends!r} is already amended by clause {first!r}: write one "
+            "amendment per clause, with every change it makes",
+        )

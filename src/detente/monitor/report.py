@@ -191,6 +191,9 @@ class ObligationStatus:
     fraction: float | None = None
     #: What the quantity counts ('positions', 'persons').
     unit: str | None = None
+    #: The terms as an amendment changed them: 'as amended on 26 January 2025 by clause
+    #: exchange-settlement, per Reuters'; None under the text's terms.
+    amended: str | None = None
 
     def progress(self) -> str | None:
         """The part done and what is outstanding: '24 of 28 bodies delivered, 4 outstanding'
@@ -203,7 +206,17 @@ class ObligationStatus:
         )
 
     def describe(self) -> str:
-        """The status in words: 'fulfilled on time', 'late by 2 days', 'due in 3 days'."""
+        """The status in words: 'fulfilled on time', 'late by 2 days', 'due in 3 days'; under
+        amended terms, 'fulfilled on time (due by day 16 as amended on 15 November 2020 by ...)'."""
+        said = self._describe()
+        if self.amended is None:
+            return said
+        by = f"due by day {self.due_day} " if self.due_day is not None else ""
+        if self.status == "due":
+            return f"{by}{self.amended}: {said}"
+        return f"{said} ({by}{self.amended})"
+
+    def _describe(self) -> str:
         if self.status == "fulfilled":
             return "fulfilled on time"
         if self.status == "late":
@@ -255,6 +268,7 @@ class ObligationStatus:
             "due_at": None if self.due_at is None else self.due_at.isoformat(timespec="minutes"),
             "due_in_days": self.due_in_days,
             "breached": self.breached,
+            "amended": self.amended,
         }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from detente.export.promela.choices import choices
+from detente.export.promela.conditions import side_done
 from detente.export.promela.effects import effects
 from detente.export.promela.formulas import formula
 from detente.export.promela.ltl import Observer
@@ -69,7 +70,7 @@ def _completion(t: Tables, observers: Sequence[Observer]) -> list[str]:
     final_ok = f"ph_{last.id} == DONE" + (
         f" || ph_{last.id} == ACTIVE" if last.duration_days is None else ""
     )
-    rounds_ok = all_of(f"{s.var} == FUL" for s in t.sides)
+    rounds_ok = all_of(side_done(s) for s in t.sides)
     return [
         "    /* 5. completion */",
         f"    if :: agr == IN_FORCE && ({final_ok}) && {rounds_ok} -> agr = COMPLETED; gap = 0 :: else -> skip fi;",
