@@ -194,6 +194,10 @@ class ObligationStatus:
     #: The terms as an amendment changed them: 'as amended on 26 January 2025 by clause
     #: exchange-settlement, per Reuters'; None under the text's terms.
     amended: str | None = None
+    #: A counter-release per instalment (``for_each``): each instalment's share, and the
+    #: shares in words (``monitor/instalments.py``); None for any other duty.
+    shares: list[Any] | None = None
+    shares_text: str | None = None
 
     def progress(self) -> str | None:
         """The part done and what is outstanding: '24 of 28 bodies delivered, 4 outstanding'
@@ -206,9 +210,16 @@ class ObligationStatus:
         )
 
     def describe(self) -> str:
-        """The status in words: 'fulfilled on time', 'late by 2 days', 'due in 3 days'; under
-        amended terms, 'fulfilled on time (due by day 16 as amended on 15 November 2020 by ...)'."""
-        said = self._describe()
+        """The status in words: 'fulfilled on time', 'late by 2 days', 'due in 3 days'; a
+        counter-release per instalment adds its shares ('3 of 4 shares paid ...'); under
+        amended terms, 'fulfilled on time (due by day 16 as amended on 15 November 2020 by
+        ...)'."""
+        if self.shares_text is None:
+            said = self._describe()
+        elif self.status == "pending":  # the release is not done yet: only the shares speak
+            said = self.shares_text
+        else:
+            said = f"{self._describe()}; {self.shares_text}"
         if self.amended is None:
             return said
         by = f"due by day {self.due_day} " if self.due_day is not None else ""
@@ -269,7 +280,7 @@ class ObligationStatus:
             "due_in_days": self.due_in_days,
             "breached": self.breached,
             "amended": self.amended,
-        }
+        } | ({} if self.shares is None else {"shares": self.shares})
 
 
 @dataclass
