@@ -340,8 +340,6 @@ class Tables:
             if c.amendment is not None and c.amendment.amends is not None
         }
         self.observed |= set(self.amended)
-        if any(c.exchange is not None for c in a.clauses if c.id in self.amended):
-            self.abstract = False  # a round's amended contents are read round by round
         self._compile_points()
         #: Replay: duties counted from a clause's fulfilment, due from the day it was met
         self.anchored = self._detach_anchored()
@@ -607,10 +605,18 @@ class Tables:
     def stocks_suffice(self) -> bool:
         """Whether no release can ever need more than its holder still holds."""
         need: dict[int, int] = {}
+        # a round an amendment replaces and the one it gives are never both due: count the
+        # larger of the two (per amendment and stock)
+        alt: dict[tuple[int, int], list[int]] = {}
         for side in self.sides:
             for stock, _, q in side.items:
-                if stock >= 0:
+                if stock >= 0 and side.guard:
+                    pair = alt.setdefault((abs(side.guard), stock), [0, 0])
+                    pair[side.guard > 0] += q
+                elif stock >= 0:
                     need[stock] = need.get(stock, 0) + q
+        for (_, stock), pair in alt.items():
+            need[stock] = need.get(stock, 0) + max(pair)
         for pts in self.pts:
             for pt in pts:
                 for duty in pt.duties:
