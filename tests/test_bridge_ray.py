@@ -4,6 +4,7 @@ the single-process run's, in the same order (issue 15)."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -15,8 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from detente.bridging import bridge
+from detente.cli import app
 from tests.conftest import EXAMPLES
 
 ISRAEL = EXAMPLES / "gaza-framework-2024" / "july-2024-israel-wording.yaml"
@@ -80,20 +82,25 @@ def cluster() -> Iterator[str]:
         shutil.rmtree(temp, ignore_errors=True)
 
 
-def _key(
-    result: object,
-) -> list[tuple[str, tuple[tuple[str, str, str], ...], tuple[tuple[str, str], ...]]]:
-    return [
-        (p.draft, tuple(e.key for e in p.edits), tuple(sorted(p.verdicts.items())))
-        for p in result.proposals  # type: ignore[attr-defined]
-    ]
-
-
 def test_proposals_on_a_two_node_cluster_equal_the_single_process_run(cluster: str) -> None:
-    here = bridge([ISRAEL, HAMAS], max_edits=2, operators=OPERATORS)
-    there = bridge([ISRAEL, HAMAS], max_edits=2, operators=OPERATORS, address=cluster)
-    assert there.workers == 2  # both nodes' CPUs
-    assert here.proposals, "the single-process run found nothing to compare"
-    assert _key(there) == _key(here)
-    assert there.candidates_judged == here.candidates_judged
-    assert [c.edits for c in there.closest] == [c.edits for c in here.closest]
+    # The driver runs in its own process, as a user's would: Ray reads its authentication
+    # settings once per process, so a test process that already ran a local instance
+    # (test_bridge_workers.py) could not join a token-authenticated cluster.
+    args = ["bridge", str(ISRAEL), str(HAMAS), "-k", "2", "--operators", ",".join(OPERATORS)]
+    here = CliRunner().invoke(app, [*args, "--json"])
+    assert here.exit_code == 0, here.output
+    detente = str(Path(sys.executable).parent / "detente")
+    there = subprocess.run(
+        [detente, *args, "--json", "--address", cluster],
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=480,
+    )
+    assert there.returncode == 0, there.stderr[-2000:]
+    a, b = json.loads(here.stdout), json.loads(there.stdout)
+    assert b["search"]["workers"] == 2  # both nodes' CPUs
+    assert a["proposals"], "the single-process run found nothing to compare"
+    assert b["proposals"] == a["proposals"]  # the same proposals, in the same order
+    assert b["closest"] == a["closest"]
+    assert b["search"]["candidates_judged"] == a["search"]["candidates_judged"]

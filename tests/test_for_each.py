@@ -8,6 +8,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import detente
 from detente.errors import SpecError
@@ -203,3 +205,41 @@ def test_the_docs_example_validates_and_owes_fifteen_for_each() -> None:
     assert counter is not None and counter.for_each is not None
     assert (counter.for_each.per_unit, counter.quantity) == (15, 420)
     detente.check(a)
+
+
+# --------------------------------------------------------------------------- any log
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    remains=st.lists(st.tuples(st.integers(1, 7), st.integers(1, 2)), max_size=4),
+    bodies=st.lists(st.tuples(st.integers(1, 12), st.integers(1, 6)), max_size=5),
+)
+def test_on_any_log_the_shares_add_up_and_the_row_reads_one_step(
+    remains: list[tuple[int, int]], bodies: list[tuple[int, int]]
+) -> None:
+    a = load(SPEC)
+    log = [_release(f"r{k}", d, "a", "remains", n) for k, (d, n) in enumerate(remains)]
+    log += [_release(f"b{k}", d, "b", "bodies", n) for k, (d, n) in enumerate(bodies)]
+    o = monitor(a, log, entry_into_force=DAY1, as_of=_on(14)).obligation("2")
+    shares = o.shares or []
+    credited = min(4, sum(n for _, n in remains))  # what clause 1 can take
+    given_ = min(12, sum(n for _, n in bodies))  # what clause 2 can take
+    assert sum(s["owed"] for s in shares) == 3 * credited
+    assert sum(s["paid"] for s in shares) == min(given_, 3 * credited)
+    for s in shares:
+        assert s["paid"] + s["outstanding"] == s["owed"]
+        assert (s["status"] == "late") == (s["paid_on"] is not None and s["paid_on"] > s["due"])
+    # the one-step reading: clause 1, complete by its deadline (day 5), is judged fulfilled
+    # there, so the whole 12 fall due 3 days later (day 8); not complete: nothing falls due
+    days = sorted(remains)
+    done = next(
+        (d for d, _ in days if sum(n for e, n in days if e <= d) >= 4),
+        None,
+    )
+    if done is None or done > 5:
+        assert (o.status, o.due) == ("pending", None)
+    else:
+        assert o.due == _on(8)
+        paid_by = sum(n for d, n in bodies if d <= 8)
+        assert (o.status == "fulfilled") == (paid_by >= 12)

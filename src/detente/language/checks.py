@@ -796,19 +796,14 @@ def anchored_windows(loaded: Loaded) -> Iterator[Problem]:
             if before:
                 continue
         if anchor.act is not None and anchor.by is not None:
-            if anchor.act not in a.action_ids:
+            yield from _act_anchor(loaded, loc, anchor.act, anchor.by)
+            if o.recurrence is not None:
                 yield _p(
                     loaded,
-                    (*loc, "act"),
-                    unknown("action", anchor.act, a.action_ids, "declare it under `actions`"),
+                    ("clauses", i, "obligation", "recurrence"),
+                    "a duty counted from a party's act falls due once, when the act is "
+                    "done; it takes no `recurrence`",
                 )
-            yield from _party_ref(loaded, (*loc, "by"), anchor.by)
-            yield _p(
-                loaded,
-                (*loc, "act"),
-                "a deadline counted from a party's act is not modelled yet; count it from "
-                "entry into force, a phase's start, or a clause's fulfilment",
-            )
             continue
         if anchor.fulfilled is not None:
             target = next((t for t in a.clauses if t.id == anchor.fulfilled), None)
@@ -851,6 +846,27 @@ def anchored_windows(loaded: Loaded) -> Iterator[Problem]:
                     f"{o.window.within} after {anchor} falls after the last day of "
                     f"{phase.id!r}; place the duty in the phase where it falls, with `by`",
                 )
+
+
+def _act_anchor(loaded: Loaded, loc: tuple[str | int, ...], act: str, by: str) -> Iterator[Problem]:
+    """An act a deadline is counted from: a declared action, done by a declared party
+    that may act in the agreement's name (not an observer, nor a non-signatory: the
+    party answering for it holds its acts)."""
+    a = loaded.agreement
+    known = _known(loaded, "actions")
+    if act not in known and not _unreadable(loaded, "actions"):
+        yield _p(loaded, (*loc, "act"), unknown("action", act, known, "declare it under `actions`"))
+    party = next((p for p in a.parties if p.id == by), None)
+    if party is None:
+        yield from _party_ref(loaded, (*loc, "by"), by)
+    elif party.role in (Role.observer, Role.non_signatory):
+        holder = next((p.id for p in a.parties if by in p.answers_for), None)
+        hint = f"; name {holder!r}, which answers for it" if holder else ""
+        yield _p(
+            loaded,
+            (*loc, "by"),
+            f"{by!r} is a {party.role.value}: it holds no act a deadline can count from{hint}",
+        )
 
 
 def parts_and_means(loaded: Loaded) -> Iterator[Problem]:

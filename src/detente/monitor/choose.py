@@ -86,6 +86,11 @@ class Chooser:
             if self._complete(keys, day) and max(self.path.completed[k] for k in keys) == day:
                 return opts.anchor_met(c.subject)
             return NOTHING
+        if c.kind == "anchor_act":  # an act some deadline counts from, logged today
+            party, action = m.anchor_acts[c.subject]
+            if any(d == day for d, _ in self.log.anchor_acts.get((party, action), ())):
+                return c.options[-1]
+            return NOTHING
         if c.kind == "opening":
             return self._opening(day, c)
         if c.kind == "talks":

@@ -14,7 +14,7 @@ from typing import Literal
 
 from detente.monitor.events import Event
 from detente.monitor.log import Log
-from detente.semantics import Instance, System
+from detente.semantics import Instance, System, figures
 from detente.semantics.anchor_days import AnchorMet
 from detente.semantics.events import (
     Committed,
@@ -144,6 +144,13 @@ class Path:
             c.id
             for c in m.agreement.clauses
             if c.obligation is not None and c.obligation.for_each is not None
+        }
+        #: instance key -> the upper bound of the figure its quantity was written as, when
+        #: not exact (semantics/figures.py): a delivery may fill it up to there
+        self.upper: dict[str, int] = {
+            i.key: b[1]
+            for i in m.instances
+            if i.quantity is not None and (b := figures.bounds(m.agreement, i)) is not None
         }
         self.start_keys: list[tuple[str, ...]] = [
             tuple(f"{n.clause}/start/{m.parties[p]}" for p in n.between) for n in m.negotiations
@@ -355,7 +362,7 @@ class Path:
             for group in (due_now, overdue, ahead)
             for _, i in sorted(group, key=lambda x: (x[0], x[1].round or 0))
         ]
-        for i in order:
+        for idx, i in enumerate(order):
             if q <= 0 and n <= 0:
                 break
             if n > 0 or i.quantity is None:
@@ -366,13 +373,17 @@ class Path:
                 else:
                     q = 0
                 continue
-            need = i.quantity - self.delivered.get(i.key, 0)
+            had = self.delivered.get(i.key, 0)
+            need = i.quantity - had
+            hi = self.upper.get(i.key)
+            if hi is not None:  # a figure: filled to its upper bound; the last takes all
+                need = q if idx == len(order) - 1 else max(need, hi - had)
             take = min(need, q)
-            self.delivered[i.key] = self.delivered.get(i.key, 0) + take
+            self.delivered[i.key] = had + take
             if take > 0:
                 self.parts.setdefault(i.key, []).append((day, take))
             q -= take
-            if take == need:
+            if had + take >= i.quantity:
                 self.completed[i.key] = day
         if q > 0 and action == "release" and category is not None:
             self.surplus[(actor, category)] = self.surplus.get((actor, category), 0) + q

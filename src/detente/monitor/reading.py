@@ -22,7 +22,7 @@ from detente.monitor.report import (
     PowerRow,
     Status,
 )
-from detente.semantics import Instance, anchors
+from detente.semantics import Instance, anchors, figures
 from detente.semantics.parts import fraction, outstanding, unit_of
 from detente.semantics.roles import answering
 from detente.semantics.tables import (
@@ -256,7 +256,13 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         status = "not_recorded"
     got = instalments.settled(path, i)
     shares = None if got is None else instalments.rows(got, today, date_of)
+    if got is not None and due is None:
+        status = "pending"  # the release is not complete: in one step, nothing is due yet
     unit = unit_of(m.agreement, i.clause, i.category) if i.quantity is not None else None
+    judged = figures.figure(m.agreement, i) if i.quantity is not None else None
+    over = None
+    if judged is not None and delivered > judged.bounds[1]:
+        over = delivered - judged.bounds[1]
     return ObligationStatus(
         id=i.key,
         clause=i.clause,
@@ -285,6 +291,8 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         due_at=due_at,
         late_hours=late_h,
         amended=_amended(path, i, date_of),
+        figure=None if judged is None else str(judged),
+        over=over,
     )
 
 

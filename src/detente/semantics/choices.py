@@ -69,6 +69,7 @@ ChoiceKind = Literal[
     "side",  # a round side falls due: release / withhold (/ not recorded)
     "late",  # replay: an overdue side may be completed late
     "anchor",  # replay: the anchor clause of an anchored duty is complete today
+    "anchor_act",  # a party may do an act some deadline is counted from (semantics/acts.py)
     "opening",  # talks due to start: open, or some parties refuse (/ not recorded)
     "talks",  # open talks: stall / agree
     "act",  # a party may commit an act a prohibition forbids

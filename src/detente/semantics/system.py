@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from itertools import product
 
 from detente.language.model import Agreement, PowerAction
-from detente.semantics import amendments, anchor_days
+from detente.semantics import acts, amendments, anchor_days
 from detente.semantics import condition_steps as conditions
 from detente.semantics.choices import NOTHING, Choice, Effect, Option, Options
 from detente.semantics.events import (
@@ -372,6 +372,8 @@ class System(Observations):
                 if self.trigger_duties[k].clause not in sus:
                     base = self._duty_choice(st, self.trigger_duties[k], forbid)
                     comps.append(conditions.choice(self, k, base))
+        if self.anchor_acts:  # acts some deadline is counted from (semantics/acts.py)
+            comps.extend(acts.choices(self, st))
         if replay is not None:
             for k in range(len(self.sides)):
                 if st[self.o_rs + k] in (NOT_RECORDED, VIOLATED):

@@ -308,6 +308,13 @@ class Tables:
         self.triggers = conditions.triggers(a)
         self.guards = list(conditions.guards(a).items())
         self.openers = conditions.openers(negs)
+        #: acts some deadline is counted from (party id, action), one slot each, and per
+        #: triggered duty the index of its act (-1: a condition); see semantics/acts.py
+        self.anchor_acts = conditions.acts(self.triggers)
+        self.act_of = [
+            -1 if t.act is None else self.anchor_acts.index(t.act) for t in self.triggers
+        ]
+        self.act_options: object = None  # built once by semantics/acts.py
         #: the options of triggered duties (condition_steps.py), built once
         self.trigger_options: dict[tuple[int, int], object] = {}
         self.observed |= conditions.referenced(a)
@@ -686,7 +693,8 @@ class Tables:
         self.o_sd = self.o_sus + 1  # self-defence: an attack not yet answered, per power
         self.o_tr = self.o_sd + len(self.self_defences)  # one slot per triggered duty
         self.o_an = self.o_tr + len(self.triggers)  # replay: anchored duties' countdowns
-        self.width = self.o_an + len(self.anchored)
+        self.o_ac = self.o_an + len(self.anchored)  # acts deadlines count from: done?
+        self.width = self.o_ac + len(self.anchor_acts)
         s = [0] * self.width
         s[self.o_ph] = ACTIVE
         for k, n in enumerate(self.negotiations):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from detente.export.promela.conditions import binds, forbidden, inconsistent, ob_due, side_due
 from detente.export.promela.syntax import MAY_SKIP, OTHERWISE_SKIP, all_of, any_of
 from detente.export.promela.tables import Tables, bit, bound, held, one_off_release, running
+from detente.language.calendar import trigger_days
 from detente.language.model import Clause, ExtensionRule, Role
 
 #: Most extension-rule releases modelled when the rule gives no bound.
@@ -36,6 +37,7 @@ def choices(t: Tables) -> list[str]:
     # an amendment of a clause first: the text's duty falling due when it is made is void
     lines += _powers(t, clauses=True)
     lines += _obligations(t)
+    lines += _acts(t)
     lines += _rounds(t)
     lines += _negotiations(t)
     lines += _powers(t, clauses=False)
@@ -100,7 +102,11 @@ def _obligations(t: Tables) -> list[str]:
         grant = ""
         if o.on_violation is not None:
             grant = f"; gr_{t.cid[o.on_violation.grants]} = 1"
-        due = f"by {t.deadline(o)}" if o.window is not None else f"within {o.within_days} days"
+        due = (
+            f"within {trigger_days(o)} days of its trigger"
+            if o.triggered
+            else f"by {t.deadline(o)}"
+        )
         what = f"clause {c.id}: {o.debtor} {o.action}{' ' + o.object if o.object else ''} {due}"
         # a duty of means: not achieved, efforts made (semantics/means.py); no violation
         endeavour = "" if o.effort != "best" else (f"{v} = EFF" if o.recurrence is None else "skip")
@@ -114,6 +120,19 @@ def _obligations(t: Tables) -> list[str]:
             lines += _voidable(what, ob_due(t, c), can, fulfil, violate)
             continue
         lines += _duty(what, ob_due(t, c), o.debtor, can, fulfil, violate, grant, endeavour)
+    return lines
+
+
+def _acts(t: Tables) -> list[str]:
+    """Each act some deadline is counted from, not done yet, may be done now by its party
+    (once: it stays done)."""
+    lines: list[str] = []
+    for (party, action), v in t.acts.items():
+        lines += [
+            f"    if :: agr != TERMINATED && !{v} -> if :: {v} = 1 :: true -> skip fi   "
+            f"/* {party} may {action} */",
+            OTHERWISE_SKIP,
+        ]
     return lines
 
 

@@ -20,6 +20,7 @@ from detente.export.promela.syntax import OTHERWISE_SKIP, all_of, any_of, commen
 from detente.export.promela.tables import Tables, running
 from detente.export.promela.timepoints import next_time_point
 from detente.language import expressions as ex
+from detente.language.calendar import trigger_days
 
 #: Scratch variables of every step, by type.
 _SHORTS = ("prev", "nxt", "rl", "lo", "hi")
@@ -87,13 +88,17 @@ def _conditions(t: Tables) -> list[str]:
     lines: list[str] = []
     running_now = any_of(running(ph.id) for ph in t.agreement.phases)
     for c, o in t.triggered:
-        assert o.trigger is not None
         v = t.cid[c.id]
-        cond = formula(t, ex.parse(o.trigger, temporal=False))
+        a = o.act_anchor
+        if o.trigger is not None:
+            cond, why = formula(t, ex.parse(o.trigger, temporal=False)), comment(o.trigger)
+        else:
+            assert a is not None and a.by is not None and a.act is not None
+            cond, why = t.acts[(a.by, a.act)], f"{a.by} does {a.act}"
         lines += [
-            f"    /* clause {c.id} is created once {comment(o.trigger)} */",
+            f"    /* clause {c.id} is created once {why} */",
             f"    if :: agr != TERMINATED && tr_{v} == 0 && {cond} ->",
-            f"         if :: !lat && ({running_now}) -> tr_{v} = day + {o.within_days}"
+            f"         if :: !lat && ({running_now}) -> tr_{v} = day + {trigger_days(o)}"
             f" :: else -> tr_{v} = day fi",
             OTHERWISE_SKIP,
         ]

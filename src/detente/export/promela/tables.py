@@ -88,7 +88,7 @@ def deadline(agreement: Agreement, o: Obligation) -> When:
     plus H/24 rounded up (or N): entry into force and a phase's start are that phase's
     first day; a clause's fulfilment is that clause's own deadline."""
     w = o.window
-    if w is None:  # a triggered duty: its day is kept in tr_X (never read through this)
+    if w is None or o.triggered:  # a triggered duty: its day is kept in tr_X (never read)
         return When(phase=agreement.phases[0].id, at="end")
     if w.by is not None:
         return w.by
@@ -117,6 +117,8 @@ def window_from(agreement: Agreement, o: Obligation) -> When:
     if o.window.from_ is not None:
         return o.window.from_
     a = o.window.after
+    if o.triggered:
+        return When(phase=agreement.phases[0].id, at="start")
     if a is not None and a.fulfilled is not None:
         target = next(c.obligation for c in agreement.clauses if c.id == a.fulfilled)
         assert target is not None
@@ -221,8 +223,15 @@ class Tables:
         self.obligations = [
             (c, c.obligation) for c in agreement.clauses if c.obligation is not None
         ]
-        #: triggered duties (`once`): created when their condition first holds
-        self.triggered = [(c, o) for c, o in self.obligations if o.trigger is not None]
+        #: triggered duties (`once`, `for_each`, or counted from a party's act): created when their
+        #: condition first holds, or when the act is done
+        self.triggered = [(c, o) for c, o in self.obligations if o.triggered]
+        #: acts some deadline is counted from, (party, action) -> its bit ``ac_N``
+        self.acts: dict[tuple[str, str], str] = {}
+        for _, o in self.triggered:
+            a = o.act_anchor
+            if a is not None and a.by is not None and a.act is not None:
+                self.acts.setdefault((a.by, a.act), f"ac_{len(self.acts)}")
         # powers, and each amendment as the joint act it is (held by its first party)
         self.powers = agreement.granted_powers()
         self.amendments = {c.id for c in agreement.clauses if c.amendment is not None}
@@ -301,9 +310,9 @@ class Tables:
                     self._round(c, x, i, rnd, "", "")
                     continue
                 assert am is not None
-                a = self.cid[am.id]
-                self._round(c, x, i, rnd, "", f" && !pw_{a}")
-                self._round(c, x, i, changed[rnd.day], f"_{a}", f" && pw_{a}")
+                name = self.cid[am.id]
+                self._round(c, x, i, rnd, "", f" && !pw_{name}")
+                self._round(c, x, i, changed[rnd.day], f"_{name}", f" && pw_{name}")
 
     def _round(
         self, c: Clause, x: Exchange, i: int, rnd: ExchangeRound, tail: str, guard: str

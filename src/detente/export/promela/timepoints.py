@@ -64,7 +64,7 @@ def _candidates(t: Tables) -> list[_Candidate]:
             _Candidate(f"tr_{v} != 0 && ob_{v} == UNDEC", f"tr_{v}", f"clause {c.id} falls due")
         )
     for c, o in t.obligations:
-        if o.window is not None and o.recurrence is None:
+        if o.window is not None and o.recurrence is None and not o.triggered:
             out.append(
                 _Candidate(
                     f"ob_{t.cid[c.id]} == UNDEC && {started(t.deadline(o).phase)}",
