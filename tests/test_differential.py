@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from detente.language.model import Agreement
 from detente.monitor import Event, MonitorReport, iter_events, monitor, write_events
 from detente.semantics import System, amendments
+from detente.semantics.conditions import DUE_NEXT
 from detente.semantics.continuing import days_between, key_of, recurrence
 from detente.semantics.events import (
     Agreed,
@@ -76,6 +77,8 @@ class Run:
     day: int = 0
     lawful: list[str] = field(default_factory=list)  # ids of lawful acts
     unlawful: list[str] = field(default_factory=list)  # ids of acts a prohibition forbade
+    #: triggered duties decided at a "later" point: clause -> the day they fall due
+    trigger_due: dict[str, int] = field(default_factory=dict)
     #: each self-defence exercise, as the checker judged it: (clause, founded)
     self_defence: list[tuple[str, bool]] = field(default_factory=list)
 
@@ -145,7 +148,8 @@ def _write(run: Run, cur: int, point: int, made: tuple[StepEvent, ...], since: i
                 keys = _duty_keys(m, cur, clause, first, last)
                 if (first, last) == (0, 0):
                     keys = (clause,)
-                    days_in_phase[clause] = point
+                    due = run.trigger_due.pop(clause, None)
+                    days_in_phase[clause] = point + (due - run.day if due is not None else 0)
                 elif not keys or any(k not in days_in_phase for k in keys):
                     # past the phase's planned end, while it continues: the recurrence days
                     # since the last step (a "later" point names none of its own)
@@ -291,6 +295,11 @@ def random_run(agreement: Agreement, seed: int) -> Iterator[tuple[Run, State]]:
                 first, every = recurrence(agreement, agreement.clause(duty.clause))
                 due_day = days_between(first, every, since, since + every)[0]
                 run.day = max(run.day, run.starts[cur] + due_day - 1)
+        # a duty triggered at the step before, due "at the next point" (it was a "later"
+        # one), is decided here for its deadline: that step's day plus its days
+        for k, trig in enumerate(m.triggers):
+            if state[m.o_tr + k] == DUE_NEXT:
+                run.trigger_due[trig.clause] = before + trig.within
         for e in passed:
             if isinstance(e, PhaseStarted):
                 run.starts[e.phase] = run.day
