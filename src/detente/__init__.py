@@ -6,6 +6,7 @@ The public Python API; the CLI and the web application are thin clients of it::
     agreement = detente.load("examples/jan-2025-ceasefire/agreement.yaml")
 """
 
+from detente.bridging import BridgeResult, bridge
 from detente.checker import CheckResult, ExpectationResult, StoryStep, check
 from detente.errors import DetenteError, Problem, SpecError, UnreadableError
 from detente.language.loader import load, load_located, load_text
@@ -14,6 +15,7 @@ from detente.monitor import Event, MonitorReport, iter_events, monitor
 
 __all__ = [
     "Agreement",
+    "BridgeResult",
     "CheckResult",
     "Clause",
     "DetenteError",
@@ -28,6 +30,7 @@ __all__ = [
     "Stock",
     "StoryStep",
     "UnreadableError",
+    "bridge",
     "check",
     "iter_events",
     "load",

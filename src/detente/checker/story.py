@@ -279,10 +279,16 @@ class Teller:
                 o = a.clause(clause).obligation
                 within = o.within_days if o is not None else None
                 days = "1 day" if within == 1 else f"{within} days"
-                out.append(
-                    f"The condition of {self.cite(clause)} now holds ({o.once if o else ''}): "
-                    f"it falls due within {days}."
-                )
+                if o is not None and o.for_each is not None:
+                    out.append(
+                        f"The release {self.cite(o.for_each.clause)} is done: the counter-"
+                        f"release per instalment of {self.cite(clause)} falls due within {days}."
+                    )
+                else:
+                    out.append(
+                        f"The condition of {self.cite(clause)} now holds "
+                        f"({o.once if o else ''}): it falls due within {days}."
+                    )
                 clauses.append(clause)
             case TalksOpened(k):
                 neg = m.negotiations[k]

@@ -2,7 +2,7 @@
 
 One module per group of commands: :mod:`~detente.cli.spec` (validate, show, render,
 schema), :mod:`~detente.cli.check` (check, compare), :mod:`~detente.cli.monitor`,
-:mod:`~detente.cli.export`, :mod:`~detente.cli.web` (serve, users, ledger). They load
+:mod:`~detente.cli.export`, :mod:`~detente.cli.bridge`, :mod:`~detente.cli.web` (serve, users, ledger). They load
 and report through :mod:`detente.cli.common`, so every command has the same exit codes:
 0 all well; 1 problems found (an invalid spec or event log, an expectation violated or
 unknown, a broken ledger); 2 a path cannot be read or the command line is wrong. No
@@ -15,7 +15,7 @@ import sys
 
 import typer
 
-from detente.cli import check, export, monitor, spec, web
+from detente.cli import bridge, check, export, monitor, spec, web
 from detente.cli.common import err, report
 from detente.errors import EXIT_PROBLEMS, DetenteError
 
@@ -34,6 +34,7 @@ app.command("schema")(spec.schema)
 app.command("export")(export.export)
 app.command("check")(check.check_command)
 app.command("compare")(check.compare_command)
+app.command("bridge")(bridge.bridge_command)
 app.command("monitor")(monitor.monitor_command)
 app.command("serve")(web.serve)
 app.add_typer(web.users_app, name="users")

@@ -2,7 +2,8 @@
 
 1. The July 2024 drafts of the Gaza framework side by side: how the two wordings
    of the disputed paragraphs fare on each side's expectations, and the story
-   each side feared.
+   each side feared; then the bridging search's proposals within two edits, and the
+   January 2025 wording of the same paragraph, checked (examples/gaza-framework-2024/).
 2. The three real agreements, as a reader sees them.
 3. The January 2025 agreement's implementation, as of its last day.
 4. Other conflicts, other shapes: the Nagorno-Karabakh statement of 2020, replayed
@@ -47,6 +48,22 @@ STEPS: tuple[tuple[str, list[str]], ...] = (
     (
         "Hamas's wording, checked: the future Israel feared",
         ["check", str(FRAMEWORK / "july-2024-hamas-wording.yaml")],
+    ),
+    (
+        "Bridging the July 2024 drafts: the fewest edits under which both sides' fears are met",
+        [
+            "bridge",
+            str(FRAMEWORK / "july-2024-israel-wording.yaml"),
+            str(FRAMEWORK / "july-2024-hamas-wording.yaml"),
+            "--max-edits",
+            "2",
+            "--operators",
+            "power_condition,talks_deadline,guarantee,scope",
+        ],
+    ),
+    (
+        "What came after: paragraph 14 as the January 2025 agreement worded it, checked",
+        ["check", str(FRAMEWORK / "january-2025-wording.yaml")],
     ),
     ("The November 2023 truce", ["show", str(NOV_2023 / "agreement.yaml")]),
     ("The 2024 framework (base text)", ["show", str(FRAMEWORK / "base.yaml")]),

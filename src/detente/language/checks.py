@@ -242,8 +242,67 @@ def _formula(
                 "talks or hostilities)",
             )
             return
-    for sentence in reference_problems(f, names(loaded.agreement)):
+    known = names(loaded.agreement)
+    # a clause whose shape failed is still declared: one root cause, one error
+    known["clause"] = known["clause"] | _known(loaded, "clauses")
+    for sentence in reference_problems(f, known):
         yield _p(loaded, loc, sentence)
+
+
+def _for_each(loaded: Loaded, n: tuple[str | int, ...], c: Clause) -> Iterator[Problem]:
+    """A counter-release per instalment answers a release of a quantity of a stock, made
+    once (no recurrence), through no cycle; a `quantity` it states is `per_unit` x that."""
+    a = loaded.agreement
+    o = c.obligation
+    assert o is not None and o.for_each is not None
+    loc = (*n, "for_each", "clause")
+    target = o.for_each.clause
+    by_id = {x.id: x for x in a.clauses}
+    if target not in by_id:
+        yield from _clause_ref(loaded, loc, target)
+        return
+    chain, cur = [c.id], target
+    while cur in by_id:
+        if cur in chain:
+            path = " -> ".join([*chain[chain.index(cur) :], cur])
+            yield _p(
+                loaded,
+                loc,
+                f"clause {c.id}: counter-releases per instalment answer each other in a "
+                f"cycle ({path}); each must answer a release with a stated quantity",
+            )
+            return
+        chain.append(cur)
+        nxt = by_id[cur].obligation
+        if nxt is None or nxt.for_each is None:
+            break
+        cur = nxt.for_each.clause
+    x = by_id[target].obligation
+    if x is None or x.action != "release" or x.quantity is None or x.category is None:
+        what = "has no obligation" if x is None else f"is a duty to {x.action.replace('_', ' ')}"
+        if x is not None and x.action == "release":
+            what = "is a release with no `quantity`" if x.quantity is None else "names no stock"
+        yield _p(
+            loaded,
+            loc,
+            f"clause {target!r} {what}; `for_each` answers a release of a stock (an "
+            "obligation with `action: release`, `category` and `quantity`)",
+        )
+        return
+    if x.recurrence is not None:
+        yield _p(
+            loaded,
+            loc,
+            f"clause {target!r} recurs; `for_each` answers a release made once, in instalments",
+        )
+    if "quantity" in o.model_fields_set and o.quantity != o.for_each.per_unit * x.quantity:
+        yield _p(
+            loaded,
+            (*n, "quantity"),
+            f"clause {c.id}: {o.for_each.per_unit} for each of the {x.quantity} of clause "
+            f"{target} is {o.for_each.per_unit * x.quantity}, not {o.quantity}; drop "
+            "`quantity` (it follows from `for_each`) or correct it",
+        )
 
 
 def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) -> Iterator[Problem]:
@@ -267,6 +326,8 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
             yield from _when_ref(loaded, (*n, "window", "by"), o.window.by)
         if o.once is not None:
             yield from _formula(loaded, (*n, "once"), o.once, temporal=False, on_norm=True)
+        if o.for_each is not None:
+            yield from _for_each(loaded, n, c)
         if o.recurrence is not None:
             yield from _when_ref(loaded, (*n, "recurrence", "until"), o.recurrence.until)
         if o.on_violation is not None:

@@ -597,6 +597,19 @@ class OnViolation(_Model):
     grants: ClauseId = Field(description="The power clause the creditor gains on a violation.")
 
 
+class ForEach(_Model):
+    """A counter-release per instalment: ``per_unit`` units for each unit that clause
+    ``clause`` releases, each instalment's share due ``within_days`` after it comes
+    (``docs/semantics.md``, Counter-releases per instalment)."""
+
+    clause: ClauseId = Field(
+        description="The release it answers: an obligation to release a `quantity` of a stock."
+    )
+    per_unit: Annotated[int, Field(ge=1, le=1_000_000)] = Field(
+        description="Units owed in return for each unit that clause releases ('15 for each')."
+    )
+
+
 class Obligation(_Model):
     debtor: Ident
     creditor: Ident
@@ -618,16 +631,48 @@ class Obligation(_Model):
         "(docs/semantics.md, Conditions) and falls due `within_days` after it.",
     )
     within_days: Days | None = Field(
-        default=None, description="For a triggered duty: days from its trigger to its deadline."
+        default=None,
+        description="For a triggered duty: days from its trigger to its deadline; with "
+        "`for_each`: days from each instalment to its share's deadline.",
     )
+    for_each: ForEach | None = Field(
+        default=None,
+        description="A counter-release per instalment ('15 for each one returned, as each "
+        "comes back'): owes `per_unit` units for each unit `clause` releases, each share due "
+        "`within_days` after its instalment; its `quantity` is `per_unit` x that clause's.",
+    )
+
+    @property
+    def trigger(self) -> str | None:
+        """The condition that creates the duty in the one-step reading: ``once``, or for a
+        counter-release per instalment the fulfilment of the release it answers."""
+        if self.once is not None:
+            return self.once
+        if self.for_each is not None:
+            return f'fulfilled("{self.for_each.clause}")'
+        return None
 
     @property
     def no_deadline(self) -> bool:
         """A duty with no deadline: no `window` and no trigger (``docs/semantics.md``)."""
-        return self.window is None and self.once is None
+        return self.window is None and self.trigger is None
 
     @model_validator(mode="after")
     def _window_or_trigger(self) -> Obligation:
+        if self.for_each is not None:
+            if self.once is not None:
+                raise ValueError(
+                    "a counter-release per instalment (`for_each`) falls due with each "
+                    "instalment: drop `once`"
+                )
+            if self.window is not None or self.within_days is None:
+                raise ValueError(
+                    "a counter-release per instalment (`for_each`) gives `within_days`: days "
+                    "from each instalment to its share's deadline (not a `window`)"
+                )
+            if self.recurrence is not None:
+                raise ValueError("a counter-release per instalment takes no `recurrence`")
+            return self
         if self.once is None:
             if self.within_days is not None:
                 raise ValueError("`within_days` counts from a trigger: give `once` too")
@@ -1033,6 +1078,29 @@ class Agreement(_Model):
     @property
     def action_ids(self) -> set[str]:
         return set(BUILTIN_ACTIONS) | {a.id for a in self.actions}
+
+    @model_validator(mode="after")
+    def _counter_quantities(self) -> Agreement:
+        """A counter-release per instalment owes ``per_unit`` x what the release it answers
+        owes: that is its quantity when the text states none (validate checks a stated
+        one, and reports a reference that does not resolve)."""
+        by_id = {c.id: c.obligation for c in self.clauses}
+
+        def owed(cid: str, seen: frozenset[str]) -> int | None:
+            o = by_id.get(cid)
+            if o is None or cid in seen:
+                return None
+            if o.for_each is None or "quantity" in o.model_fields_set:
+                return o.quantity
+            base = owed(o.for_each.clause, seen | {cid})
+            return None if base is None else base * o.for_each.per_unit
+
+        for c in self.clauses:
+            o = c.obligation
+            if o is not None and o.for_each is not None and "quantity" not in o.model_fields_set:
+                # set without marking it written, so a dump or a draft derives it again
+                object.__setattr__(o, "quantity", owed(c.id, frozenset()))
+        return self
 
 
 class AgreementChanges(_Model):

@@ -93,6 +93,8 @@ class Path:
     terminated: int | None = None
     completed_on: int | None = None
     suspended: dict[str, int] = field(default_factory=dict)
+    #: instance key -> (day, units) of each delivery credited to it (instalments read them)
+    parts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     state: State = ()
 
     def __post_init__(self) -> None:
@@ -133,6 +135,13 @@ class Path:
         for q in range(len(m.pts)):
             for duty in m.trigger_duties:
                 self.duty_keys[(q, duty.clause, duty.first_day, duty.last_day)] = duty.keys
+        #: counter-releases per instalment (their clause ids): paid from the first
+        #: instalment on, before the one-step reading creates the duty
+        self.for_each = {
+            c.id
+            for c in m.agreement.clauses
+            if c.obligation is not None and c.obligation.for_each is not None
+        }
         self.start_keys: list[tuple[str, ...]] = [
             tuple(f"{n.clause}/start/{m.parties[p]}" for p in n.between) for n in m.negotiations
         ]
@@ -289,7 +298,9 @@ class Path:
             d = self.due(i)
             if d is None:
                 o = self.opens(i) if i.key in self.open_keys else None
-                if o is not None and o <= day:  # no deadline: done whenever it is done
+                # no deadline: done whenever it is done; a counter-release per
+                # instalment: its shares open with each instalment
+                if (o is not None and o <= day) or i.clause in self.for_each:
                     due_now.append((self.today + 10**6, i))
                 continue
             o = self.opens(i) if i.kind not in RELEASE_KINDS else d
@@ -329,6 +340,8 @@ class Path:
             need = i.quantity - self.delivered.get(i.key, 0)
             take = min(need, q)
             self.delivered[i.key] = self.delivered.get(i.key, 0) + take
+            if take > 0:
+                self.parts.setdefault(i.key, []).append((day, take))
             q -= take
             if take == need:
                 self.completed[i.key] = day
@@ -360,6 +373,7 @@ class Path:
             self.surplus_on[day][(actor, category)] = left - take
             self.surplus[(actor, category)] -= take
             self.delivered[i.key] = self.delivered.get(i.key, 0) + take
+            self.parts.setdefault(i.key, []).append((day, take))
             if self.delivered[i.key] >= i.quantity:
                 self.completed[i.key] = day
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from detente.monitor import hours
+from detente.monitor import hours, instalments
 from detente.monitor.events import Event
 from detente.monitor.path import RELEASE_KINDS, Path
 from detente.monitor.report import (
@@ -254,6 +254,11 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         status, due_in = "due", due - today
     else:
         status = "not_recorded"
+    got = instalments.settled(path, i)
+    shares = None if got is None else instalments.rows(got, today, date_of)
+    if got is not None and due is None:
+        status = "pending"  # the release is not complete: in one step, nothing is due yet
+    unit = unit_of(m.agreement, i.clause, i.category) if i.quantity is not None else None
     return ObligationStatus(
         id=i.key,
         clause=i.clause,
@@ -272,7 +277,9 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         delivered=delivered,
         outstanding=outstanding(i.quantity, delivered),
         fraction=fraction(i.quantity, delivered),
-        unit=unit_of(m.agreement, i.clause, i.category) if i.quantity is not None else None,
+        unit=unit,
+        shares=shares,
+        shares_text=None if shares is None else instalments.summary(shares, unit),
         fulfilled_on=date_of(done),
         late_days=late,
         due_in_days=due_in,

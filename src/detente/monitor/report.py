@@ -191,6 +191,10 @@ class ObligationStatus:
     fraction: float | None = None
     #: What the quantity counts ('positions', 'persons').
     unit: str | None = None
+    #: A counter-release per instalment (``for_each``): each instalment's share, and the
+    #: shares in words (``monitor/instalments.py``); None for any other duty.
+    shares: list[Any] | None = None
+    shares_text: str | None = None
 
     def progress(self) -> str | None:
         """The part done and what is outstanding: '24 of 28 bodies delivered, 4 outstanding'
@@ -203,7 +207,15 @@ class ObligationStatus:
         )
 
     def describe(self) -> str:
-        """The status in words: 'fulfilled on time', 'late by 2 days', 'due in 3 days'."""
+        """The status in words: 'fulfilled on time', 'late by 2 days', 'due in 3 days'; a
+        counter-release per instalment adds its shares ('3 of 4 shares paid ...')."""
+        if self.shares_text is None:
+            return self._describe()
+        if self.status == "pending":  # the release is not done yet: only the shares speak
+            return self.shares_text
+        return f"{self._describe()}; {self.shares_text}"
+
+    def _describe(self) -> str:
         if self.status == "fulfilled":
             return "fulfilled on time"
         if self.status == "late":
@@ -255,7 +267,7 @@ class ObligationStatus:
             "due_at": None if self.due_at is None else self.due_at.isoformat(timespec="minutes"),
             "due_in_days": self.due_in_days,
             "breached": self.breached,
-        }
+        } | ({} if self.shares is None else {"shares": self.shares})
 
 
 @dataclass

@@ -210,9 +210,14 @@ def _action_words(agreement: Agreement, o: Obligation) -> str:
 
 def _window(agreement: Agreement, o: Obligation) -> str:
     if o.window is None:
+        days = "1 day" if o.within_days == 1 else f"{o.within_days} days"
+        if o.for_each is not None:
+            return (
+                f"at {o.for_each.per_unit} for each one released under clause "
+                f"{o.for_each.clause}, each share within {days} of its instalment"
+            )
         if o.once is None:
             return "with no deadline"
-        days = "1 day" if o.within_days == 1 else f"{o.within_days} days"
         return f"within {days} once {o.once}"
     if o.window.by is None:
         assert o.window.after is not None and o.window.within is not None

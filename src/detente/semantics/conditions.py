@@ -45,8 +45,8 @@ def texts(agreement: Agreement) -> list[str]:
     """Every condition written on a norm (``once``, ``while``, ``opens_when``)."""
     out: list[str] = []
     for c in agreement.clauses:
-        if c.obligation is not None and c.obligation.once is not None:
-            out.append(c.obligation.once)
+        if c.obligation is not None and c.obligation.trigger is not None:
+            out.append(c.obligation.trigger)
         if c.prohibition is not None and c.prohibition.while_ is not None:
             out.append(c.prohibition.while_)
         if c.negotiation is not None and c.negotiation.opens_when is not None:
@@ -58,8 +58,10 @@ def triggers(agreement: Agreement) -> list[Trigger]:
     out: list[Trigger] = []
     for c in agreement.clauses:
         o = c.obligation
-        if o is not None and o.once is not None and o.within_days is not None:
-            out.append(Trigger(c.id, ex.parse(o.once, temporal=False), o.within_days))
+        # a counter-release per instalment, read in one step: triggered by the release's
+        # fulfilment (docs/semantics.md, Counter-releases per instalment)
+        if o is not None and o.trigger is not None and o.within_days is not None:
+            out.append(Trigger(c.id, ex.parse(o.trigger, temporal=False), o.within_days))
     return out
 
 

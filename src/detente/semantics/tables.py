@@ -583,6 +583,9 @@ class Tables:
                 for duty in pt.duties:
                     if duty.stock >= 0:
                         need[duty.stock] = need.get(duty.stock, 0) + duty.quantity * len(duty.keys)
+        for duty in self.trigger_duties:  # a triggered duty (or counter-release) releases too
+            if duty.stock >= 0:
+                need[duty.stock] = need.get(duty.stock, 0) + duty.quantity
         if any(e.stock >= 0 for e in self.extensions):
             return False
         if any(d.stock >= 0 for duties in self.later for d in duties):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from detente.checker.context import Context, Outcome
 from detente.language.model import Expectation
+from detente.semantics import condition_steps
 from detente.semantics.system import System
-from detente.semantics.tables import State
+from detente.semantics.tables import TERMINATED, State
 
 
 def impossible_now(m: System, before: State) -> bool:
@@ -19,6 +20,9 @@ def impossible_now(m: System, before: State) -> bool:
     now, _ = m.arrive(before)
     point = m.point(now)
     duties = m.duties_due(now)
+    if m.triggers and now[0] != TERMINATED:  # triggered duties (and counter-releases) too
+        day = point.day if point is not None else None
+        duties = duties + [m.trigger_duties[k] for k in condition_steps.due(m, list(now), day)]
     if point is None and not duties:
         return False
     sus = m.suspended(now)

@@ -59,7 +59,7 @@ def ob_in_effect(t: Tables, c: Clause) -> str:
     o = c.obligation
     assert o is not None
     v = f"ob_{t.cid[c.id]}"
-    if o.once is not None:  # created and not decided
+    if o.trigger is not None:  # created and not decided
         return f"(agr != TERMINATED && tr_{t.cid[c.id]} != 0 && {v} == UNDEC)"
     if o.window is None:
         # no deadline: in effect while its phase lasts (and until suspended)
@@ -102,7 +102,7 @@ def ob_due(t: Tables, c: Clause) -> str:
     o = c.obligation
     assert o is not None
     v = f"ob_{t.cid[c.id]}"
-    if o.once is not None:  # created, and its day has come
+    if o.trigger is not None:  # created, and its day has come
         tr = f"tr_{t.cid[c.id]}"
         return f"agr != TERMINATED && {v} == UNDEC && {tr} != 0 && {tr} <= day"
     if o.window is None:

@@ -86,11 +86,11 @@ def _conditions(t: Tables) -> list[str]:
     lines: list[str] = []
     running_now = any_of(running(ph.id) for ph in t.agreement.phases)
     for c, o in t.triggered:
-        assert o.once is not None
+        assert o.trigger is not None
         v = t.cid[c.id]
-        cond = formula(t, ex.parse(o.once, temporal=False))
+        cond = formula(t, ex.parse(o.trigger, temporal=False))
         lines += [
-            f"    /* clause {c.id} is created once {comment(o.once)} */",
+            f"    /* clause {c.id} is created once {comment(o.trigger)} */",
             f"    if :: agr != TERMINATED && tr_{v} == 0 && {cond} ->",
             f"         if :: !lat && ({running_now}) -> tr_{v} = day + {o.within_days}"
             f" :: else -> tr_{v} = day fi",

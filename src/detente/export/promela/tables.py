@@ -220,7 +220,7 @@ class Tables:
             (c, c.obligation) for c in agreement.clauses if c.obligation is not None
         ]
         #: triggered duties (`once`): created when their condition first holds
-        self.triggered = [(c, o) for c, o in self.obligations if o.once is not None]
+        self.triggered = [(c, o) for c, o in self.obligations if o.trigger is not None]
         # powers, and each amendment as the joint act it is (held by its first party)
         self.powers = agreement.granted_powers()
         self.amendments = {c.id for c in agreement.clauses if c.amendment is not None}
@@ -266,7 +266,7 @@ class Tables:
         self.referenced: set[str] = set()
         texts = [x.formula for x in agreement.expectations if x.formula]
         texts += [pw.available.condition for _, pw in self.powers if pw.available.condition]
-        texts += [o.once for _, o in self.obligations if o.once]
+        texts += [o.trigger for _, o in self.obligations if o.trigger]
         texts += [p.while_ for _, p in self.prohibitions if p.while_]
         texts += [g.opens_when for _, g in self.negotiations if g.opens_when]
         for text in texts:
