@@ -194,3 +194,28 @@ def test_the_january_2025_wording_meets_hamas_fear_not_israel_s() -> None:
     assert guarantees
     for edit in guarantees:
         assert not detente.check(apply_edits(hamas, (edit,))).ok
+
+
+def test_edits_of_the_clauses_the_failing_stories_cite_come_first(
+    drafts: list[detente.Agreement],
+) -> None:
+    from detente.bridging.search import cited_clauses, offered_edits
+
+    israel, hamas = drafts
+    result = detente.check(israel)
+    cited = cited_clauses(result)
+    assert "14" in cited  # the story ends with Israel resuming fighting under clause 14
+    ranked = offered_edits(israel, [hamas], result)
+    focus = [r.focus for r in ranked]
+    assert focus == sorted(focus) and focus[0] == 0 and focus[-1] > 0
+    assert all(r.edit.clause in cited for r in ranked if r.focus == 0)
+
+
+def test_progress_reports_candidates_judged_and_time() -> None:
+    seen: list[tuple[int, int, float]] = []
+    result = bridge(
+        [ISRAEL], max_edits=1, operators=["power_condition"], progress=lambda *a: seen.append(a)
+    )
+    assert [s[0] for s in seen] == list(range(1, result.candidates_judged + 1))
+    assert all(planned >= done for done, planned, _ in seen)
+    assert [s[2] for s in seen] == sorted(s[2] for s in seen)

@@ -58,13 +58,15 @@ def test_an_unknown_clause_in_a_while_condition_is_named_at_its_line() -> None:
     assert "spec.yaml:22:" in msg and "no clause '11'" in msg and "did you mean '1'?" in msg
 
 
-def test_a_trigger_has_within_days_and_no_window() -> None:
+def test_a_trigger_has_within_and_no_window() -> None:
     msg = _errors(_text(TRIGGERS, ", within_days: 3}", "}"))
-    assert "needs `within_days`" in msg
+    assert "needs `within` ({days: N} or {hours: H})" in msg
     msg = _errors(
         _text(TRIGGERS, ", within_days: 3}", ", within_days: 3, window: {by: one day 5}}")
     )
-    assert "give `within_days`, not a `window`" in msg
+    assert "give `within` (or `within_days`), not a `window`" in msg
+    msg = _errors(_text(TRIGGERS, ", within_days: 3}", ", within_days: 3, within: {days: 3}}"))
+    assert "`within_days` is the old spelling of `within: {days: N}`" in msg
 
 
 def test_talks_open_by_a_date_or_on_a_condition_not_both() -> None:

@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from detente.checker.result import StoryStep
 from detente.language.model import Agreement, PowerAction
+from detente.semantics.acts import ActDone
 from detente.semantics.anchors import shown
 from detente.semantics.events import (
     Agreed,
@@ -277,19 +278,31 @@ class Teller:
                 clauses.append(side.clause)
             case Triggered(clause):
                 o = a.clause(clause).obligation
-                within = o.within_days if o is not None else None
-                days = "1 day" if within == 1 else f"{within} days"
-                if o is not None and o.for_each is not None:
+                assert o is not None
+                within = o.within if o.trigger is not None else o.window and o.window.within
+                if within is not None:
+                    days = str(within)
+                else:
+                    days = "1 day" if o.within_days == 1 else f"{o.within_days} days"
+                if o.for_each is not None:
                     out.append(
                         f"The release {self.cite(o.for_each.clause)} is done: the counter-"
                         f"release per instalment of {self.cite(clause)} falls due within {days}."
                     )
+                elif o.once is not None:
+                    out.append(
+                        f"The condition of {self.cite(clause)} now holds ({o.once}): "
+                        f"it falls due within {days}."
+                    )
                 else:
                     out.append(
-                        f"The condition of {self.cite(clause)} now holds "
-                        f"({o.once if o else ''}): it falls due within {days}."
+                        f"What {self.cite(clause)} requires now falls due, within {days} of "
+                        "that act."
                     )
                 clauses.append(clause)
+            case ActDone(who, action):
+                name = next((x.description for x in a.actions if x.id == action), action)
+                out.append(f"{self.party(who)} does the act {action!r} ({name}).")
             case TalksOpened(k):
                 neg = m.negotiations[k]
                 out.append(
@@ -375,6 +388,13 @@ class Teller:
             out.append(f"{holder} ends the agreement, {allows}.")
         elif w.action == PowerAction.suspend_clause:
             out.append(f"{holder} suspends clause {m.suspendable[w.target]}, {allows}.")
+        elif w.amendment and k in m.clause_amendments:
+            out.append(
+                f"{holder} and the other parties agree to change clause "
+                f"{m.clause_amendments[k].amends} ({self.cite(w.clause)})."
+            )
+            clauses.append(w.clause)
+            return
         elif w.amendment:
             out.append(
                 f"{holder} and the other parties agree to extend {self.phase(w.target)} by "

@@ -37,6 +37,31 @@ def whole_days(duration: Duration) -> int:
     return math.ceil(duration.hours / 24)
 
 
+def trigger_days(o: Obligation) -> int | None:
+    """Whole days from a triggered duty's trigger to its deadline (None: not triggered).
+
+    One reading for every spelling: ``once`` with ``within_days: N`` or ``within: {days:
+    N}`` (N), or ``within: {hours: H}`` (H / 24 rounded up); a window ``within`` a time
+    ``after`` a party's act (the act is its trigger) reads the same way."""
+    if o.trigger is not None:  # `once`, or a counter-release per instalment (`for_each`)
+        if o.within_days is not None:
+            return o.within_days
+        return None if o.within is None else whole_days(o.within)
+    a = o.act_anchor
+    if a is not None and o.window is not None and o.window.within is not None:
+        return whole_days(o.window.within)
+    return None
+
+
+def trigger_hours(o: Obligation) -> int | None:
+    """A triggered duty's time from trigger to deadline in hours, when the text gives hours."""
+    if o.trigger is not None:
+        return None if o.within is None else o.within.hours
+    if o.act_anchor is not None and o.window is not None and o.window.within is not None:
+        return o.window.within.hours
+    return None
+
+
 def first_phase(agreement: Agreement) -> str:
     return next(
         (p.id for p in agreement.phases if p.starts.entry_into_force), agreement.phases[0].id

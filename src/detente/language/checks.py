@@ -19,6 +19,7 @@ from detente.language.located import Loaded
 from detente.language.model import (
     CLAUSE_ID_PATTERN,
     Agreement,
+    Amendment,
     Clause,
     Party,
     PowerAction,
@@ -382,7 +383,10 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
         am, n = c.amendment, (*loc, "amendment")
         for j, party in enumerate(am.parties):
             yield from _party_ref(loaded, (*n, "parties", j), party)
-        yield from _phase_ref(loaded, (*n, "extends"), am.extends)
+        if am.amends is not None:
+            yield from _clause_amendment(loaded, n, am)
+        else:
+            yield from _phase_ref(loaded, (*n, "extends"), am.target)
         found = next((p for p in loaded.agreement.phases if p.id == am.extends), None)
         if found is not None and found.duration_days is None:
             yield _p(
@@ -793,19 +797,14 @@ def anchored_windows(loaded: Loaded) -> Iterator[Problem]:
             if before:
                 continue
         if anchor.act is not None and anchor.by is not None:
-            if anchor.act not in a.action_ids:
+            yield from _act_anchor(loaded, loc, anchor.act, anchor.by)
+            if o.recurrence is not None:
                 yield _p(
                     loaded,
-                    (*loc, "act"),
-                    unknown("action", anchor.act, a.action_ids, "declare it under `actions`"),
+                    ("clauses", i, "obligation", "recurrence"),
+                    "a duty counted from a party's act falls due once, when the act is "
+                    "done; it takes no `recurrence`",
                 )
-            yield from _party_ref(loaded, (*loc, "by"), anchor.by)
-            yield _p(
-                loaded,
-                (*loc, "act"),
-                "a deadline counted from a party's act is not modelled yet; count it from "
-                "entry into force, a phase's start, or a clause's fulfilment",
-            )
             continue
         if anchor.fulfilled is not None:
             target = next((t for t in a.clauses if t.id == anchor.fulfilled), None)
@@ -848,6 +847,27 @@ def anchored_windows(loaded: Loaded) -> Iterator[Problem]:
                     f"{o.window.within} after {anchor} falls after the last day of "
                     f"{phase.id!r}; place the duty in the phase where it falls, with `by`",
                 )
+
+
+def _act_anchor(loaded: Loaded, loc: tuple[str | int, ...], act: str, by: str) -> Iterator[Problem]:
+    """An act a deadline is counted from: a declared action, done by a declared party
+    that may act in the agreement's name (not an observer, nor a non-signatory: the
+    party answering for it holds its acts)."""
+    a = loaded.agreement
+    known = _known(loaded, "actions")
+    if act not in known and not _unreadable(loaded, "actions"):
+        yield _p(loaded, (*loc, "act"), unknown("action", act, known, "declare it under `actions`"))
+    party = next((p for p in a.parties if p.id == by), None)
+    if party is None:
+        yield from _party_ref(loaded, (*loc, "by"), by)
+    elif party.role in (Role.observer, Role.non_signatory):
+        holder = next((p.id for p in a.parties if by in p.answers_for), None)
+        hint = f"; name {holder!r}, which answers for it" if holder else ""
+        yield _p(
+            loaded,
+            (*loc, "by"),
+            f"{by!r} is a {party.role.value}: it holds no act a deadline can count from{hint}",
+        )
 
 
 def parts_and_means(loaded: Loaded) -> Iterator[Problem]:
@@ -996,3 +1016,106 @@ def check_agreement(loaded: Loaded) -> list[Problem]:
     for check in CHECKS:
         problems.extend(check(loaded))
     return problems
+
+
+# --------------------------------------------------------------------------- clause amendments
+
+#: Roles that sign a text (and so may agree to change it).
+_SIGNING = (Role.party, Role.mediator, Role.guarantor)
+
+
+def _clause_amendment(loaded: Loaded, n: tuple[str | int, ...], am: Amendment) -> Iterator[Problem]:
+    """An amendment of one clause: the clause exists, the change fits its kind, and its
+    parties are the clause's parties or the text's signatories."""
+    a = loaded.agreement
+    assert am.amends is not None
+    target = next((c for c in a.clauses if c.id == am.amends), None)
+    if target is None:
+        yield from _clause_ref(loaded, (*n, "amends"), am.amends)
+        return
+    own: set[str] = set()
+    if (o := target.obligation) is not None:
+        own = {o.debtor, o.creditor}
+        if am.rounds:
+            yield _p(
+                loaded,
+                (*n, "rounds"),
+                f"clause {am.amends!r} is an obligation: change its deadline (`by`, `days`) "
+                "or `quantity`, not `rounds`",
+            )
+        if o.window is None or o.window.by is None or o.recurrence is not None:
+            why = (
+                "it has no dated deadline"
+                if o.window is None or o.window.by is None
+                else "it recurs"
+            )
+            yield _p(
+                loaded,
+                (*n, "amends"),
+                f"clause {am.amends!r} cannot be amended: {why} (an amendment changes a duty "
+                "due once, `by: <phase> day N`)",
+            )
+        if am.quantity is not None and o.action == "release" and o.category is not None:
+            yield _p(
+                loaded,
+                (*n, "quantity"),
+                f"clause {am.amends!r} releases from a stock: write the releases as an "
+                "`exchange` and amend its `rounds`",
+            )
+        yield from _when_ref(loaded, (*n, "by"), am.by)
+    elif (x := target.exchange) is not None:
+        own = {x.releasing, x.counterpart}
+        for key, given in (("by", am.by), ("days", am.days), ("quantity", am.quantity)):
+            if given is not None:
+                yield _p(
+                    loaded,
+                    (*n, key),
+                    f"clause {am.amends!r} is an exchange: an amendment changes its "
+                    f"`rounds`, not `{key}`",
+                )
+        days = [r.day for r in x.rounds]
+        for j, rnd in enumerate(am.rounds):
+            if rnd.day not in days:
+                listed = ", ".join(str(d) for d in days)
+                yield _p(
+                    loaded,
+                    (*n, "rounds", j, "day"),
+                    f"clause {am.amends!r} has no round on day {rnd.day} (its rounds fall on "
+                    f"days {listed})",
+                )
+            for stock in rnd.release:
+                yield from _stock_ref(loaded, (*n, "rounds", j, "release", stock), stock)
+            for stock in rnd.counter_release or {}:
+                yield from _stock_ref(loaded, (*n, "rounds", j, "counter_release", stock), stock)
+    else:
+        yield _p(
+            loaded,
+            (*n, "amends"),
+            f"clause {am.amends!r} is a {target.kind}: an amendment changes an obligation's "
+            "deadline or quantity, or an exchange's rounds",
+        )
+    for j, party in enumerate(am.parties):
+        found = next((p for p in a.parties if p.id == party), None)
+        if found is not None and party not in own and found.role not in _SIGNING:
+            role = found.role.value
+            yield _p(
+                loaded,
+                (*n, "parties", j),
+                f"{party!r} is {'an' if role[0] in 'aeiou' else 'a'} {role}: an amendment of "
+                f"clause {am.amends!r} is agreed by the clause's parties or the text's "
+                "signatories",
+            )
+    first = next(
+        c.id for c in a.clauses if c.amendment is not None and c.amendment.amends == am.amends
+    )
+    mine = next(
+        (c.id for c in a.clauses if c.amendment is am),
+        first,
+    )
+    if mine != first:
+        yield _p(
+            loaded,
+            (*n, "amends"),
+            f"clause {am.amends!r} is already amended by clause {first!r}: write one "
+            "amendment per clause, with every change it makes",
+        )

@@ -22,10 +22,11 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     StringConstraints,
+    ValidationError,
     WithJsonSchema,
     model_validator,
 )
-from pydantic.json_schema import JsonSchemaValue
+from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
 from pydantic_core import CoreSchema
 
 # --------------------------------------------------------------------------- JSON Schema
@@ -263,6 +264,15 @@ class Figure(_Model):
         assert value is not None
         return value
 
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The figure's bounds as far as a delivery or a sum is judged: a range's ends; an
+        exact or approximate figure's number at both ends ("about" states no tolerance,
+        and none is invented: write a `range` when the sources give one)."""
+        if self.range is not None:
+            return self.range[0], self.range[1]
+        return self.low, self.low
+
     def __str__(self) -> str:
         if self.range is not None:
             return f"{self.range[0]:,} to {self.range[1]:,}"
@@ -300,6 +310,62 @@ _FIGURE_SCHEMA: dict[str, Any] = {
     "description": "How many: a number, `{about: N}` or `{range: [low, high]}`; an "
     "approximate or ranged count is read as its lower bound (docs/language.md, Figures).",
 }
+
+
+#: A quantity of a round, a total or a duty: a number, `{about: N}` or `{range: [a, b]}`.
+_QUANTITY_SCHEMA: dict[str, Any] = {
+    "anyOf": [s for s in _FIGURE_SCHEMA["anyOf"] if s != {"type": "null"}],
+    "description": "How many: a number, `{about: N}` or `{range: [low, high]}` (read as "
+    "its lower bound where one number is needed; docs/language.md, Figures).",
+}
+Quantity = Annotated[Count, WithJsonSchema(_QUANTITY_SCHEMA)]
+
+
+def _figure_errors(exc: ValidationError) -> str:
+    """A malformed figure's problems in one line."""
+    out = []
+    for e in exc.errors():
+        if e["type"] == "extra_forbidden":
+            out.append(
+                f"unknown key `{e['loc'][-1]}` (a figure is `about`, `range` or `exact`, "
+                "with `source` and `note`)"
+            )
+        else:
+            out.append(str(e["msg"]).removeprefix("Value error, "))
+    return "; ".join(out)
+
+
+def read_figures(data: Any, key: str, into: str) -> Any:
+    """A model's ``key`` (a quantity, or a mapping of category to quantity) written as
+    figures (``{about: N}``, ``{range: [a, b]}``): each is read as its lower bound, and
+    the figure is kept under ``into``. A malformed figure is left in place, so its error
+    is reported where it is written."""
+    if not isinstance(data, dict):
+        return data
+    values = data.get(key)
+    if isinstance(values, dict) and key == "quantity":
+        try:
+            figure = Figure.model_validate(values)
+        except ValidationError as exc:
+            raise ValueError(f"`{key}`: {_figure_errors(exc)}") from None
+        return {**data, key: figure.low, into: values}
+    if not isinstance(values, dict):
+        return data
+    figures = dict(data.get(into) or {})
+    read: dict[Any, Any] = {}
+    for k, v in values.items():
+        if isinstance(v, dict):
+            try:
+                read[k] = Figure.model_validate(v).low
+                figures[k] = v
+            except ValidationError as exc:
+                raise ValueError(f"`{key}` of {k}: {_figure_errors(exc)}") from None
+        else:
+            read[k] = v
+    out = {**data, key: read}
+    if figures:
+        out[into] = figures
+    return out
 
 
 class Stock(_Model):
@@ -615,12 +681,17 @@ class Obligation(_Model):
     creditor: Ident
     action: Ident
     object: Text | None = None
-    quantity: Count | None = None
+    quantity: Quantity | None = Field(
+        default=None,
+        description="How many: a number, or as the text gives it, `{about: N}` or "
+        "`{range: [low, high]}` (read as its lower bound; the figure is kept).",
+    )
+    quantity_figure: SkipJsonSchema[Figure | None] = None
     category: Ident | None = Field(default=None, description="A stock, for releases.")
     window: Window | None = Field(
         default=None,
         description="From when to when it must be done; a triggered duty (`once`) gives "
-        "`within_days` instead. Left out with no `once`: a duty with no deadline ('shares "
+        "`within` instead. Left out with no `once`: a duty with no deadline ('shares "
         "information on ...'), in effect while its clause's phase lasts, never violated by time.",
     )
     recurrence: Recurrence | None = None
@@ -628,12 +699,18 @@ class Obligation(_Model):
     once: Condition | None = Field(
         default=None,
         description="A trigger: the duty is created on the first day this condition holds "
-        "(docs/semantics.md, Conditions) and falls due `within_days` after it.",
+        "(docs/semantics.md, Conditions) and falls due `within` after it.",
     )
     within_days: Days | None = Field(
         default=None,
-        description="For a triggered duty: days from its trigger to its deadline; with "
-        "`for_each`: days from each instalment to its share's deadline.",
+        description="For a triggered duty: days from its trigger to its deadline (the same "
+        "as `within: {days: N}`, kept as an alias); with `for_each`: days from each "
+        "instalment to its share's deadline.",
+    )
+    within: Duration | None = Field(
+        default=None,
+        description="For a triggered duty: how long from its trigger to its deadline, "
+        "`{days: N}` or `{hours: H}` (as in a window's `within`).",
     )
     for_each: ForEach | None = Field(
         default=None,
@@ -657,8 +734,30 @@ class Obligation(_Model):
         """A duty with no deadline: no `window` and no trigger (``docs/semantics.md``)."""
         return self.window is None and self.trigger is None
 
+    @property
+    def act_anchor(self) -> Anchor | None:
+        """The party's act the deadline is counted from (`after: {act: a, by: p}`), if any."""
+        w = self.window
+        return w.after if w is not None and w.after is not None and w.after.act else None
+
+    @property
+    def triggered(self) -> bool:
+        """Whether the duty exists only once something happens: its `once` condition holds
+        (or, per instalment, the release it answers is done), or the act its deadline is
+        counted from is done (docs/semantics.md, Conditions)."""
+        return self.trigger is not None or self.act_anchor is not None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _approximate_quantity(cls, value: Any) -> Any:
+        return read_figures(value, "quantity", "quantity_figure")
+
     @model_validator(mode="after")
     def _window_or_trigger(self) -> Obligation:
+        if self.within_days is not None and self.within is not None:
+            raise ValueError(
+                "`within_days` is the old spelling of `within: {days: N}`: give one of them"
+            )
         if self.for_each is not None:
             if self.once is not None:
                 raise ValueError(
@@ -674,16 +773,23 @@ class Obligation(_Model):
                 raise ValueError("a counter-release per instalment takes no `recurrence`")
             return self
         if self.once is None:
-            if self.within_days is not None:
-                raise ValueError("`within_days` counts from a trigger: give `once` too")
+            if self.within_days is not None or self.within is not None:
+                what = "`within_days`" if self.within_days is not None else "`within`"
+                raise ValueError(
+                    f"{what} beside the norm counts from a trigger: give `once` too (a window "
+                    "counted from an anchor writes `within` inside `window`)"
+                )
             return self
         if self.window is not None:
             raise ValueError(
-                "a triggered duty's deadline counts from its trigger: give `within_days`, "
-                "not a `window`"
+                "a triggered duty's deadline counts from its trigger: give `within` (or "
+                "`within_days`), not a `window`"
             )
-        if self.within_days is None:
-            raise ValueError("a triggered duty (`once`) needs `within_days`: days from its trigger")
+        if self.within_days is None and self.within is None:
+            raise ValueError(
+                "a triggered duty (`once`) needs `within` ({days: N} or {hours: H}): how long "
+                "from its trigger to its deadline"
+            )
         if self.recurrence is not None:
             raise ValueError("a triggered duty (`once`) falls due once; it takes no `recurrence`")
         return self
@@ -722,11 +828,21 @@ class Ratio(_Model):
 
 class ExchangeRound(_Model):
     day: DayNumber = Field(description="Day of the exchange's phase on which the round is due.")
-    release: dict[Ident, Count] = Field(min_length=1)
-    counter_release: dict[Ident, Count] | None = Field(
+    release: dict[Ident, Quantity] = Field(min_length=1)
+    counter_release: dict[Ident, Quantity] | None = Field(
         default=None, description="What the counterpart releases, when the text states it."
     )
     label: Text | None = None
+    #: The quantities written as figures (about, range), by category; the counts above
+    #: hold their lower bounds (docs/language.md, Figures).
+    figures: SkipJsonSchema[dict[Ident, Figure]] = Field(default_factory=dict)
+    counter_figures: SkipJsonSchema[dict[Ident, Figure]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _approximate(cls, value: Any) -> Any:
+        value = read_figures(value, "release", "figures")
+        return read_figures(value, "counter_release", "counter_figures")
 
 
 class Exchange(_Model):
@@ -735,12 +851,21 @@ class Exchange(_Model):
     counterpart: Ident
     ratios: list[Ratio] = Field(default_factory=list)
     rounds: Annotated[list[ExchangeRound], Field(min_length=1)]
-    totals: dict[Ident, Count] = Field(
+    totals: dict[Ident, Quantity] = Field(
         default_factory=dict, description="Stated totals of what `releasing` releases."
     )
-    counter_totals: dict[Ident, Count] = Field(
+    counter_totals: dict[Ident, Quantity] = Field(
         default_factory=dict, description="Stated totals of what the counterpart releases."
     )
+    #: The totals written as figures (about, range), by category (lower bounds above).
+    total_figures: SkipJsonSchema[dict[Ident, Figure]] = Field(default_factory=dict)
+    counter_total_figures: SkipJsonSchema[dict[Ident, Figure]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _approximate(cls, value: Any) -> Any:
+        value = read_figures(value, "totals", "total_figures")
+        return read_figures(value, "counter_totals", "counter_total_figures")
 
 
 class PowerAction(StrEnum):
@@ -838,15 +963,41 @@ class ExtensionRule(_Model):
 
 
 class Amendment(_Model):
-    """An agreed extension: a dated joint act of the named parties that moves a phase's
-    expiry ``days`` later without rewriting the text, also once its days have run out
-    (``docs/semantics.md``, Amendments and renewals)."""
+    """A dated joint act of the named parties that changes the terms without rewriting the
+    text (``docs/semantics.md``, Amendments): it moves a phase's expiry ``days`` later
+    (``extends``), also once its days have run out; or it changes one clause (``amends``):
+    an obligation's deadline (``by``, or ``days`` later) or quantity, an exchange's rounds'
+    contents (``rounds``)."""
 
     parties: Annotated[list[Ident], Field(min_length=2)] = Field(
         description="Who must consent, all of them, on the day it is made."
     )
-    extends: Ident = Field(description="The phase whose term it extends.")
-    days: Days = Field(description="By how many days.")
+    extends: Ident | None = Field(
+        default=None, description="The phase whose term it extends (or give `amends`)."
+    )
+    amends: (
+        Annotated[str, BeforeValidator(_clause_number), WithJsonSchema(_CLAUSE_ID_SCHEMA)] | None
+    ) = Field(
+        default=None,
+        description="The clause whose terms it changes: an obligation's deadline or "
+        "quantity, an exchange's rounds (or give `extends`).",
+    )
+    days: Days | None = Field(
+        default=None,
+        description="By how many days: the phase's term (`extends`), or the obligation's "
+        "deadline (`amends`).",
+    )
+    by: When | None = Field(
+        default=None, description="With `amends`: the obligation's new deadline (a phase day)."
+    )
+    quantity: Count | None = Field(
+        default=None, description="With `amends`: the obligation's new quantity."
+    )
+    rounds: list[ExchangeRound] = Field(
+        default_factory=list,
+        description="With `amends` on an exchange: each round of that `day` now releases "
+        "this (the other rounds stay as the text has them).",
+    )
     times: Annotated[int, Field(ge=1, le=100)] = Field(
         default=1,
         description="How many times the parties may agree it: more than 1 for a term "
@@ -854,13 +1005,45 @@ class Amendment(_Model):
     )
     available: Availability = Field(default_factory=Availability)
 
+    @model_validator(mode="after")
+    def _phase_or_clause(self) -> Amendment:
+        if (self.extends is None) == (self.amends is None):
+            raise ValueError(
+                "an amendment `extends` a phase or `amends` a clause: give exactly one"
+            )
+        if self.extends is not None:
+            if self.days is None:
+                raise ValueError("an amendment that `extends` a phase needs `days`")
+            if self.by is not None or self.quantity is not None or self.rounds:
+                raise ValueError(
+                    "`by`, `quantity` and `rounds` change a clause: write `amends: <clause>`"
+                )
+            return self
+        if self.days is None and self.by is None and self.quantity is None and not self.rounds:
+            raise ValueError(
+                "an amendment of a clause says what changes: a new deadline (`by` or "
+                "`days`), a `quantity`, or `rounds`"
+            )
+        if self.days is not None and self.by is not None:
+            raise ValueError("a new deadline is `by` a day or `days` later, not both")
+        if self.times != 1:
+            raise ValueError("an amendment of a clause is made once: drop `times`")
+        return self
+
+    @property
+    def target(self) -> str:
+        """The phase it extends or the clause it amends."""
+        found = self.extends if self.extends is not None else self.amends
+        assert found is not None
+        return found
+
     def as_power(self) -> Power:
         """The joint act as a power: held by the first party, with the others' consent."""
         return Power(
             holder=self.parties[0],
             action=PowerAction.extend_phase,
             target=self.extends,
-            days=self.days,
+            days=self.days if self.extends is not None else None,
             available=self.available,
             requires_consent=list(dict.fromkeys(self.parties[1:])),
         )

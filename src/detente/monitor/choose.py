@@ -86,6 +86,11 @@ class Chooser:
             if self._complete(keys, day) and max(self.path.completed[k] for k in keys) == day:
                 return opts.anchor_met(c.subject)
             return NOTHING
+        if c.kind == "anchor_act":  # an act some deadline counts from, logged today
+            party, action = m.anchor_acts[c.subject]
+            if any(d == day for d, _ in self.log.anchor_acts.get((party, action), ())):
+                return c.options[-1]
+            return NOTHING
         if c.kind == "opening":
             return self._opening(day, c)
         if c.kind == "talks":
@@ -339,6 +344,11 @@ def why_not(m: System, s: State, k: int, actor: str) -> str:
             return f"{actor} is not a party to this amendment"
         if amendments.made(m, s, k) >= w.times:
             return "already made" if w.times == 1 else f"already made {w.times} times"
+        if k in m.clause_amendments:
+            return (
+                f"not open that day: the terms of clause {m.clause_amendments[k].amends} it "
+                "changes had already fallen due or been fulfilled"
+            )
         return (
             "not open that day: the phase was not the latest started, or its new expiry "
             "would already have passed"

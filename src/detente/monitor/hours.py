@@ -2,8 +2,8 @@
 
 The rule is :mod:`detente.semantics.anchors` (docs/semantics.md, "Time as texts write
 it"); this module only finds, in the log, when each anchor happened: entry into force
-(with its time of day, when the spec gives one), a phase's start, or the day and time the
-log shows the anchor clause fulfilled. A deadline in hours whose anchor has a time is
+(with its time of day, when the spec gives one), a phase's start, the day and time the
+log shows the anchor clause fulfilled, or the day and time of the party's act. A deadline in hours whose anchor has a time is
 compared with the fulfilling event's date and time, and lateness is counted in hours.
 """
 
@@ -49,6 +49,15 @@ def completed_at(path: Path, i: Instance, date_of_day: dt.date) -> dt.datetime |
     return max(m for t in times if (m := _moment(date_of_day, t)) is not None)
 
 
+def act_at(path: Path, act: tuple[str, str], day: int, date_of_day: dt.date) -> dt.datetime | None:
+    """When the log shows the act done on ``day``, to the minute: the earliest time among
+    that day's records of it, or None when one of them has no time."""
+    times = [t for d, t in path.log.anchor_acts.get(act, ()) if d == day]
+    if not times or any(t is None for t in times):
+        return None
+    return min(m for t in times if (m := _moment(date_of_day, t)) is not None)
+
+
 def anchored(path: Path, i: Instance, eif: dt.date) -> Anchored | None:
     """The deadline of an instance whose window is counted from an anchor (None: not one)."""
     a = path.system.agreement
@@ -63,6 +72,11 @@ def anchored(path: Path, i: Instance, eif: dt.date) -> Anchored | None:
         if done is None:
             return Anchored(None, None)
         when = completed_at(path, path.by_key[anchor.fulfilled], eif + dt.timedelta(days=done - 1))
+    elif anchor.act is not None and anchor.by is not None:
+        done = path.triggered.get(i.clause)  # the day the replay did the act
+        if done is None:
+            return Anchored(None, None)
+        when = act_at(path, (anchor.by, anchor.act), done, eif + dt.timedelta(days=done - 1))
     else:
         done = path.due(i)
         if done is None:

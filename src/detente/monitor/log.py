@@ -51,6 +51,9 @@ class Log:
     times: dict[tuple[int, str, str, str | None], list[str | None]] = field(default_factory=dict)
     #: (actor, clause) -> days on which efforts towards a duty of means were logged
     efforts: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    #: (party, action) of an act some deadline is counted from -> (day, time) of each
+    #: logged occurrence (semantics/acts.py)
+    anchor_acts: dict[tuple[str, str], list[tuple[int, str | None]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         a = self.agreement
@@ -61,6 +64,14 @@ class Log:
             c.id
             for c in a.clauses
             if c.obligation is not None or c.exchange is not None or c.negotiation is not None
+        }
+        self._anchor_acts = {
+            (x.by, x.act)
+            for c in a.clauses
+            if c.obligation is not None
+            and (x := c.obligation.act_anchor) is not None
+            and x.by is not None
+            and x.act is not None
         }
         self._acts = {"hostilities"} | {
             c.prohibition.act for c in a.clauses if c.prohibition is not None
@@ -90,6 +101,8 @@ class Log:
             if e.action == "release" and e.category is not None:
                 k = (e.actor, e.category)
                 self.released[k] = self.released.get(k, 0) + (e.quantity or 0)
+        if (e.actor, e.action) in self._anchor_acts:
+            self.anchor_acts.setdefault((e.actor, e.action), []).append((day, e.time))
         if e.action == "breach" and e.clause is not None:
             self.breaches.append(Breach(day, e.actor, e.clause, e.round, e))
         elif e.action == "negotiations_agree":

@@ -14,7 +14,7 @@ from typing import Literal
 
 from detente.monitor.events import Event
 from detente.monitor.log import Log
-from detente.semantics import Instance, System
+from detente.semantics import Instance, System, figures
 from detente.semantics.anchor_days import AnchorMet
 from detente.semantics.events import (
     Committed,
@@ -100,8 +100,11 @@ class Path:
     def __post_init__(self) -> None:
         m = self.system
         self.state = m.initial
-        self.instances: list[Instance] = list(m.instances)
-        self.by_key = {i.key: i for i in m.instances}
+        # the text's terms; an amendment of a clause swaps in its terms when it is made
+        self.instances: list[Instance] = [i for i in m.instances if i.amended_by is None]
+        self.by_key = {i.key: i for i in self.instances}
+        #: amendment clause -> the agreement day it was made (its terms in effect from then)
+        self.amended_on: dict[str, int] = {}
         #: instance keys of duties with no deadline (in effect while their phase lasts)
         self.open_keys = open_duties(m.agreement)
         self.phase_index = {p: q for q, p in enumerate(m.phases)}
@@ -141,6 +144,13 @@ class Path:
             c.id
             for c in m.agreement.clauses
             if c.obligation is not None and c.obligation.for_each is not None
+        }
+        #: instance key -> the upper bound of the figure its quantity was written as, when
+        #: not exact (semantics/figures.py): a delivery may fill it up to there
+        self.upper: dict[str, int] = {
+            i.key: b[1]
+            for i in m.instances
+            if i.quantity is not None and (b := figures.bounds(m.agreement, i)) is not None
         }
         self.start_keys: list[tuple[str, ...]] = [
             tuple(f"{n.clause}/start/{m.parties[p]}" for p in n.between) for n in m.negotiations
@@ -250,6 +260,8 @@ class Path:
                         i = self.by_key.get(key)
                         if i is not None and self.due(i) == day and key not in self.completed:
                             self.outcomes.setdefault(key, ("not_recorded", day))
+                case Exercised(k) if k in m.clause_amendments:
+                    self._amend(m.powers[k].clause, day)
                 case Exercised(k):
                     w = m.powers[k]
                     if w.action == "suspend_clause" and 0 <= w.target < len(m.suspendable):
@@ -258,6 +270,30 @@ class Path:
                     pass  # judged with the logged event, in Chooser.pick
                 case _:
                     pass
+
+    def _amend(self, clause: str, day: int) -> None:
+        """Amendment ``clause`` made on ``day``: its terms replace the text's from then on
+        (what was delivered to a term stays delivered to the same term)."""
+        m = self.system
+        self.amended_on.setdefault(clause, day)
+        new = [i for i in m.instances if i.amended_by == clause]
+        old = {key for key, by in m.replaced.items() if by == clause}
+        # in the text's order: a term in the place of the one it replaces, a new one
+        # (another category in the same round) after its round's
+        rank: dict[tuple[str, int | None], int] = {}
+        place: dict[str, int] = {}
+        for n, i in enumerate(m.instances):
+            if i.amended_by is None:
+                place.setdefault(i.key, n)
+                rank.setdefault((i.clause, i.round), n)
+        self.instances = sorted(
+            [i for i in self.instances if i.key not in old] + new,
+            key=lambda i: (
+                place.get(i.key, rank.get((i.clause, i.round), len(place))),
+                i.key not in place,
+            ),
+        )
+        self.by_key = {i.key: i for i in self.instances}
 
     def _outcome(self, keys: tuple[str, ...], outcome: Outcome, day: int) -> None:
         """The first outcome stays, but a violation (a refusal at a later point) sticks."""
@@ -326,7 +362,7 @@ class Path:
             for group in (due_now, overdue, ahead)
             for _, i in sorted(group, key=lambda x: (x[0], x[1].round or 0))
         ]
-        for i in order:
+        for idx, i in enumerate(order):
             if q <= 0 and n <= 0:
                 break
             if n > 0 or i.quantity is None:
@@ -337,13 +373,17 @@ class Path:
                 else:
                     q = 0
                 continue
-            need = i.quantity - self.delivered.get(i.key, 0)
+            had = self.delivered.get(i.key, 0)
+            need = i.quantity - had
+            hi = self.upper.get(i.key)
+            if hi is not None:  # a figure: filled to its upper bound; the last takes all
+                need = q if idx == len(order) - 1 else max(need, hi - had)
             take = min(need, q)
-            self.delivered[i.key] = self.delivered.get(i.key, 0) + take
+            self.delivered[i.key] = had + take
             if take > 0:
                 self.parts.setdefault(i.key, []).append((day, take))
             q -= take
-            if take == need:
+            if had + take >= i.quantity:
                 self.completed[i.key] = day
         if q > 0 and action == "release" and category is not None:
             self.surplus[(actor, category)] = self.surplus.get((actor, category), 0) + q

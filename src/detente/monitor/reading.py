@@ -22,7 +22,7 @@ from detente.monitor.report import (
     PowerRow,
     Status,
 )
-from detente.semantics import Instance, anchors
+from detente.semantics import Instance, anchors, figures
 from detente.semantics.parts import fraction, outstanding, unit_of
 from detente.semantics.roles import answering
 from detente.semantics.tables import (
@@ -56,7 +56,7 @@ def read_report(
     # an instance past its phase's planned end is shown once it fell due (its phase continuing)
     obligations = [
         _status(path, i, today, date_of)
-        for i in m.instances
+        for i in path.instances
         if not i.continuation or i.key in path.outcomes or i.key in path.completed
     ]
 
@@ -259,6 +259,10 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
     if got is not None and due is None:
         status = "pending"  # the release is not complete: in one step, nothing is due yet
     unit = unit_of(m.agreement, i.clause, i.category) if i.quantity is not None else None
+    judged = figures.figure(m.agreement, i) if i.quantity is not None else None
+    over = None
+    if judged is not None and delivered > judged.bounds[1]:
+        over = delivered - judged.bounds[1]
     return ObligationStatus(
         id=i.key,
         clause=i.clause,
@@ -286,7 +290,23 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         breached=i.key in path.breached,
         due_at=due_at,
         late_hours=late_h,
+        amended=_amended(path, i, date_of),
+        figure=None if judged is None else str(judged),
+        over=over,
     )
+
+
+def _amended(path: Path, i: Instance, date_of: Any) -> str | None:
+    """'as amended on 15 November 2020 by clause 6.1-extension, per JAMnews' for an
+    amended term (None under the text's terms)."""
+    clause = i.amended_by
+    day = None if clause is None else path.amended_on.get(clause)
+    if clause is None or day is None:
+        return None
+    when = date_of(day)
+    said = next((e for e in path.log.exercises.get(day, ()) if e.clause == clause), None)
+    source = "" if said is None else f", per {said.publisher or said.source}"
+    return f"as amended on {when.day} {when:%B %Y} by clause {clause}{source}"
 
 
 def _discharged(path: Path, i: Instance, due: int | None) -> bool:

@@ -191,10 +191,18 @@ class ObligationStatus:
     fraction: float | None = None
     #: What the quantity counts ('positions', 'persons').
     unit: str | None = None
+    #: The terms as an amendment changed them: 'as amended on 26 January 2025 by clause
+    #: exchange-settlement, per Reuters'; None under the text's terms.
+    amended: str | None = None
     #: A counter-release per instalment (``for_each``): each instalment's share, and the
     #: shares in words (``monitor/instalments.py``); None for any other duty.
     shares: list[Any] | None = None
     shares_text: str | None = None
+    #: The quantity as the text gives it when not exact ('20 to 22', 'about 1,700'); the
+    #: delivery is judged against its bounds (semantics/figures.py), and what went past
+    #: the upper bound is ``over``.
+    figure: str | None = None
+    over: int | None = None
 
     def progress(self) -> str | None:
         """The part done and what is outstanding: '24 of 28 bodies delivered, 4 outstanding'
@@ -202,18 +210,35 @@ class ObligationStatus:
         if self.quantity is None or not self.outstanding:
             return None
         unit = f" {self.unit}" if self.unit else ""
+        if self.figure is not None:  # short of the figure's lower bound
+            return (
+                f"{self.delivered:,} of {self.figure}{unit} delivered, short by "
+                f"{self.outstanding:,}"
+            )
         return (
             f"{self.delivered} of {self.quantity}{unit} delivered, {self.outstanding} outstanding"
         )
 
     def describe(self) -> str:
         """The status in words: 'fulfilled on time', 'late by 2 days', 'due in 3 days'; a
-        counter-release per instalment adds its shares ('3 of 4 shares paid ...')."""
-        if self.shares_text is None:
-            return self._describe()
-        if self.status == "pending":  # the release is not done yet: only the shares speak
-            return self.shares_text
-        return f"{self._describe()}; {self.shares_text}"
+        counter-release per instalment adds its shares ('3 of 4 shares paid ...'); a
+        delivery past a figure's upper bound says so; under amended terms, 'fulfilled on
+        time (due by day 16 as amended on 15 November 2020 by ...)'."""
+        said = self._describe()
+        if self.over:
+            unit = f" {self.unit}" if self.unit else ""
+            said += (
+                f" (over: {self.delivered:,}{unit} delivered against {self.figure}, "
+                f"{self.over:,} more than its upper bound)"
+            )
+        if self.shares_text is not None:  # pending: the release not done, only shares speak
+            said = self.shares_text if self.status == "pending" else f"{said}; {self.shares_text}"
+        if self.amended is None:
+            return said
+        by = f"due by day {self.due_day} " if self.due_day is not None else ""
+        if self.status == "due":
+            return f"{by}{self.amended}: {said}"
+        return f"{said} ({by}{self.amended})"
 
     def _describe(self) -> str:
         if self.status == "fulfilled":
@@ -261,12 +286,15 @@ class ObligationStatus:
             "outstanding": self.outstanding,
             "fraction": self.fraction,
             "unit": self.unit,
+            "figure": self.figure,
+            "over": self.over,
             "fulfilled_on": _iso(self.fulfilled_on),
             "late_days": self.late_days,
             "late_hours": self.late_hours,
             "due_at": None if self.due_at is None else self.due_at.isoformat(timespec="minutes"),
             "due_in_days": self.due_in_days,
             "breached": self.breached,
+            "amended": self.amended,
         } | ({} if self.shares is None else {"shares": self.shares})
 
 

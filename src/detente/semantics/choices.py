@@ -69,6 +69,7 @@ ChoiceKind = Literal[
     "side",  # a round side falls due: release / withhold (/ not recorded)
     "late",  # replay: an overdue side may be completed late
     "anchor",  # replay: the anchor clause of an anchored duty is complete today
+    "anchor_act",  # a party may do an act some deadline is counted from (semantics/acts.py)
     "opening",  # talks due to start: open, or some parties refuse (/ not recorded)
     "talks",  # open talks: stall / agree
     "act",  # a party may commit an act a prohibition forbids
@@ -275,6 +276,25 @@ class Options:
             return Option(folded[0], apply)
 
         return self._get(("some", party, folded), build)
+
+    def voidable(self, k: int, option: Option) -> Option:
+        """``option`` (a violation, efforts, or *not recorded*) of a text's duty that
+        amendment ``k`` may still change in this step: applied after the step's choices,
+        and void if the parties made the amendment in the same step (amendments.py)."""
+
+        def build() -> Option:
+            slot, inner = self.m.o_pw + k, option.apply
+
+            def later(t: list[int], evs: list[StepEvent]) -> None:
+                if not t[slot] & 1:
+                    inner(t, evs, [])
+
+            def apply(t: list[int], evs: list[StepEvent], post: list[Effect]) -> None:
+                post.append(later)
+
+            return option._replace(apply=apply)
+
+        return self._get(("voidable", k, id(option)), build)
 
     # ------------------------------------------------------------ acts
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from detente.semantics import acts
 from detente.semantics.choices import Choice, Effect, Option
 from detente.semantics.conditions import (
     DECIDED,
@@ -21,15 +22,22 @@ from detente.semantics.tables import NOT_STARTED, OPEN, TERMINATED
 
 
 def create(m: Observations, t: list[int], evs: list[StepEvent]) -> None:
-    """End of a step: create every triggered duty whose condition now holds, and open the
-    talks whose condition now holds (the agreement not terminated)."""
+    """End of a step: create every triggered duty whose condition now holds (or whose act
+    has been done), and open the talks whose condition now holds (the agreement not
+    terminated)."""
     if t[0] == TERMINATED:
         return
     s = tuple(t)
     n = len(m.phases)
     for k, trig in enumerate(m.triggers):
         slot = m.o_tr + k
-        if t[slot] != NOT_CREATED or not m.holds(trig.condition, s):
+        if t[slot] != NOT_CREATED:
+            continue
+        j = m.act_of[k]
+        if j >= 0:  # counted from a party's act (semantics/acts.py): done yet?
+            if not acts.done(m, t, j):
+                continue
+        elif trig.condition is None or not m.holds(trig.condition, s):
             continue
         day = m.point_day(s)
         t[slot] = DUE_NEXT if day is None else encode(n, s[1], day + trig.within)

@@ -1,9 +1,11 @@
 """Conditions on norms (``docs/semantics.md``, Conditions): written once, read by the
 transition system at the hooks it calls here.
 
-- A *triggered duty* (an obligation with ``once: C`` and ``within_days: N``) is created at
+- A *triggered duty* (an obligation with ``once: C`` and ``within: {days: N}``, or its
+  alias ``within_days: N``; ``{hours: H}`` reads as H / 24 days rounded up) is created at
   the end of the first step after which ``C`` holds; it falls due at the time point N days
-  after that step's day (counted on across phase boundaries). Its slot in the state says
+  after that step's day (counted on across phase boundaries). A duty counted ``within``
+  a time ``after`` a party's act is a triggered duty too, its trigger the act. Its slot in the state says
   whether it is not yet created, pending (and until which day of which phase), or decided.
 - A *conditional prohibition* (``while: C``) binds only at time points whose state (as the
   point arrives, before anyone chooses) satisfies ``C``.
@@ -22,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from detente.language import expressions as ex
+from detente.language.calendar import trigger_days
 from detente.language.model import Agreement, Clause
 
 #: A trigger slot's values: not created yet, decided (fulfilled, violated or not
@@ -34,11 +37,16 @@ MAX_DAY = 100_000
 
 @dataclass(frozen=True)
 class Trigger:
-    """A triggered duty: its clause, its condition and its days from trigger to deadline."""
+    """A triggered duty: its clause, its condition and its days from trigger to deadline.
+
+    A duty whose window is counted ``after`` a party's act is triggered by that act
+    (:mod:`detente.semantics.acts`): ``act`` is (party id, action) and ``condition`` is
+    None; the rest of its life (pending, due, carried across phases) is a trigger's."""
 
     clause: str
-    condition: ex.Formula
+    condition: ex.Formula | None
     within: int
+    act: tuple[str, str] | None = None
 
 
 def texts(agreement: Agreement) -> list[str]:
@@ -55,14 +63,27 @@ def texts(agreement: Agreement) -> list[str]:
 
 
 def triggers(agreement: Agreement) -> list[Trigger]:
+    """Every triggered duty: ``once`` with ``within`` (or its alias ``within_days``), and
+    every duty counted ``after`` a party's act; their days from :func:`trigger_days`,
+    the one reading of every spelling."""
     out: list[Trigger] = []
     for c in agreement.clauses:
         o = c.obligation
-        # a counter-release per instalment, read in one step: triggered by the release's
-        # fulfilment (docs/semantics.md, Counter-releases per instalment)
-        if o is not None and o.trigger is not None and o.within_days is not None:
-            out.append(Trigger(c.id, ex.parse(o.trigger, temporal=False), o.within_days))
+        if o is None or (days := trigger_days(o)) is None:
+            continue
+        if o.trigger is not None:
+            # `once`, or a counter-release per instalment read in one step: triggered by
+            # the release's fulfilment (docs/semantics.md, Counter-releases per instalment)
+            out.append(Trigger(c.id, ex.parse(o.trigger, temporal=False), days))
+        elif (a := o.act_anchor) is not None and a.by is not None and a.act is not None:
+            out.append(Trigger(c.id, None, days, (a.by, a.act)))
     return out
+
+
+def acts(trigs: list[Trigger]) -> list[tuple[str, str]]:
+    """The distinct acts (party id, action) that some duty's deadline is counted from, in
+    the order their duties come: one state slot each (:mod:`detente.semantics.acts`)."""
+    return list(dict.fromkeys(t.act for t in trigs if t.act is not None))
 
 
 def guards(agreement: Agreement) -> dict[str, ex.Formula]:

@@ -200,6 +200,8 @@ class Instance:
     #: Beyond its phase's planned end, due only while the phase continues
     #: (:mod:`detente.semantics.continuing`).
     continuation: bool = False
+    #: An amended term: the clause of the amendment that gives it (in effect once made).
+    amended_by: str | None = None
 
 
 def local_day(agreement: Agreement, when: When, extended: Mapping[str, int] = _EMPTY) -> int | None:
@@ -270,9 +272,10 @@ def instances(
         )
 
     for clause in agreement.clauses:
-        if (o := clause.obligation) is not None and o.window is None:
-            # a triggered duty (`once`): no day in the calendar until it is created; a duty
-            # with no deadline: in effect while its phase lasts, never due (semantics/means.py)
+        if (o := clause.obligation) is not None and (o.window is None or o.triggered):
+            # a triggered duty (`once`, or counted from a party's act): no day in the
+            # calendar until it is created; a duty with no deadline: in effect while its
+            # phase lasts, never due (semantics/means.py)
             home = _home_phase(agreement, clause)
             add(
                 clause.id,

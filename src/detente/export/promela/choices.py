@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from detente.export.promela.conditions import binds, forbidden, inconsistent, ob_due, side_due
 from detente.export.promela.syntax import MAY_SKIP, OTHERWISE_SKIP, all_of, any_of
 from detente.export.promela.tables import Tables, bit, bound, held, one_off_release, running
+from detente.language.calendar import trigger_days
 from detente.language.model import Clause, ExtensionRule, Role
 
 #: Most extension-rule releases modelled when the rule gives no bound.
@@ -33,10 +34,13 @@ def choices(t: Tables) -> list[str]:
         lines.append(
             f"    incons = ({inconsistent(t)});   /* for `consistent`, before any choice */"
         )
+    # an amendment of a clause first: the text's duty falling due when it is made is void
+    lines += _powers(t, clauses=True)
     lines += _obligations(t)
+    lines += _acts(t)
     lines += _rounds(t)
     lines += _negotiations(t)
-    lines += _powers(t)
+    lines += _powers(t, clauses=False)
     lines += _hostilities(t)
     lines += _other_acts(t)
     lines += _extensions(t)
@@ -68,6 +72,16 @@ def _duty(
     ]
 
 
+def _voidable(what: str, due: str, can: str, fulfil: str, violate: str) -> list[str]:
+    """A duty whose violation an amendment made in the same step voids."""
+    return [
+        f"    /* {what} */",
+        f"    if :: {due} ->",
+        f"         if :: {can} -> {fulfil} :: true -> {violate} fi",
+        OTHERWISE_SKIP,
+    ]
+
+
 def _obligations(t: Tables) -> list[str]:
     """What falls due is fulfilled (if it can be) or violated; a violation may grant a power."""
     lines: list[str] = []
@@ -88,11 +102,37 @@ def _obligations(t: Tables) -> list[str]:
         grant = ""
         if o.on_violation is not None:
             grant = f"; gr_{t.cid[o.on_violation.grants]} = 1"
-        due = f"by {t.deadline(o)}" if o.window is not None else f"within {o.within_days} days"
+        due = (
+            f"within {trigger_days(o)} days of its trigger"
+            if o.triggered
+            else f"by {t.deadline(o)}"
+        )
         what = f"clause {c.id}: {o.debtor} {o.action}{' ' + o.object if o.object else ''} {due}"
         # a duty of means: not achieved, efforts made (semantics/means.py); no violation
         endeavour = "" if o.effort != "best" else (f"{v} = EFF" if o.recurrence is None else "skip")
+        found = t.clause_amended.get(c.id)
+        if found is not None:  # made in this very step: no violation of the text's day
+            violate = f"if :: !ex_{t.cid[found.id]} -> {violate}; viol = viol | {bit(o.debtor)}{grant} :: else -> skip fi"
+            if endeavour:
+                violate += (
+                    f" :: true -> if :: !ex_{t.cid[found.id]} -> {endeavour} :: else -> skip fi"
+                )
+            lines += _voidable(what, ob_due(t, c), can, fulfil, violate)
+            continue
         lines += _duty(what, ob_due(t, c), o.debtor, can, fulfil, violate, grant, endeavour)
+    return lines
+
+
+def _acts(t: Tables) -> list[str]:
+    """Each act some deadline is counted from, not done yet, may be done now by its party
+    (once: it stays done)."""
+    lines: list[str] = []
+    for (party, action), v in t.acts.items():
+        lines += [
+            f"    if :: agr != TERMINATED && !{v} -> if :: {v} = 1 :: true -> skip fi   "
+            f"/* {party} may {action} */",
+            OTHERWISE_SKIP,
+        ]
     return lines
 
 
@@ -133,9 +173,13 @@ def _negotiations(t: Tables) -> list[str]:
     return lines
 
 
-def _powers(t: Tables) -> list[str]:
+def _powers(t: Tables, *, clauses: bool) -> list[str]:
+    """The powers' choices: the amendments of a clause (``clauses``), or the others."""
     lines: list[str] = []
     for c, pw in t.powers:
+        amends = c.amendment is not None and c.amendment.amends is not None
+        if amends != clauses:
+            continue
         v = t.cid[c.id]
         consent = (
             f" with the consent of {', '.join(pw.requires_consent)}" if pw.requires_consent else ""

@@ -77,6 +77,10 @@ def state_variables(t: Tables, observers: Sequence[Observer]) -> list[str]:
             "triggered duties: the day each falls due once created (0: not created)",
             _per_clause(t, "short tr_{v}", t.triggered),
         ),
+        *_section(
+            "acts deadlines are counted from: done",
+            [f"bit {v};   /* {party} {action} */" for (party, action), v in t.acts.items()],
+        ),
         *_section("exchange rounds, one instance per side", [_side(s) for s in t.sides]),
         *_section("powers", _powers(t)),
         *_section(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from detente.export.promela.choices import choices
+from detente.export.promela.conditions import side_done
 from detente.export.promela.effects import effects
 from detente.export.promela.formulas import formula
 from detente.export.promela.ltl import Observer
@@ -19,6 +20,7 @@ from detente.export.promela.syntax import OTHERWISE_SKIP, all_of, any_of, commen
 from detente.export.promela.tables import Tables, running
 from detente.export.promela.timepoints import next_time_point
 from detente.language import expressions as ex
+from detente.language.calendar import trigger_days
 
 #: Scratch variables of every step, by type.
 _SHORTS = ("prev", "nxt", "rl", "lo", "hi")
@@ -71,7 +73,7 @@ def _completion(t: Tables, observers: Sequence[Observer]) -> list[str]:
     final_ok = f"ph_{last.id} == DONE" + (
         f" || ph_{last.id} == ACTIVE" if last.duration_days is None else ""
     )
-    rounds_ok = all_of(f"{s.var} == FUL" for s in t.sides)
+    rounds_ok = all_of(side_done(s) for s in t.sides)
     return [
         "    /* 5. completion */",
         f"    if :: agr == IN_FORCE && ({final_ok}) && {rounds_ok} -> agr = COMPLETED; gap = 0 :: else -> skip fi;",
@@ -88,13 +90,17 @@ def _conditions(t: Tables) -> list[str]:
     lines: list[str] = []
     running_now = any_of(running(ph.id) for ph in t.agreement.phases)
     for c, o in t.triggered:
-        assert o.trigger is not None
         v = t.cid[c.id]
-        cond = formula(t, ex.parse(o.trigger, temporal=False))
+        a = o.act_anchor
+        if o.trigger is not None:
+            cond, why = formula(t, ex.parse(o.trigger, temporal=False)), comment(o.trigger)
+        else:
+            assert a is not None and a.by is not None and a.act is not None
+            cond, why = t.acts[(a.by, a.act)], f"{a.by} does {a.act}"
         lines += [
-            f"    /* clause {c.id} is created once {comment(o.trigger)} */",
+            f"    /* clause {c.id} is created once {why} */",
             f"    if :: agr != TERMINATED && tr_{v} == 0 && {cond} ->",
-            f"         if :: !lat && ({running_now}) -> tr_{v} = day + {o.within_days}"
+            f"         if :: !lat && ({running_now}) -> tr_{v} = day + {trigger_days(o)}"
             f" :: else -> tr_{v} = day fi",
             OTHERWISE_SKIP,
         ]
