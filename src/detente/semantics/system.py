@@ -143,9 +143,14 @@ class System(Observations):
         layer: dict[tuple[State, tuple[Effect, ...]], None] = {(tuple(st), ()): None}
         for comp in comps:
             nxt: dict[tuple[State, tuple[Effect, ...]], None] = {}
-            applies = [o.apply for o in comp.options]
-            for t0, posts in layer:
+            # letting a chance pass changes nothing: the pair is carried as it is
+            applies = [None if o is NOTHING else o.apply for o in comp.options]
+            for key in layer:
+                t0, posts = key
                 for apply in applies:
+                    if apply is None:
+                        nxt[key] = None
+                        continue
                     t = list(t0)
                     post: list[Effect] = []
                     apply(t, junk, post)
