@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck imports unit bench schema clean
+.PHONY: demo test lint typecheck imports unit bench schema clean native
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,16 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-demo: $(STAMP)
+# The compiled explorer: the semantics' hot modules compiled by mypyc (in the lock, with
+# mypy) with the system's gcc. Rebuilt when the semantics or the language change; without
+# a compiler it is not built and pure Python runs (detente/semantics/native.py).
+NATIVE := src/detente/semantics/_native/sources.json
+$(NATIVE): $(STAMP) $(wildcard src/detente/semantics/*.py src/detente/language/*.py)
+	@$(BIN)/python -c 'import detente.semantics.native as n; n.main()' > $(VENV)/native.log 2>&1; grep -E '^(compiled|the compiled)' $(VENV)/native.log
+
+native: $(NATIVE)
+
+demo: $(STAMP) $(NATIVE)
 	$(BIN)/python -m detente.cli.demo
 
 lint: $(STAMP)
@@ -27,7 +36,7 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
-unit: $(STAMP)
+unit: $(STAMP) $(NATIVE)
 	$(BIN)/pytest -q
 
 test: lint typecheck imports unit
@@ -35,8 +44,8 @@ test: lint typecheck imports unit
 schema: $(STAMP)
 	$(BIN)/detente schema > schema/detente-spec.schema.json
 
-bench: $(STAMP)
+bench: $(STAMP) $(NATIVE)
 	$(BIN)/python benchmarks/check_vs_spin.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) src/detente/semantics/_native .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

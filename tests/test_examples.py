@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -187,9 +188,55 @@ def test_nagorno_karabakh_withdrawals_read_against_the_signed_dates() -> None:
     report = detente.monitor(deal, detente.iter_events(folder / "events.csv", deal))
     assert report.obligation("2").describe() == "fulfilled on time"  # Aghdam, 20 Nov
     assert report.obligation("6.2").describe() == "fulfilled on time"  # Lachin, 1 Dec
-    # Kalbajar: the text's 15 Nov; moved to 25 Nov by agreement, which the language
-    # cannot yet record (the README says so): ten days late against the signed date.
-    assert report.obligation("6.1").describe() == "late by 10 days"
+    # Kalbajar: the text's 15 Nov, moved to 25 Nov by the parties' agreement of 15 Nov (an
+    # amendment of clause 6.1, logged that day, the deadline day itself): handed over on
+    # the new date, so on time; without the logged amendment, ten days late.
+    assert report.obligation("6.1").describe() == (
+        "fulfilled on time (due by day 16 as amended on 15 November 2020 by clause "
+        "6.1-extension, per JAMnews)"
+    )
+    events = [e for e in detente.iter_events(folder / "events.csv", deal) if e.action != "amend"]
+    assert detente.monitor(deal, iter(events)).obligation("6.1").describe() == "late by 10 days"
+
+
+@needs_jan_2025
+def test_jan_2025_day_14_as_the_text_has_it_then_as_the_mediators_settled_it() -> None:
+    import datetime as dt
+
+    deal = _load("jan-2025-ceasefire/agreement.yaml")
+    events = list(detente.iter_events(JAN_2025.parent / "events.csv", deal))
+
+    def day_14(as_of: dt.date | None, log: list[detente.Event]) -> dict[str, int | None]:
+        report = detente.monitor(deal, iter(log), as_of=as_of)
+        return {
+            o.id.split("/", 2)[2]: o.quantity
+            for o in report.obligations
+            if o.id.startswith("exchange/r3/")
+        }
+
+    # before the settlement of 26 January the text's three (and 110 prisoners) are due
+    assert day_14(dt.date(2025, 1, 25), events) == {
+        "release/civilian_women_children": 1,
+        "release/female_soldiers": 1,
+        "release/other_phase_one_hostages": 1,
+        "counter/prisoners": 110,
+    }
+    # from it, six (and 200)
+    assert day_14(dt.date(2025, 1, 27), events) == {
+        "release/civilian_women_children": 1,
+        "release/female_soldiers": 1,
+        "release/other_phase_one_hostages": 4,
+        "counter/prisoners": 200,
+    }
+    report = detente.monitor(deal, iter(events))
+    week_six = report.obligation("exchange/r7/release/other_phase_one_hostages")
+    assert (week_six.quantity, week_six.status) == (11, "fulfilled")
+    assert week_six.amended is not None and "26 January 2025" in week_six.amended
+    # the 22 February hold-back shows: round 6's prisoners five days late; under the
+    # text's terms alone (no settlement logged) the same releases read on time
+    assert report.obligation("exchange/r6/counter/prisoners").describe() == "late by 5 days"
+    text = detente.monitor(deal, iter([e for e in events if e.action != "amend"]))
+    assert text.obligation("exchange/r6/counter/prisoners").describe() == "fulfilled on time"
 
 
 def test_pretoria_disarmament_stages_read_against_the_pretoria_dates() -> None:
@@ -206,6 +253,25 @@ def test_pretoria_disarmament_stages_read_against_the_pretoria_dates() -> None:
     assert report.obligation("6c").status == "not_recorded"
 
 
+def test_pretoria_services_are_an_open_duty_and_the_au_mission_verifies() -> None:
+    folder = _folder("pretoria-2022")
+    deal = detente.load(folder / "agreement.yaml")
+    services = deal.clause("services").obligation
+    assert services is not None and services.window is None  # "within agreed timelines"
+    events = list(detente.iter_events(folder / "events.csv", deal))
+    # Before the first restoration logged (electricity, 6 Dec 2022): open, never late.
+    before = detente.monitor(deal, iter(events), as_of=dt.date(2022, 12, 5))
+    assert before.obligation("services").status == "open"
+    after = detente.monitor(deal, iter(events))
+    assert after.obligation("services").status == "fulfilled"
+    assert after.obligation("services").fulfilled_on == dt.date(2022, 12, 6)
+    # The AU mission is the monitor; its one reported verification: the heavy weapons.
+    assert deal.party("au_mvcm").role.value == "monitor"
+    assert [(r["actor"], r["clause"], r["date"]) for r in after.verified] == [
+        ("au_mvcm", "6b", "2023-01-10")
+    ]
+
+
 def test_stockholm_redeployment_reads_both_ways_and_releases_stay_apart() -> None:
     folder = _folder("stockholm-2018")
     deal = detente.load(folder / "agreement.yaml")
@@ -216,6 +282,31 @@ def test_stockholm_redeployment_reads_both_ways_and_releases_stay_apart() -> Non
     # The city: nothing logged either way.
     assert report.obligation("H2.2").status == "not_recorded"
     assert report.obligation("H2.3").status == "not_recorded"
+    # The committee (role: monitor) verified the ports' redeployment on 14 May 2019, which
+    # the Government disputes: the verification is listed as the committee's.
+    assert deal.party("rcc").role.value == "monitor"
+    assert [(r["actor"], r["action"], r["clause"]) for r in report.verified] == [
+        ("rcc", "verify", "H2.1")
+    ]
+
+
+def test_stockholm_prisoner_exchange_is_two_open_duties() -> None:
+    folder = _folder("stockholm-2018")
+    deal = detente.load(folder / "agreement.yaml")
+    for cid in ("P.1", "P.2"):
+        duty = deal.clause(cid).obligation
+        assert duty is not None and duty.window is None and duty.quantity is None
+    events = list(detente.iter_events(folder / "events.csv", deal))
+    # No deadline: open for the 22 months before the first exchange, never violated.
+    before = detente.monitor(deal, iter(events), as_of=dt.date(2020, 10, 15))
+    assert before.obligation("P.1").status == "open"
+    assert before.obligation("P.2").status == "open"
+    # With no count on the lists per side, the first exchange logged (16 Oct 2020) is what
+    # the monitor reads as the duty done; the totals keep every release (the README).
+    after = detente.monitor(deal, iter(events))
+    assert after.obligation("P.1").fulfilled_on == dt.date(2020, 10, 16)
+    assert after.totals["government"]["detainees_held_by_government"] == 681 + 706
+    assert after.totals["houthis"]["detainees_held_by_houthis"] == 400 + 181
 
 
 def test_pretoria_counts_from_day_zero_as_the_text_does() -> None:

@@ -388,6 +388,13 @@ class Teller:
             out.append(f"{holder} ends the agreement, {allows}.")
         elif w.action == PowerAction.suspend_clause:
             out.append(f"{holder} suspends clause {m.suspendable[w.target]}, {allows}.")
+        elif w.amendment and k in m.clause_amendments:
+            out.append(
+                f"{holder} and the other parties agree to change clause "
+                f"{m.clause_amendments[k].amends} ({self.cite(w.clause)})."
+            )
+            clauses.append(w.clause)
+            return
         elif w.amendment:
             out.append(
                 f"{holder} and the other parties agree to extend {self.phase(w.target)} by "

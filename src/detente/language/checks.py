@@ -19,7 +19,9 @@ from detente.language.located import Loaded
 from detente.language.model import (
     CLAUSE_ID_PATTERN,
     Agreement,
+    Amendment,
     Clause,
+    Party,
     PowerAction,
     Role,
     When,
@@ -381,7 +383,10 @@ def _clause_references(loaded: Loaded, loc: tuple[str | int, ...], c: Clause) ->
         am, n = c.amendment, (*loc, "amendment")
         for j, party in enumerate(am.parties):
             yield from _party_ref(loaded, (*n, "parties", j), party)
-        yield from _phase_ref(loaded, (*n, "extends"), am.extends)
+        if am.amends is not None:
+            yield from _clause_amendment(loaded, n, am)
+        else:
+            yield from _phase_ref(loaded, (*n, "extends"), am.target)
         found = next((p for p in loaded.agreement.phases if p.id == am.extends), None)
         if found is not None and found.duration_days is None:
             yield _p(
@@ -960,6 +965,32 @@ def roles(loaded: Loaded) -> Iterator[Problem]:
             yield from owes(
                 ("clauses", i, "obligation", "debtor"), c.obligation.debtor, "owes no duty"
             )
+        elif c.prohibition is not None:
+            for j, who in enumerate(c.prohibition.parties):
+                yield from _acts(loaded, ("clauses", i, "prohibition", "parties", j), by_id, who)
+
+
+#: Roles whose members commit no act a prohibition could forbid (docs/semantics.md,
+#: "Who can break a prohibition"): only a party acts, and a non-signatory through the
+#: party that answers for it.
+_NO_ACTS = (Role.mediator, Role.guarantor, Role.observer, Role.monitor)
+
+
+def _acts(
+    loaded: Loaded, loc: tuple[str | int, ...], by_id: dict[str, Party], who: str
+) -> Iterator[Problem]:
+    """A prohibition binds those who can break it: a party (a non-signatory through the
+    party answering for it). A mediator, guarantor, observer or monitor has no such act."""
+    found = by_id.get(who)
+    if found is not None and found.role in _NO_ACTS:
+        article = "an" if found.role == Role.observer else "a"
+        yield _p(
+            loaded,
+            loc,
+            f"{who!r} is {article} {found.role.value} and can break no prohibition: name a "
+            "party (or a non-signatory a party answers for), or give it `role: party` if the "
+            "text binds its own forces",
+        )
 
 
 CHECKS: tuple[Check, ...] = (
@@ -985,3 +1016,106 @@ def check_agreement(loaded: Loaded) -> list[Problem]:
     for check in CHECKS:
         problems.extend(check(loaded))
     return problems
+
+
+# --------------------------------------------------------------------------- clause amendments
+
+#: Roles that sign a text (and so may agree to change it).
+_SIGNING = (Role.party, Role.mediator, Role.guarantor)
+
+
+def _clause_amendment(loaded: Loaded, n: tuple[str | int, ...], am: Amendment) -> Iterator[Problem]:
+    """An amendment of one clause: the clause exists, the change fits its kind, and its
+    parties are the clause's parties or the text's signatories."""
+    a = loaded.agreement
+    assert am.amends is not None
+    target = next((c for c in a.clauses if c.id == am.amends), None)
+    if target is None:
+        yield from _clause_ref(loaded, (*n, "amends"), am.amends)
+        return
+    own: set[str] = set()
+    if (o := target.obligation) is not None:
+        own = {o.debtor, o.creditor}
+        if am.rounds:
+            yield _p(
+                loaded,
+                (*n, "rounds"),
+                f"clause {am.amends!r} is an obligation: change its deadline (`by`, `days`) "
+                "or `quantity`, not `rounds`",
+            )
+        if o.window is None or o.window.by is None or o.recurrence is not None:
+            why = (
+                "it has no dated deadline"
+                if o.window is None or o.window.by is None
+                else "it recurs"
+            )
+            yield _p(
+                loaded,
+                (*n, "amends"),
+                f"clause {am.amends!r} cannot be amended: {why} (an amendment changes a duty "
+                "due once, `by: <phase> day N`)",
+            )
+        if am.quantity is not None and o.action == "release" and o.category is not None:
+            yield _p(
+                loaded,
+                (*n, "quantity"),
+                f"clause {am.amends!r} releases from a stock: write the releases as an "
+                "`exchange` and amend its `rounds`",
+            )
+        yield from _when_ref(loaded, (*n, "by"), am.by)
+    elif (x := target.exchange) is not None:
+        own = {x.releasing, x.counterpart}
+        for key, given in (("by", am.by), ("days", am.days), ("quantity", am.quantity)):
+            if given is not None:
+                yield _p(
+                    loaded,
+                    (*n, key),
+                    f"clause {am.amends!r} is an exchange: an amendment changes its "
+                    f"`rounds`, not `{key}`",
+                )
+        days = [r.day for r in x.rounds]
+        for j, rnd in enumerate(am.rounds):
+            if rnd.day not in days:
+                listed = ", ".join(str(d) for d in days)
+                yield _p(
+                    loaded,
+                    (*n, "rounds", j, "day"),
+                    f"clause {am.amends!r} has no round on day {rnd.day} (its rounds fall on "
+                    f"days {listed})",
+                )
+            for stock in rnd.release:
+                yield from _stock_ref(loaded, (*n, "rounds", j, "release", stock), stock)
+            for stock in rnd.counter_release or {}:
+                yield from _stock_ref(loaded, (*n, "rounds", j, "counter_release", stock), stock)
+    else:
+        yield _p(
+            loaded,
+            (*n, "amends"),
+            f"clause {am.amends!r} is a {target.kind}: an amendment changes an obligation's "
+            "deadline or quantity, or an exchange's rounds",
+        )
+    for j, party in enumerate(am.parties):
+        found = next((p for p in a.parties if p.id == party), None)
+        if found is not None and party not in own and found.role not in _SIGNING:
+            role = found.role.value
+            yield _p(
+                loaded,
+                (*n, "parties", j),
+                f"{party!r} is {'an' if role[0] in 'aeiou' else 'a'} {role}: an amendment of "
+                f"clause {am.amends!r} is agreed by the clause's parties or the text's "
+                "signatories",
+            )
+    first = next(
+        c.id for c in a.clauses if c.amendment is not None and c.amendment.amends == am.amends
+    )
+    mine = next(
+        (c.id for c in a.clauses if c.amendment is am),
+        first,
+    )
+    if mine != first:
+        yield _p(
+            loaded,
+            (*n, "amends"),
+            f"clause {am.amends!r} is already amended by clause {first!r}: write one "
+            "amendment per clause, with every change it makes",
+        )

@@ -963,15 +963,41 @@ class ExtensionRule(_Model):
 
 
 class Amendment(_Model):
-    """An agreed extension: a dated joint act of the named parties that moves a phase's
-    expiry ``days`` later without rewriting the text, also once its days have run out
-    (``docs/semantics.md``, Amendments and renewals)."""
+    """A dated joint act of the named parties that changes the terms without rewriting the
+    text (``docs/semantics.md``, Amendments): it moves a phase's expiry ``days`` later
+    (``extends``), also once its days have run out; or it changes one clause (``amends``):
+    an obligation's deadline (``by``, or ``days`` later) or quantity, an exchange's rounds'
+    contents (``rounds``)."""
 
     parties: Annotated[list[Ident], Field(min_length=2)] = Field(
         description="Who must consent, all of them, on the day it is made."
     )
-    extends: Ident = Field(description="The phase whose term it extends.")
-    days: Days = Field(description="By how many days.")
+    extends: Ident | None = Field(
+        default=None, description="The phase whose term it extends (or give `amends`)."
+    )
+    amends: (
+        Annotated[str, BeforeValidator(_clause_number), WithJsonSchema(_CLAUSE_ID_SCHEMA)] | None
+    ) = Field(
+        default=None,
+        description="The clause whose terms it changes: an obligation's deadline or "
+        "quantity, an exchange's rounds (or give `extends`).",
+    )
+    days: Days | None = Field(
+        default=None,
+        description="By how many days: the phase's term (`extends`), or the obligation's "
+        "deadline (`amends`).",
+    )
+    by: When | None = Field(
+        default=None, description="With `amends`: the obligation's new deadline (a phase day)."
+    )
+    quantity: Count | None = Field(
+        default=None, description="With `amends`: the obligation's new quantity."
+    )
+    rounds: list[ExchangeRound] = Field(
+        default_factory=list,
+        description="With `amends` on an exchange: each round of that `day` now releases "
+        "this (the other rounds stay as the text has them).",
+    )
     times: Annotated[int, Field(ge=1, le=100)] = Field(
         default=1,
         description="How many times the parties may agree it: more than 1 for a term "
@@ -979,13 +1005,45 @@ class Amendment(_Model):
     )
     available: Availability = Field(default_factory=Availability)
 
+    @model_validator(mode="after")
+    def _phase_or_clause(self) -> Amendment:
+        if (self.extends is None) == (self.amends is None):
+            raise ValueError(
+                "an amendment `extends` a phase or `amends` a clause: give exactly one"
+            )
+        if self.extends is not None:
+            if self.days is None:
+                raise ValueError("an amendment that `extends` a phase needs `days`")
+            if self.by is not None or self.quantity is not None or self.rounds:
+                raise ValueError(
+                    "`by`, `quantity` and `rounds` change a clause: write `amends: <clause>`"
+                )
+            return self
+        if self.days is None and self.by is None and self.quantity is None and not self.rounds:
+            raise ValueError(
+                "an amendment of a clause says what changes: a new deadline (`by` or "
+                "`days`), a `quantity`, or `rounds`"
+            )
+        if self.days is not None and self.by is not None:
+            raise ValueError("a new deadline is `by` a day or `days` later, not both")
+        if self.times != 1:
+            raise ValueError("an amendment of a clause is made once: drop `times`")
+        return self
+
+    @property
+    def target(self) -> str:
+        """The phase it extends or the clause it amends."""
+        found = self.extends if self.extends is not None else self.amends
+        assert found is not None
+        return found
+
     def as_power(self) -> Power:
         """The joint act as a power: held by the first party, with the others' consent."""
         return Power(
             holder=self.parties[0],
             action=PowerAction.extend_phase,
             target=self.extends,
-            days=self.days,
+            days=self.days if self.extends is not None else None,
             available=self.available,
             requires_consent=list(dict.fromkeys(self.parties[1:])),
         )

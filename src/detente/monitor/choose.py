@@ -344,6 +344,11 @@ def why_not(m: System, s: State, k: int, actor: str) -> str:
             return f"{actor} is not a party to this amendment"
         if amendments.made(m, s, k) >= w.times:
             return "already made" if w.times == 1 else f"already made {w.times} times"
+        if k in m.clause_amendments:
+            return (
+                f"not open that day: the terms of clause {m.clause_amendments[k].amends} it "
+                "changes had already fallen due or been fulfilled"
+            )
         return (
             "not open that day: the phase was not the latest started, or its new expiry "
             "would already have passed"

@@ -100,8 +100,11 @@ class Path:
     def __post_init__(self) -> None:
         m = self.system
         self.state = m.initial
-        self.instances: list[Instance] = list(m.instances)
-        self.by_key = {i.key: i for i in m.instances}
+        # the text's terms; an amendment of a clause swaps in its terms when it is made
+        self.instances: list[Instance] = [i for i in m.instances if i.amended_by is None]
+        self.by_key = {i.key: i for i in self.instances}
+        #: amendment clause -> the agreement day it was made (its terms in effect from then)
+        self.amended_on: dict[str, int] = {}
         #: instance keys of duties with no deadline (in effect while their phase lasts)
         self.open_keys = open_duties(m.agreement)
         self.phase_index = {p: q for q, p in enumerate(m.phases)}
@@ -257,6 +260,8 @@ class Path:
                         i = self.by_key.get(key)
                         if i is not None and self.due(i) == day and key not in self.completed:
                             self.outcomes.setdefault(key, ("not_recorded", day))
+                case Exercised(k) if k in m.clause_amendments:
+                    self._amend(m.powers[k].clause, day)
                 case Exercised(k):
                     w = m.powers[k]
                     if w.action == "suspend_clause" and 0 <= w.target < len(m.suspendable):
@@ -265,6 +270,30 @@ class Path:
                     pass  # judged with the logged event, in Chooser.pick
                 case _:
                     pass
+
+    def _amend(self, clause: str, day: int) -> None:
+        """Amendment ``clause`` made on ``day``: its terms replace the text's from then on
+        (what was delivered to a term stays delivered to the same term)."""
+        m = self.system
+        self.amended_on.setdefault(clause, day)
+        new = [i for i in m.instances if i.amended_by == clause]
+        old = {key for key, by in m.replaced.items() if by == clause}
+        # in the text's order: a term in the place of the one it replaces, a new one
+        # (another category in the same round) after its round's
+        rank: dict[tuple[str, int | None], int] = {}
+        place: dict[str, int] = {}
+        for n, i in enumerate(m.instances):
+            if i.amended_by is None:
+                place.setdefault(i.key, n)
+                rank.setdefault((i.clause, i.round), n)
+        self.instances = sorted(
+            [i for i in self.instances if i.key not in old] + new,
+            key=lambda i: (
+                place.get(i.key, rank.get((i.clause, i.round), len(place))),
+                i.key not in place,
+            ),
+        )
+        self.by_key = {i.key: i for i in self.instances}
 
     def _outcome(self, keys: tuple[str, ...], outcome: Outcome, day: int) -> None:
         """The first outcome stays, but a violation (a refusal at a later point) sticks."""

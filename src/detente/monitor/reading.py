@@ -56,7 +56,7 @@ def read_report(
     # an instance past its phase's planned end is shown once it fell due (its phase continuing)
     obligations = [
         _status(path, i, today, date_of)
-        for i in m.instances
+        for i in path.instances
         if not i.continuation or i.key in path.outcomes or i.key in path.completed
     ]
 
@@ -290,9 +290,23 @@ def _status(path: Path, i: Instance, today: int, date_of: Any) -> ObligationStat
         breached=i.key in path.breached,
         due_at=due_at,
         late_hours=late_h,
+        amended=_amended(path, i, date_of),
         figure=None if judged is None else str(judged),
         over=over,
     )
+
+
+def _amended(path: Path, i: Instance, date_of: Any) -> str | None:
+    """'as amended on 15 November 2020 by clause 6.1-extension, per JAMnews' for an
+    amended term (None under the text's terms)."""
+    clause = i.amended_by
+    day = None if clause is None else path.amended_on.get(clause)
+    if clause is None or day is None:
+        return None
+    when = date_of(day)
+    said = next((e for e in path.log.exercises.get(day, ()) if e.clause == clause), None)
+    source = "" if said is None else f", per {said.publisher or said.source}"
+    return f"as amended on {when.day} {when:%B %Y} by clause {clause}{source}"
 
 
 def _discharged(path: Path, i: Instance, due: int | None) -> bool:

@@ -191,6 +191,9 @@ class ObligationStatus:
     fraction: float | None = None
     #: What the quantity counts ('positions', 'persons').
     unit: str | None = None
+    #: The terms as an amendment changed them: 'as amended on 26 January 2025 by clause
+    #: exchange-settlement, per Reuters'; None under the text's terms.
+    amended: str | None = None
     #: A counter-release per instalment (``for_each``): each instalment's share, and the
     #: shares in words (``monitor/instalments.py``); None for any other duty.
     shares: list[Any] | None = None
@@ -219,7 +222,8 @@ class ObligationStatus:
     def describe(self) -> str:
         """The status in words: 'fulfilled on time', 'late by 2 days', 'due in 3 days'; a
         counter-release per instalment adds its shares ('3 of 4 shares paid ...'); a
-        delivery past a figure's upper bound says so."""
+        delivery past a figure's upper bound says so; under amended terms, 'fulfilled on
+        time (due by day 16 as amended on 15 November 2020 by ...)'."""
         said = self._describe()
         if self.over:
             unit = f" {self.unit}" if self.unit else ""
@@ -227,11 +231,14 @@ class ObligationStatus:
                 f" (over: {self.delivered:,}{unit} delivered against {self.figure}, "
                 f"{self.over:,} more than its upper bound)"
             )
-        if self.shares_text is None:
+        if self.shares_text is not None:  # pending: the release not done, only shares speak
+            said = self.shares_text if self.status == "pending" else f"{said}; {self.shares_text}"
+        if self.amended is None:
             return said
-        if self.status == "pending":  # the release is not done yet: only the shares speak
-            return self.shares_text
-        return f"{said}; {self.shares_text}"
+        by = f"due by day {self.due_day} " if self.due_day is not None else ""
+        if self.status == "due":
+            return f"{by}{self.amended}: {said}"
+        return f"{said} ({by}{self.amended})"
 
     def _describe(self) -> str:
         if self.status == "fulfilled":
@@ -287,6 +294,7 @@ class ObligationStatus:
             "due_at": None if self.due_at is None else self.due_at.isoformat(timespec="minutes"),
             "due_in_days": self.due_in_days,
             "breached": self.breached,
+            "amended": self.amended,
         } | ({} if self.shares is None else {"shares": self.shares})
 
 

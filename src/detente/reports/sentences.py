@@ -390,14 +390,39 @@ def describe(clause: Clause, agreement: Agreement) -> str:
 
 
 def amendment(agreement: Agreement, clause: Clause, x: Amendment) -> str:
+    if x.amends is not None:
+        return _sentence(_clause_amendment(agreement, x), clause)
     days = f"{x.days} day{'s' if x.days != 1 else ''}"
     text = (
-        f"{parties(agreement, x.parties)} together extend {phase_name(agreement, x.extends)} "
+        f"{parties(agreement, x.parties)} together extend {phase_name(agreement, x.target)} "
         f"by {days}, on the day they agree it, even once its days have run out"
     )
     if x.times > 1:
         text += f", up to {x.times} times (a renewable term)"
     return _sentence(text, clause)
+
+
+def _clause_amendment(agreement: Agreement, x: Amendment) -> str:
+    """'Israel and Hamas together change clause exchange: the round of day 14 releases 6
+    ... from the day they agree it, before those terms fall due'."""
+    changes: list[str] = []
+    if x.by is not None:
+        changes.append(
+            f"its deadline to {x.by.phase} day {x.by.day}"
+            if x.by.day is not None
+            else f"its deadline to the {x.by.at} of {x.by.phase}"
+        )
+    if x.days is not None:
+        changes.append(f"its deadline {x.days} day{'s' if x.days != 1 else ''} later")
+    if x.quantity is not None:
+        changes.append(f"its quantity to {x.quantity}")
+    for r in x.rounds:
+        what = ", ".join(f"{n} {k}" for k, n in r.release.items())
+        changes.append(f"the round of day {r.day} to {what}")
+    return (
+        f"{parties(agreement, x.parties)} together change clause {x.amends}: "
+        f"{'; '.join(changes)}, from the day they agree it, before those terms fall due"
+    )
 
 
 def statement(clause: Clause) -> str:

@@ -6,6 +6,10 @@ due when, what binds); :mod:`~detente.semantics.events` the typed events of a st
 :mod:`~detente.semantics.choices` the choices open at a time point.
 """
 
+# First: puts the compiled modules, when built from these sources, ahead of the source.
+from detente.semantics import native  # noqa: F401
+
+# isort: split
 from detente.semantics import amendments, events, self_defence
 from detente.semantics.choices import Choice, Option
 from detente.semantics.protocol import TransitionSystem

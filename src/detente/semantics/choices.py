@@ -277,6 +277,25 @@ class Options:
 
         return self._get(("some", party, folded), build)
 
+    def voidable(self, k: int, option: Option) -> Option:
+        """``option`` (a violation, efforts, or *not recorded*) of a text's duty that
+        amendment ``k`` may still change in this step: applied after the step's choices,
+        and void if the parties made the amendment in the same step (amendments.py)."""
+
+        def build() -> Option:
+            slot, inner = self.m.o_pw + k, option.apply
+
+            def later(t: list[int], evs: list[StepEvent]) -> None:
+                if not t[slot] & 1:
+                    inner(t, evs, [])
+
+            def apply(t: list[int], evs: list[StepEvent], post: list[Effect]) -> None:
+                post.append(later)
+
+            return option._replace(apply=apply)
+
+        return self._get(("voidable", k, id(option)), build)
+
     # ------------------------------------------------------------ acts
 
     def commit(self, party: int, act: str, clauses: tuple[str, ...]) -> Option:

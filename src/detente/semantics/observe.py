@@ -218,7 +218,10 @@ class Observations(Tables):
     def all_rounds_fulfilled(self, s: State) -> bool:
         if self.abstract:
             return not self.sides or (s[self.o_rs] == 0 and self.sides_passed(s))
-        return all(s[self.o_rs + i] == FULFILLED for i in range(len(self.sides)))
+        return all(
+            s[self.o_rs + i] == FULFILLED or not amendments.in_effect(self, s, x.guard)
+            for i, x in enumerate(self.sides)
+        )
 
     # ------------------------------------------------------------------ atoms
 
@@ -284,7 +287,11 @@ class Observations(Tables):
         raise ValueError(f"unknown predicate {name}")
 
     def clause_status(self, clause: str, s: State, fulfilled: bool) -> bool:
-        sides = [i for i, x in enumerate(self.sides) if x.clause == clause]
+        sides = [
+            i
+            for i, x in enumerate(self.sides)
+            if x.clause == clause and amendments.in_effect(self, s, x.guard)
+        ]
         if sides:
             vals = [s[self.o_rs + i] for i in sides]
             if fulfilled:
@@ -327,6 +334,8 @@ class Observations(Tables):
         today = self.local_day(s)
         for inst in self.instances:
             if inst.clause != clause or inst.day_in_phase is None:
+                continue
+            if not amendments.in_effect(self, s, amendments.guard_of(self, inst, self.replaced)):
                 continue
             q, oq = self.phidx[inst.phase], self.phidx[inst.opens_phase]
             if s[self.o_ph + oq] == PENDING:

@@ -200,6 +200,8 @@ class Instance:
     #: Beyond its phase's planned end, due only while the phase continues
     #: (:mod:`detente.semantics.continuing`).
     continuation: bool = False
+    #: An amended term: the clause of the amendment that gives it (in effect once made).
+    amended_by: str | None = None
 
 
 def local_day(agreement: Agreement, when: When, extended: Mapping[str, int] = _EMPTY) -> int | None:

@@ -21,12 +21,13 @@ from collections.abc import Iterator, Sequence
 from itertools import product
 
 from detente.language.model import Agreement, PowerAction
-from detente.semantics import acts, anchor_days
+from detente.semantics import acts, amendments, anchor_days
 from detente.semantics import condition_steps as conditions
 from detente.semantics.choices import NOTHING, Choice, Effect, Option, Options
 from detente.semantics.events import (
     Committed,
     Completed,
+    Fulfilled,
     Later,
     PhaseExpired,
     PhaseOver,
@@ -142,9 +143,14 @@ class System(Observations):
         layer: dict[tuple[State, tuple[Effect, ...]], None] = {(tuple(st), ()): None}
         for comp in comps:
             nxt: dict[tuple[State, tuple[Effect, ...]], None] = {}
-            applies = [o.apply for o in comp.options]
-            for t0, posts in layer:
+            # letting a chance pass changes nothing: the pair is carried as it is
+            applies = [None if o is NOTHING else o.apply for o in comp.options]
+            for key in layer:
+                t0, posts = key
                 for apply in applies:
+                    if apply is None:
+                        nxt[key] = None
+                        continue
                     t = list(t0)
                     post: list[Effect] = []
                     apply(t, junk, post)
@@ -338,6 +344,11 @@ class System(Observations):
         for duty in duties:
             if duty.clause in sus or self.unanchored(st, duty):
                 continue
+            if duty.guard and not amendments.in_effect(self, st, duty.guard, duty.tracked):
+                continue  # a term an amendment replaced, or one not (yet) agreed
+            if duty.guard < 0 and amendments.clause_open(self, st, -duty.guard - 1):
+                comps.append(self._voidable(self._duty_choice(st, duty, forbid), -duty.guard - 1))
+                continue
             if duty.tracked < 0 and duty.stock < 0 and duty.grants < 0:
                 folded.setdefault(duty.debtor, []).append(
                     Violated(duty.debtor, duty.clause, duty.first_day, duty.last_day)
@@ -353,6 +364,8 @@ class System(Observations):
         if point is not None:
             for k in point.sides:
                 if self.sides[k].clause in sus:
+                    continue
+                if self.sides[k].guard and not amendments.in_effect(self, st, self.sides[k].guard):
                     continue
                 comps.append(self._side_choice(st, k, forbid))
             for k in point.starts_by:
@@ -457,6 +470,16 @@ class System(Observations):
         )
         return Choice("duty", duty.debtor, opts, duty=duty)
 
+    def _voidable(self, c: Choice, k: int) -> Choice:
+        """A text's duty falling due on the day amendment ``k`` may still change it: its
+        violation is void if the parties make the amendment in this step."""
+        return c._replace(
+            options=tuple(
+                o if isinstance(o.act, Fulfilled) else self.options.voidable(k, o)
+                for o in c.options
+            )
+        )
+
     def _side_choice(self, st: list[int], k: int, forbid: int) -> Choice:
         side = self.sides[k]
         opts: list[Option] = []
@@ -515,7 +538,11 @@ class System(Observations):
             if (ls == DONE or (ls == ACTIVE and self.durations[last] is None)) and (
                 (not self.sides or (t[self.o_rs] == 0 and self.sides_passed(t)))
                 if self.abstract
-                else all(t[self.o_rs + i] == FULFILLED for i in range(len(self.sides)))
+                else all(
+                    t[self.o_rs + i] == FULFILLED
+                    or (side.guard and not amendments.in_effect(self, t, side.guard))
+                    for i, side in enumerate(self.sides)
+                )
             ):
                 t[0] = COMPLETED
                 t[self.o_gap] = 0

@@ -25,8 +25,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from detente.language import expressions as ex
-from detente.language.model import Agreement, PowerAction, Role
-from detente.semantics import conditions
+from detente.language.model import Agreement, PowerAction
+from detente.semantics import amended_terms, conditions, roles
 from detente.semantics.anchors import anchor_clause, whole_days
 from detente.semantics.continuing import (
     continuing_clauses,
@@ -85,6 +85,9 @@ class Side:
     items: tuple[tuple[int, str, int], ...]  # (stock index or -1, category, quantity)
     phase: int
     day: int
+    #: an amendment's guard (semantics/amendments.py): 0, or in effect only once amendment
+    #: ``guard - 1`` is made (> 0), or only until amendment ``-guard - 1`` is made (< 0)
+    guard: int = 0
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class Duty:
     #: flag slot of the clause whose fulfilment the deadline is counted from, or -1: the
     #: duty falls due only if that clause was fulfilled (see :mod:`.anchors`)
     anchor: int = -1
+    guard: int = 0  # an amendment's guard, as for :class:`Side`
 
 
 @dataclass(frozen=True)
@@ -194,7 +198,7 @@ class Tables:
             self.observed |= {c.id for c in agreement.clauses}
         self.parties = [p.id for p in a.parties]
         self.pidx = {p: i for i, p in enumerate(self.parties)}
-        self.fighters = [i for i, p in enumerate(a.parties) if p.role == Role.party]
+        self.fighters = [i for i, p in enumerate(a.parties) if roles.may_act(p.role)]
         self.phases = [p.id for p in a.phases]
         self.phidx = {p: i for i, p in enumerate(self.phases)}
         self.durations = [phase_duration(a, p.id) for p in a.phases]
@@ -336,6 +340,13 @@ class Tables:
             for c in a.clauses
             if c.obligation is not None and (k := anchor_clause(c.obligation)) is not None
         }
+        #: clauses an amendment changes are tracked (its openness reads their fulfilment)
+        self.amended = {
+            c.amendment.amends: c.id
+            for c in a.clauses
+            if c.amendment is not None and c.amendment.amends is not None
+        }
+        self.observed |= set(self.amended)
         self._compile_points()
         #: Replay: duties counted from a clause's fulfilment, due from the day it was met
         self.anchored = self._detach_anchored()
@@ -349,6 +360,10 @@ class Tables:
     def _compile_points(self) -> None:
         a = self.agreement
         insts: list[Instance] = instances(a, phase_spans(a))
+        amended, replaced = amended_terms.amended_instances(a, phase_spans(a), insts)
+        insts = insts + amended  # the text's terms and the amended ones, each guarded
+        #: instance key of a text's term -> the clause of the amendment that replaces it
+        self.replaced = replaced
         self.instances = insts
         # Tracked clause flags: observed obligations, prohibitions, negotiations, and granting ones.
         tracked: list[str] = []
@@ -361,7 +376,7 @@ class Tables:
         days: list[set[int]] = [{1} for _ in self.phases]
         recurring: list[list[Instance]] = [[] for _ in self.phases]
         singles: list[list[Instance]] = [[] for _ in self.phases]
-        sides_raw: dict[tuple[str, int, bool], list[Instance]] = {}
+        sides_raw: dict[tuple[str, int, bool, int], list[Instance]] = {}
         for inst in insts:
             q = self.phidx[inst.phase]
             if inst.day_in_phase is None:
@@ -369,7 +384,13 @@ class Tables:
             if inst.kind in ("release", "counter_release"):
                 assert inst.round is not None
                 sides_raw.setdefault(
-                    (inst.clause, inst.round, inst.kind == "counter_release"), []
+                    (
+                        inst.clause,
+                        inst.round,
+                        inst.kind == "counter_release",
+                        amended_terms.guard_of(self, inst, replaced),
+                    ),
+                    [],
                 ).append(inst)
                 days[q].add(inst.day_in_phase)
             elif inst.kind == "negotiation_start":
@@ -437,7 +458,11 @@ class Tables:
                 groups.setdefault((inst.clause, pt.day), []).append(inst)
             for inst in singles[q]:
                 groups.setdefault(
-                    (inst.clause + "\0" + inst.key, inst.day_in_phase or 0), []
+                    (
+                        f"{inst.clause}\0{inst.key}\0{inst.amended_by or ''}",
+                        inst.day_in_phase or 0,
+                    ),
+                    [],
                 ).append(inst)
             for (_, pday), group in groups.items():
                 pt = self.pts[q][self.point_of[q][pday]]
@@ -463,10 +488,11 @@ class Tables:
                         o.action,
                         o.effort == "best",
                         anchor=self.tidx.get(anchor_clause(o) or "", -1),
+                        guard=amended_terms.guard_of(self, first, replaced),
                     )
                 )
         self.sides: list[Side] = []
-        for (clause_id, rnd, counter), group in sides_raw.items():
+        for (clause_id, rnd, counter, guard), group in sides_raw.items():
             first = group[0]
             q = self.phidx[first.phase]
             assert first.day_in_phase is not None
@@ -483,10 +509,15 @@ class Tables:
                     ),
                     q,
                     first.day_in_phase,
+                    guard,
                 )
             )
             self.pts[q][self.point_of[q][first.day_in_phase]].sides.append(len(self.sides) - 1)
-        self.side_of = {(s.clause, s.round, s.counter): i for i, s in enumerate(self.sides)}
+        self.side_of = {
+            (s.clause, s.round, s.counter, s.guard): i for i, s in enumerate(self.sides)
+        }
+        #: power index -> an amendment of a clause, compiled (semantics/amendments.py)
+        self.clause_amendments = amended_terms.compile_clause_amendments(self)
         self.trigger_duties: list[Duty] = []
         for trig in self.triggers:
             o = a.clause(trig.clause).obligation
@@ -581,10 +612,18 @@ class Tables:
     def stocks_suffice(self) -> bool:
         """Whether no release can ever need more than its holder still holds."""
         need: dict[int, int] = {}
+        # a round an amendment replaces and the one it gives are never both due: count the
+        # larger of the two (per amendment and stock)
+        alt: dict[tuple[int, int], list[int]] = {}
         for side in self.sides:
             for stock, _, q in side.items:
-                if stock >= 0:
+                if stock >= 0 and side.guard:
+                    pair = alt.setdefault((abs(side.guard), stock), [0, 0])
+                    pair[side.guard > 0] += q
+                elif stock >= 0:
                     need[stock] = need.get(stock, 0) + q
+        for (_, stock), pair in alt.items():
+            need[stock] = need.get(stock, 0) + max(pair)
         for pts in self.pts:
             for pt in pts:
                 for duty in pt.duties:
@@ -605,6 +644,8 @@ class Tables:
         for side in self.sides:
             if clause is not None and side.clause != clause:
                 continue
+            if side.guard and not amended_terms.binds(self, t, side.guard):
+                continue  # a round an amendment replaced, or one not agreed
             st = t[self.o_ph + side.phase]
             if st in (DONE, CUT_SHORT):
                 continue

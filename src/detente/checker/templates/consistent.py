@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from detente.checker.context import Context, Outcome
 from detente.language.model import Expectation
-from detente.semantics import condition_steps
+from detente.semantics import amendments, condition_steps
 from detente.semantics.system import System
 from detente.semantics.tables import TERMINATED, State
 
@@ -30,13 +30,15 @@ def impossible_now(m: System, before: State) -> bool:
     for duty in duties:
         if duty.clause in sus or m.unanchored(now, duty):
             continue
+        if duty.guard and not amendments.in_effect(m, now, duty.guard, duty.tracked):
+            continue
         if m.forbidding(now, duty.debtor, duty.action):
             return True
         if duty.stock >= 0:
             need[duty.stock] = need.get(duty.stock, 0) + duty.quantity
     for k in point.sides if point is not None else ():
         side = m.sides[k]
-        if side.clause in sus:
+        if side.clause in sus or (side.guard and not amendments.in_effect(m, now, side.guard)):
             continue
         if m.forbidding(now, side.debtor, "release"):
             return True

@@ -16,7 +16,7 @@ def check(ctx: Context, e: Expectation) -> Outcome:
     for k, side in enumerate(m.sides):
         if side.debtor != a or side.creditor != b:
             continue
-        match = m.side_of.get((side.clause, side.round, not side.counter), -1)
+        match = m.side_of.get((side.clause, side.round, not side.counter, side.guard), -1)
         if match >= 0 and m.sides[match].debtor != b:
             match = -1
         pairs.append((k, match))

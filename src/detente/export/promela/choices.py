@@ -34,11 +34,13 @@ def choices(t: Tables) -> list[str]:
         lines.append(
             f"    incons = ({inconsistent(t)});   /* for `consistent`, before any choice */"
         )
+    # an amendment of a clause first: the text's duty falling due when it is made is void
+    lines += _powers(t, clauses=True)
     lines += _obligations(t)
     lines += _acts(t)
     lines += _rounds(t)
     lines += _negotiations(t)
-    lines += _powers(t)
+    lines += _powers(t, clauses=False)
     lines += _hostilities(t)
     lines += _other_acts(t)
     lines += _extensions(t)
@@ -66,6 +68,16 @@ def _duty(
         f"    /* {what} */",
         f"    if :: {due} ->",
         f"         if :: {can} -> {fulfil}{means} :: true -> {violate}; viol = viol | {bit(debtor)}{then} fi",
+        OTHERWISE_SKIP,
+    ]
+
+
+def _voidable(what: str, due: str, can: str, fulfil: str, violate: str) -> list[str]:
+    """A duty whose violation an amendment made in the same step voids."""
+    return [
+        f"    /* {what} */",
+        f"    if :: {due} ->",
+        f"         if :: {can} -> {fulfil} :: true -> {violate} fi",
         OTHERWISE_SKIP,
     ]
 
@@ -98,6 +110,15 @@ def _obligations(t: Tables) -> list[str]:
         what = f"clause {c.id}: {o.debtor} {o.action}{' ' + o.object if o.object else ''} {due}"
         # a duty of means: not achieved, efforts made (semantics/means.py); no violation
         endeavour = "" if o.effort != "best" else (f"{v} = EFF" if o.recurrence is None else "skip")
+        found = t.clause_amended.get(c.id)
+        if found is not None:  # made in this very step: no violation of the text's day
+            violate = f"if :: !ex_{t.cid[found.id]} -> {violate}; viol = viol | {bit(o.debtor)}{grant} :: else -> skip fi"
+            if endeavour:
+                violate += (
+                    f" :: true -> if :: !ex_{t.cid[found.id]} -> {endeavour} :: else -> skip fi"
+                )
+            lines += _voidable(what, ob_due(t, c), can, fulfil, violate)
+            continue
         lines += _duty(what, ob_due(t, c), o.debtor, can, fulfil, violate, grant, endeavour)
     return lines
 
@@ -152,9 +173,13 @@ def _negotiations(t: Tables) -> list[str]:
     return lines
 
 
-def _powers(t: Tables) -> list[str]:
+def _powers(t: Tables, *, clauses: bool) -> list[str]:
+    """The powers' choices: the amendments of a clause (``clauses``), or the others."""
     lines: list[str] = []
     for c, pw in t.powers:
+        amends = c.amendment is not None and c.amendment.amends is not None
+        if amends != clauses:
+            continue
         v = t.cid[c.id]
         consent = (
             f" with the consent of {', '.join(pw.requires_consent)}" if pw.requires_consent else ""
@@ -201,12 +226,15 @@ def _hostilities(t: Tables) -> list[str]:
 
 
 def _other_acts(t: Tables) -> list[str]:
-    """Each party may do any other act some prohibition names, a violation while one binds."""
+    """Each party may do any other act some prohibition names, a violation while one binds.
+    Only a party acts (docs/semantics.md, "Who can break a prohibition")."""
     acts: dict[tuple[str, str], list[Clause]] = {}
     for c, pr in t.prohibitions:
         if pr.act == "hostilities":
             continue
         for party in bound(t.agreement, pr.parties):  # a group's acts: its answerer's
+            if t.agreement.party(party).role != Role.party:
+                continue  # a group nobody answers for: its acts count against nobody
             acts.setdefault((party, pr.act), []).append(c)
     lines: list[str] = []
     for (party, act), clauses in acts.items():

@@ -4,6 +4,7 @@ impossible (for ``consistent``)."""
 
 from __future__ import annotations
 
+from detente.export.promela.clause_amendments import amended_obligation, guard
 from detente.export.promela.syntax import any_of
 from detente.export.promela.tables import (
     Side,
@@ -109,7 +110,14 @@ def ob_due(t: Tables, c: Clause) -> str:
         return "false"  # a duty with no deadline never falls due
     if o.recurrence is None:
         by = t.deadline(o)
-        return f"agr != TERMINATED && {v} == UNDEC && {started(by.phase)} && {t.when(by)} <= day{t.anchor_met(o)}"
+        due = f"agr != TERMINATED && {v} == UNDEC && {started(by.phase)} && {t.when(by)} <= day{t.anchor_met(o)}"
+        new = amended_obligation(t, c)
+        if new is None:
+            return due
+        # the text's deadline until the amendment is made, the amended one after
+        nb = t.deadline(new)
+        then = f"agr != TERMINATED && {v} == UNDEC && {started(nb.phase)} && {t.when(nb)} <= day"
+        return f"(({due}{guard(t, c.id, False)}) || ({then}{guard(t, c.id, True)}))"
     fw, uw = window_from(t.agreement, o), recurrence_until(t.agreement, o)
     f, u, k = t.when(fw), t.when(uw), o.recurrence.every_days
     within = (
@@ -123,11 +131,18 @@ def ob_due(t: Tables, c: Clause) -> str:
 
 def side_due(s: Side) -> str:
     """Round side ``s`` falls due at this time point."""
-    return f"agr != TERMINATED && {s.var} == UNDEC && {started(s.exchange.phase)} && {s.day} <= day"
+    return f"agr != TERMINATED && {s.var} == UNDEC && {started(s.exchange.phase)} && {s.day} <= day{s.guard}"
 
 
 def side_in_effect(s: Side) -> str:
-    return f"(agr != TERMINATED && {started(s.exchange.phase)} && {s.var} == UNDEC)"
+    return f"(agr != TERMINATED && {started(s.exchange.phase)} && {s.var} == UNDEC{s.guard})"
+
+
+def side_done(s: Side) -> str:
+    """Round side ``s`` is released, or is not a term in effect (an amendment's guard)."""
+    if not s.guard:
+        return f"{s.var} == FUL"
+    return f"({s.var} == FUL || !(true{s.guard}))"
 
 
 def inconsistent(t: Tables) -> str:

@@ -4,6 +4,7 @@ in effect, which powers are available, and whether any was exercised."""
 
 from __future__ import annotations
 
+from detente.export.promela import clause_amendments
 from detente.export.promela.conditions import ceasefire
 from detente.export.promela.formulas import formula
 from detente.export.promela.syntax import all_of, any_of, comment, sum_of
@@ -42,6 +43,8 @@ def power_available(t: Tables, c: Clause) -> str:
             f"(ph_{q} == PENDING || ph_{q} == ACTIVE || ((ph_{q} == CONTINUING || (ph_{q} == DONE && xq_{q}))"
             f" && {t.latest_started(q)} && day < EXP_{q} + {pw.days}))"
         )
+    elif c.id in t.amendments:  # an amendment of a clause (clause_amendments.py)
+        conds += clause_amendments.available(t, c)
     elif pw.action == PowerAction.resume_hostilities:
         conds.append("!hostile")
     elif pw.action == PowerAction.declare_failed and pw.target is not None:

@@ -3,7 +3,7 @@ state expression, a custom expectation's formula as a Spin LTL formula."""
 
 from __future__ import annotations
 
-from detente.export.promela.conditions import binds, ob_in_effect, side_in_effect
+from detente.export.promela.conditions import binds, ob_in_effect, side_done, side_in_effect
 from detente.export.promela.syntax import all_of, any_of
 from detente.export.promela.tables import Tables, compliant, held, running, started
 from detente.language import expressions as ex
@@ -54,7 +54,7 @@ def _clause_atom(t: Tables, name: str, arg: str) -> str:
         if clause.obligation is not None:
             return f"(ob_{v} == FUL)"
         if clause.exchange is not None:
-            return all_of(f"{s.var} == FUL" for s in t.sides_of(arg))
+            return all_of(side_done(s) for s in t.sides_of(arg))
         return "false"
     if name == "violated":
         if clause.obligation is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from detente.export.promela.choices import choices
+from detente.export.promela.conditions import side_done
 from detente.export.promela.effects import effects
 from detente.export.promela.formulas import formula
 from detente.export.promela.ltl import Observer
@@ -26,8 +27,9 @@ _SHORTS = ("prev", "nxt", "rl", "lo", "hi")
 _BITS = ("was_hostile", "started_any", "ends_expired", "lat")
 
 
-def proctype(t: Tables, observers: Sequence[Observer]) -> list[str]:
-    """The process ``agreement``: its scratch declarations and its step loop."""
+def proctype(t: Tables, observers: Sequence[Observer], opening: Sequence[str] = ()) -> list[str]:
+    """The process ``agreement``: its scratch declarations and its step loop; ``opening``
+    are the statements that begin each step (the past values claims with ``X`` read)."""
     powers = [t.cid[c.id] for c, _ in t.powers]
     lines = [
         "",
@@ -41,6 +43,7 @@ def proctype(t: Tables, observers: Sequence[Observer]) -> list[str]:
         *(f"  bit xq_{q};   /* {q}'s days ran out in this step */" for q in t.amended_phases),
         "  do",
         "  :: atomic {",
+        *opening,
         *next_time_point(t, observers),
         *expiry(t),
         *starts(t),
@@ -70,7 +73,7 @@ def _completion(t: Tables, observers: Sequence[Observer]) -> list[str]:
     final_ok = f"ph_{last.id} == DONE" + (
         f" || ph_{last.id} == ACTIVE" if last.duration_days is None else ""
     )
-    rounds_ok = all_of(f"{s.var} == FUL" for s in t.sides)
+    rounds_ok = all_of(side_done(s) for s in t.sides)
     return [
         "    /* 5. completion */",
         f"    if :: agr == IN_FORCE && ({final_ok}) && {rounds_ok} -> agr = COMPLETED; gap = 0 :: else -> skip fi;",

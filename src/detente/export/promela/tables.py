@@ -173,6 +173,8 @@ class Side:
     party: str
     amounts: dict[str, int]  # stock -> units released
     first: int = 1  # the number the text gives a phase's first day
+    #: " && !pw_A" for a round amendment A replaces, " && pw_A" for its new contents
+    guard: str = ""
 
     @property
     def day(self) -> str:
@@ -239,8 +241,18 @@ class Tables:
         }
         #: phases an amendment extends (``xq_P``: P's days ran out in this very step)
         self.amended_phases = list(
-            dict.fromkeys(c.amendment.extends for c in agreement.clauses if c.amendment)
+            dict.fromkeys(
+                c.amendment.extends
+                for c in agreement.clauses
+                if c.amendment is not None and c.amendment.extends is not None
+            )
         )
+        #: clause -> the amendment that changes it (clause_amendments.py)
+        self.clause_amended: dict[str, Clause] = {
+            c.amendment.amends: c
+            for c in agreement.clauses
+            if c.amendment is not None and c.amendment.amends is not None
+        }
         self.prohibitions = [
             (c, c.prohibition) for c in agreement.clauses if c.prohibition is not None
         ]
@@ -291,32 +303,48 @@ class Tables:
             x = c.exchange
             if x is None:
                 continue
+            am = self.clause_amended.get(c.id)
+            changed = {r.day: r for r in am.amendment.rounds} if am and am.amendment else {}
             for i, rnd in enumerate(x.rounds):
-                self.sides.append(
-                    Side(
-                        f"xr_{self.cid[c.id]}_{i + 1}",
-                        c,
-                        x,
-                        i,
-                        x.releasing,
-                        dict(rnd.release),
-                        self.first,
-                    )
+                if rnd.day not in changed:
+                    self._round(c, x, i, rnd, "", "")
+                    continue
+                assert am is not None
+                name = self.cid[am.id]
+                self._round(c, x, i, rnd, "", f" && !pw_{name}")
+                self._round(c, x, i, changed[rnd.day], f"_{name}", f" && pw_{name}")
+
+    def _round(
+        self, c: Clause, x: Exchange, i: int, rnd: ExchangeRound, tail: str, guard: str
+    ) -> None:
+        """The sides of round ``i`` with the contents ``rnd`` (an amendment's: ``guard``)."""
+        self.sides.append(
+            Side(
+                f"xr_{self.cid[c.id]}_{i + 1}{tail}",
+                c,
+                x,
+                i,
+                x.releasing,
+                dict(rnd.release),
+                self.first,
+                guard,
+            )
+        )
+        counter = _counter_amounts(x, rnd)
+        # a counter-release of zero units is no duty, so no side
+        if sum(counter.values()) > 0:
+            self.sides.append(
+                Side(
+                    f"xc_{self.cid[c.id]}_{i + 1}{tail}",
+                    c,
+                    x,
+                    i,
+                    x.counterpart,
+                    counter,
+                    self.first,
+                    guard,
                 )
-                counter = _counter_amounts(x, rnd)
-                # a counter-release of zero units is no duty, so no side
-                if sum(counter.values()) > 0:
-                    self.sides.append(
-                        Side(
-                            f"xc_{self.cid[c.id]}_{i + 1}",
-                            c,
-                            x,
-                            i,
-                            x.counterpart,
-                            counter,
-                            self.first,
-                        )
-                    )
+            )
 
     def attack_marks(self, party: str) -> str:
         """The statements that record an attack by ``party`` for each self-defence power

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from detente.export.promela.clause_amendments import amended_obligation
 from detente.export.promela.ltl import Observer
 from detente.export.promela.tables import Tables, recurrence_until, started, window_from
 
@@ -69,6 +70,15 @@ def _candidates(t: Tables) -> list[_Candidate]:
                     f"ob_{t.cid[c.id]} == UNDEC && {started(t.deadline(o).phase)}",
                     t.when(t.deadline(o)),
                     f"clause {c.id} deadline",
+                )
+            )
+        new = amended_obligation(t, c) if o.window is not None else None
+        if new is not None and o.recurrence is None:
+            out.append(
+                _Candidate(
+                    f"ob_{t.cid[c.id]} == UNDEC && {started(t.deadline(new).phase)}",
+                    t.when(t.deadline(new)),
+                    f"clause {c.id} deadline as amended",
                 )
             )
     seen_rounds: set[tuple[str, int]] = set()
