@@ -63,6 +63,14 @@ def test_the_render_process_ends_with_the_server_even_when_it_is_killed(tmp_path
     while not (children := _children(server.proc.pid)) and time.monotonic() < deadline:
         time.sleep(0.2)  # started in the background at start-up
     assert children, "detente serve started no render process"
+
+    def nice(pid: int) -> int:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+    lowered = nice(server.proc.pid) + 10  # the server's requests go first
+    while nice(children[0]) < lowered and time.monotonic() < deadline:
+        time.sleep(0.2)  # the process lowers its priority once it has started
+    assert nice(children[0]) >= lowered
     server.kill()
     deadline = time.monotonic() + 30
     while any(Path(f"/proc/{c}").exists() for c in children) and time.monotonic() < deadline:

@@ -16,6 +16,7 @@ server as before.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -32,6 +33,10 @@ from detente.web.service import AgreementRow
 
 #: Seconds a render may take before the server gives up on the process and renders itself.
 TIMEOUT = 120.0
+#: The render process runs at a lower priority (nice) than the server: on a small machine
+#: the event loop answering requests goes first, and the page being rendered meanwhile is
+#: shown as the newest one, marked with the entry it goes up to.
+RENDER_NICE = 10
 
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -44,8 +49,8 @@ def _executor() -> ProcessPoolExecutor:
             _pool = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_watch_parent,
-                initargs=(os.getpid(),),
+                initializer=_start,
+                initargs=(os.getpid(), RENDER_NICE),
             )
         return _pool
 
@@ -90,9 +95,12 @@ def render_body(
 _models: dict[str, Agreement] = {}
 
 
-def _watch_parent(parent: int) -> None:
-    """End this process when the server is gone, however it ended (``kill -9`` too: the
-    pool's pipes alone would keep this process waiting for work forever)."""
+def _start(parent: int, nice: int) -> None:
+    """Lower this process's priority, and end it when the server is gone, however it ended
+    (``kill -9`` too: the pool's pipes alone would keep this process waiting for work
+    forever)."""
+    with contextlib.suppress(OSError):
+        os.nice(nice)
 
     def watch() -> None:
         while os.getppid() == parent:
