@@ -265,6 +265,7 @@ def test_pretoria_services_are_an_open_duty_and_the_au_mission_verifies() -> Non
     after = detente.monitor(deal, iter(events))
     assert after.obligation("services").status == "fulfilled"
     assert after.obligation("services").fulfilled_on == dt.date(2022, 12, 6)
+    assert after.obligation("services").describe() == "fulfilled"  # no deadline to be on time for
     # The AU mission is the monitor; its one reported verification: the heavy weapons.
     assert deal.party("au_mvcm").role.value == "monitor"
     assert [(r["actor"], r["clause"], r["date"]) for r in after.verified] == [

@@ -242,7 +242,8 @@ class ObligationStatus:
 
     def _describe(self) -> str:
         if self.status == "fulfilled":
-            return "fulfilled on time"
+            # Without a deadline there is no time to be on: a duty with none is "fulfilled".
+            return "fulfilled on time" if self.due is not None else "fulfilled"
         if self.status == "late":
             late = f"late by {self.late_days} day{'s' if self.late_days != 1 else ''}"
             if self.late_hours is not None:
