@@ -21,7 +21,10 @@ was tuned on has 2 cores shared with wrk and PostgreSQL: two workers lowered bot
 ceiling (793 -> 651 req/s) and the application (writes on PostgreSQL 454 -> 325 req/s).
 
 Goals (issue 6): writes at >= 50% of the ceiling's request rate on PostgreSQL; p99 of
-the agreement page < 100 ms with 50 concurrent clients.
+the agreement page < 100 ms with 50 concurrent clients. Issue 13, item 6: the page's p99
+< 100 ms with 40 readers while 10 writers post, and while 20 anonymous clients flood the
+sign-in form. Each goal line also gives the ceiling's p99 of the same run: on a machine
+busy with other work every p99 rises, the ceiling's too.
 """
 
 from __future__ import annotations
@@ -360,7 +363,8 @@ def main() -> None:
             r = next(r for n, r in rows if n.startswith(f"{db}: page, {READERS} readers + {what}"))
             print(
                 f"goal page p99 < 100 ms, {READERS} readers + {what} ({db}): {r['p99']:.1f} ms "
-                f"({'met' if r['p99'] < 100 else 'NOT met'})"
+                f"({'met' if r['p99'] < 100 else 'NOT met'}; the ceiling's p99 "
+                f"{rows[0][1]['p99']:.1f} ms)"
             )
 
 

@@ -3,6 +3,13 @@
 Every generated agreement passes the loader's semantic checks (the test loads
 it back through the loader to be sure). They stay small — 1 to 3 phases, a
 handful of norms — so that both model checkers answer in well under a second.
+
+Each newer construct comes in with a modest probability (about one agreement in five or
+six each), so that the differential, oracle and Spin tests exercise it without every
+agreement being about it: deadlines counted ``within`` hours or days ``after`` an anchor,
+conditions (``once``, ``while``, ``opens_when``), a ``self_defence`` power, an
+``amendment``, duties in parts (``quantity`` + ``unit``), duties of means, duties with no
+deadline, and roles (a ``non_signatory`` a party ``answers_for``, a ``monitor``).
 """
 
 from __future__ import annotations
@@ -36,6 +43,16 @@ def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
     ]
     if has_mediator:
         parties.append({"id": "m", "name": "Mediator", "role": "mediator"})
+    # an armed group a party answers for (its acts are that party's), a monitoring team
+    group = draw(st.integers(0, 4)) == 0
+    if group:
+        answerer = draw(st.sampled_from(PARTIES))
+        parties[PARTIES.index(answerer)]["answers_for"] = ["g"]
+        parties.append({"id": "g", "name": "Armed group", "role": "non_signatory"})
+    if draw(st.integers(0, 5)) == 0:
+        parties.append({"id": "mon", "name": "Monitoring team", "role": "monitor"})
+    #: who a prohibition may name: the parties, and the group through its answerer
+    subjects = [["a", "b"], ["a"], ["b"]] + ([["g"], ["a", "g"], ["b", "g"]] if group else [])
     clauses: list[dict[str, Any]] = []
 
     def clause(cid: str, **norm: Any) -> None:
@@ -99,12 +116,12 @@ def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
     # the ceasefire
     if draw(st.integers(0, 4)) > 0:
         during = draw(st.lists(st.sampled_from(phase_ids), unique=True, max_size=n_phases))
-        who = draw(st.sampled_from([["a", "b"], ["a"], ["b"]]))
+        who = draw(st.sampled_from(subjects))
         clause("cf", prohibition={"parties": who, "act": "hostilities", "during": during})
     if draw(st.integers(0, 5)) == 0:
         clause(
             "nf",
-            prohibition={"parties": [draw(st.sampled_from(PARTIES))], "act": "raids"},
+            prohibition={"parties": draw(st.sampled_from(subjects))[-1:], "act": "raids"},
         )
 
     # an exchange in a phase with days
@@ -165,12 +182,25 @@ def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
                 ob["recurrence"] = {"every_days": draw(st.integers(1, 2))}
         if power_ids and draw(st.integers(0, 3)) == 0:
             ob["on_violation"] = {"grants": draw(st.sampled_from(power_ids))}
-        # a duty of means (effort: best), or one with no deadline (no window)
-        shape = draw(st.integers(0, 7))
-        if shape == 0:
+        if action in ("withdraw", "aid") and draw(st.integers(0, 4)) == 0:
+            # a duty done in parts: so many positions, so many convoys
+            ob["quantity"] = draw(st.integers(2, 5))
+            ob["unit"] = "positions" if action == "withdraw" else "convoys"
+        # a duty of means (effort: best), one with no deadline (no window), one whose
+        # deadline counts from an anchor, or one that falls due once a condition holds
+        shape = draw(st.sampled_from(["fixed"] * 7 + ["means", "open", "anchor", "anchor", "once"]))
+        if shape == "means":
             ob["effort"] = "best"
-        elif shape == 1 and "recurrence" not in ob:
+        elif shape == "open" and "recurrence" not in ob:
             del ob["window"]
+        elif shape == "anchor" and "recurrence" not in ob:
+            anchored = _anchored_window(draw, durations, phase_ids, clauses)
+            if anchored is not None:
+                ob["window"] = anchored
+        elif shape == "once" and "recurrence" not in ob:
+            del ob["window"]
+            ob["once"] = "pending"  # the condition is drawn once every clause exists
+            ob["within_days"] = draw(st.integers(1, 3))
         clause(oid, obligation=ob)
 
     for pid in power_ids:
@@ -178,9 +208,16 @@ def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
             st.sampled_from(
                 ["end_agreement", "resume_hostilities", "suspend_clause", "extend_phase"]
                 + (["declare_failed"] if negotiations else [])
+                + ["self_defence"]
             )
         )
         pw: dict[str, Any] = {"holder": draw(st.sampled_from(PARTIES)), "action": action}
+        if action == "self_defence":
+            # each exercise judged on its own: lawful against a logged attack by `against`
+            if draw(st.booleans()):
+                pw["against"] = [next(p for p in PARTIES if p != pw["holder"])]
+            clause(pid, power=pw)
+            continue
         if action == "declare_failed":
             pw["target"] = draw(st.sampled_from(negotiations))
         elif action == "suspend_clause":
@@ -221,6 +258,19 @@ def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
                 "max_days": draw(st.integers(1, 2)),
             },
         )
+
+    if timed and draw(st.integers(0, 5)) == 0:
+        # the parties agree to extend a phase, once or (a renewable term) more times
+        amendment: dict[str, Any] = {
+            "parties": ["a", "b"],
+            "extends": draw(st.sampled_from(timed)),
+            "days": draw(st.integers(1, 3)),
+        }
+        if draw(st.integers(0, 2)) == 0:
+            amendment["times"] = 2
+        clause("am", amendment=amendment)
+
+    _conditions(draw, clauses, phase_ids, negotiations)
 
     expectations: list[dict[str, Any]] = []
     for template in draw(
@@ -291,6 +341,74 @@ def agreement_data(draw: st.DrawFn) -> dict[str, Any]:
         "clauses": clauses,
         "expectations": expectations,
     }
+
+
+def _anchored_window(
+    draw: st.DrawFn,
+    durations: list[int | None],
+    phase_ids: list[str],
+    clauses: list[dict[str, Any]],
+) -> dict[str, Any] | None:
+    """A window ``within`` hours or days ``after`` an anchor (entry into force, a phase's
+    start, an earlier one-off duty's fulfilment), its deadline inside the anchor's phase;
+    None when no anchor leaves room."""
+    options: list[tuple[Any, int]] = []  # (anchor, days left in its phase after it)
+    first = durations[0]
+    if first is not None and first > 1:
+        options.append(("entry_into_force", first - 1))
+    for ph, d in zip(phase_ids, durations, strict=True):
+        if d is not None and d > 1:
+            options.append(({"phase": ph}, d - 1))
+    for c in clauses:
+        o = c.get("obligation")
+        if o is None or "recurrence" in o or "window" not in o:
+            continue
+        by = o["window"].get("by")
+        if not isinstance(by, dict) or "day" not in by:
+            continue
+        d = durations[phase_ids.index(by["phase"])]
+        if d is not None and by["day"] < d:
+            options.append(({"fulfilled": c["id"]}, d - by["day"]))
+    if not options:
+        return None
+    # an earlier duty's fulfilment, when there is one, half the time
+    if "fulfilled" in options[-1][0] and draw(st.booleans()):
+        options = options[-1:]
+    anchor, room = draw(st.sampled_from(options))
+    if draw(st.booleans()):
+        within = {"hours": draw(st.integers(1, 24 * room))}
+    else:
+        within = {"days": draw(st.integers(1, room))}
+    return {"within": within, "after": anchor}
+
+
+def _conditions(
+    draw: st.DrawFn, clauses: list[dict[str, Any]], phase_ids: list[str], negotiations: list[str]
+) -> None:
+    """Conditions on norms, drawn once every clause exists: a triggered duty's ``once``,
+    sometimes a prohibition's ``while``, sometimes talks' ``opens_when``."""
+    duties = [c["id"] for c in clauses if "obligation" in c]
+
+    def condition(own: str) -> str:
+        others = [d for d in duties if d != own]
+        conds = ["released(h) >= 1", "hostilities", "not compliant(a)", "compliant(b)"]
+        conds += [f"fulfilled({d})" for d in others] + [f"violated({d})" for d in others]
+        conds += [f"started({p})" for p in phase_ids[1:]]
+        conds += [f"agreed({n})" for n in negotiations if n != own]
+        conds += [f"open({n})" for n in negotiations if n != own]
+        return draw(st.sampled_from(conds))
+
+    for c in clauses:
+        if "obligation" in c and c["obligation"].get("once") == "pending":
+            c["obligation"]["once"] = condition(c["id"])
+        elif "prohibition" in c and draw(st.integers(0, 4)) == 0:
+            c["prohibition"]["while"] = condition(c["id"])
+        elif (
+            "negotiation" in c
+            and "starts_by" not in c["negotiation"]
+            and draw(st.integers(0, 3)) == 0
+        ):
+            c["negotiation"]["opens_when"] = condition(c["id"])
 
 
 def agreements() -> st.SearchStrategy[Agreement]:

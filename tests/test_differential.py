@@ -26,7 +26,9 @@ from hypothesis import strategies as st
 
 from detente.language.model import Agreement
 from detente.monitor import Event, MonitorReport, iter_events, monitor, write_events
-from detente.semantics import System
+from detente.semantics import System, amendments
+from detente.semantics.acts import ActDone
+from detente.semantics.conditions import DUE_NEXT
 from detente.semantics.continuing import days_between, key_of, recurrence
 from detente.semantics.events import (
     Agreed,
@@ -41,6 +43,7 @@ from detente.semantics.events import (
     Reached,
     RefusedToOpen,
     Released,
+    SelfDefence,
     StepEvent,
     TalksOpened,
     Violated,
@@ -75,6 +78,10 @@ class Run:
     day: int = 0
     lawful: list[str] = field(default_factory=list)  # ids of lawful acts
     unlawful: list[str] = field(default_factory=list)  # ids of acts a prohibition forbade
+    #: triggered duties decided at a "later" point: clause -> the day they fall due
+    trigger_due: dict[str, int] = field(default_factory=dict)
+    #: each self-defence exercise, as the checker judged it: (clause, founded)
+    self_defence: list[tuple[str, bool]] = field(default_factory=list)
 
     @property
     def covered(self) -> int:
@@ -140,7 +147,11 @@ def _write(run: Run, cur: int, point: int, made: tuple[StepEvent, ...], since: i
                 | Endeavoured(debtor, clause, first, last)
             ):
                 keys = _duty_keys(m, cur, clause, first, last)
-                if not keys or any(k not in days_in_phase for k in keys):
+                if (first, last) == (0, 0):
+                    keys = (clause,)
+                    due = run.trigger_due.pop(clause, None)
+                    days_in_phase[clause] = point + (due - run.day if due is not None else 0)
+                elif not keys or any(k not in days_in_phase for k in keys):
                     # past the phase's planned end, while it continues: the recurrence days
                     # since the last step (a "later" point names none of its own)
                     f, k = recurrence(run.agreement, run.agreement.clause(clause))
@@ -201,7 +212,8 @@ def _write(run: Run, cur: int, point: int, made: tuple[StepEvent, ...], since: i
                     run.log(p, "negotiations_agree", clause=talks.clause)
             case Exercised(k):
                 w = m.powers[k]
-                run.log(w.holder, "exercise", clause=w.clause)
+                # an amendment is the parties' joint act, logged as made (`amend`)
+                run.log(w.holder, "amend" if w.amendment else "exercise", clause=w.clause)
             case Extended(k):
                 x = m.extensions[k]
                 rule = run.agreement.clause(x.clause).extension
@@ -213,19 +225,42 @@ def _write(run: Run, cur: int, point: int, made: tuple[StepEvent, ...], since: i
                     category=rule.category,
                     clause=x.clause,  # released under the extension rule, not a round
                 )
+            case SelfDefence(k, founded):
+                run.self_defence.append((m.powers[k].clause, founded))
             case HostilitiesResumed(party, clauses):
-                ident = run.log(party, "hostilities", clause=clauses[0] if clauses else None)
+                ident = run.log(
+                    _actor(run, party, clauses),
+                    "hostilities",
+                    clause=clauses[0] if clauses else None,
+                )
                 (run.unlawful if clauses else run.lawful).append(ident)
+            case ActDone(party, action):
+                run.log(party, action)  # an act some deadline is counted from
             case Committed(party, act, clauses):
                 # the act logged against the clause it breaks, so that it is never taken
                 # for the delivery of a duty that happens to have the same action
-                ident = run.log(party, act, clause=clauses[0])
+                ident = run.log(_actor(run, party, clauses), act, clause=clauses[0])
                 run.unlawful.append(ident)
             case _:
                 pass
 
 
+def _actor(run: Run, party: int, clauses: tuple[str, ...]) -> str:
+    """Who a forbidden act is logged under: a group a party answers for, under the group's
+    own name, when the clause it breaks names the group."""
+    name = run.system.parties[party]
+    me = run.agreement.party(name)
+    for group in me.answers_for:
+        if clauses:
+            pr = run.agreement.clause(clauses[0]).prohibition
+            if pr is not None and group in pr.parties:
+                return group
+    return name
+
+
 def _duty_keys(m: System, q: int, clause: str, first: int, last: int) -> tuple[str, ...]:
+    if (first, last) == (0, 0) and any(d.clause == clause for d in m.trigger_duties):
+        return ()  # a duty created once its condition held: logged on the step's own day
     for pt in m.pts[q]:
         for duty in pt.duties + pt.continuing:
             if (duty.clause, duty.first_day, duty.last_day) == (clause, first, last):
@@ -263,6 +298,11 @@ def random_run(agreement: Agreement, seed: int) -> Iterator[tuple[Run, State]]:
                 first, every = recurrence(agreement, agreement.clause(duty.clause))
                 due_day = days_between(first, every, since, since + every)[0]
                 run.day = max(run.day, run.starts[cur] + due_day - 1)
+        # a duty triggered at the step before, due "at the next point" (it was a "later"
+        # one), is decided here for its deadline: that step's day plus its days
+        for k, trig in enumerate(m.triggers):
+            if state[m.o_tr + k] == DUE_NEXT:
+                run.trigger_due[trig.clause] = before + trig.within
         for e in passed:
             if isinstance(e, PhaseStarted):
                 run.starts[e.phase] = run.day
@@ -334,14 +374,19 @@ def disagreements(run: Run, s: State, r: MonitorReport) -> list[str]:
             )
     same("unlawful acts", sorted(run.unlawful), sorted(violated_acts))
     same("lawful acts", sorted(run.lawful), sorted(a["id"] for a in r.lawful_acts))
-    same(
-        "powers",
-        sorted((m.powers[k].clause, True) for k in range(len(m.powers)) if m.exercised(s, k)),
-        sorted((p["clause"], p["lawful"]) for p in r.powers),
-    )
+    powers: list[tuple[str, bool]] = list(run.self_defence)  # each exercise judged alone
+    for k, w in enumerate(m.powers):
+        if w.amendment:  # a renewable term: each renewal is one exercise
+            powers += [(w.clause, True)] * amendments.made(m, s, k)
+        elif k not in m.self_defences and m.exercised(s, k):
+            powers.append((w.clause, True))
+    same("powers", sorted(powers), sorted((p["clause"], p["lawful"]) for p in r.powers))
     violators = {m.parties[p] for p in range(len(m.parties)) if m.violators(s) >> p & 1}
     said = {o.debtor for o in r.obligations if o.status == "violated" or o.breached}
-    said |= {v["actor"] for v in r.violations}
+    # a group's act, logged under its name, is the violation of the party answering for it
+    said |= {v.get("attributed_to") or v["actor"] for v in r.violations}
+    # an unfounded self-defence exercise is its holder's violation
+    said |= {p["actor"] for p in r.powers if not p["lawful"]}
     same("who violated", violators, said)
     for k, stock in enumerate(m.stocks):
         holder = run.agreement.stock(stock).holder

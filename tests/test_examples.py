@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -252,6 +253,25 @@ def test_pretoria_disarmament_stages_read_against_the_pretoria_dates() -> None:
     assert report.obligation("6c").status == "not_recorded"
 
 
+def test_pretoria_services_are_an_open_duty_and_the_au_mission_verifies() -> None:
+    folder = _folder("pretoria-2022")
+    deal = detente.load(folder / "agreement.yaml")
+    services = deal.clause("services").obligation
+    assert services is not None and services.window is None  # "within agreed timelines"
+    events = list(detente.iter_events(folder / "events.csv", deal))
+    # Before the first restoration logged (electricity, 6 Dec 2022): open, never late.
+    before = detente.monitor(deal, iter(events), as_of=dt.date(2022, 12, 5))
+    assert before.obligation("services").status == "open"
+    after = detente.monitor(deal, iter(events))
+    assert after.obligation("services").status == "fulfilled"
+    assert after.obligation("services").fulfilled_on == dt.date(2022, 12, 6)
+    # The AU mission is the monitor; its one reported verification: the heavy weapons.
+    assert deal.party("au_mvcm").role.value == "monitor"
+    assert [(r["actor"], r["clause"], r["date"]) for r in after.verified] == [
+        ("au_mvcm", "6b", "2023-01-10")
+    ]
+
+
 def test_stockholm_redeployment_reads_both_ways_and_releases_stay_apart() -> None:
     folder = _folder("stockholm-2018")
     deal = detente.load(folder / "agreement.yaml")
@@ -262,6 +282,31 @@ def test_stockholm_redeployment_reads_both_ways_and_releases_stay_apart() -> Non
     # The city: nothing logged either way.
     assert report.obligation("H2.2").status == "not_recorded"
     assert report.obligation("H2.3").status == "not_recorded"
+    # The committee (role: monitor) verified the ports' redeployment on 14 May 2019, which
+    # the Government disputes: the verification is listed as the committee's.
+    assert deal.party("rcc").role.value == "monitor"
+    assert [(r["actor"], r["action"], r["clause"]) for r in report.verified] == [
+        ("rcc", "verify", "H2.1")
+    ]
+
+
+def test_stockholm_prisoner_exchange_is_two_open_duties() -> None:
+    folder = _folder("stockholm-2018")
+    deal = detente.load(folder / "agreement.yaml")
+    for cid in ("P.1", "P.2"):
+        duty = deal.clause(cid).obligation
+        assert duty is not None and duty.window is None and duty.quantity is None
+    events = list(detente.iter_events(folder / "events.csv", deal))
+    # No deadline: open for the 22 months before the first exchange, never violated.
+    before = detente.monitor(deal, iter(events), as_of=dt.date(2020, 10, 15))
+    assert before.obligation("P.1").status == "open"
+    assert before.obligation("P.2").status == "open"
+    # With no count on the lists per side, the first exchange logged (16 Oct 2020) is what
+    # the monitor reads as the duty done; the totals keep every release (the README).
+    after = detente.monitor(deal, iter(events))
+    assert after.obligation("P.1").fulfilled_on == dt.date(2020, 10, 16)
+    assert after.totals["government"]["detainees_held_by_government"] == 681 + 706
+    assert after.totals["houthis"]["detainees_held_by_houthis"] == 400 + 181
 
 
 def test_pretoria_counts_from_day_zero_as_the_text_does() -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import detente
 from detente.cli import app
+from detente.export import spin
 from detente.export.promela import claims, to_promela
 
 runner = CliRunner()
@@ -48,3 +51,22 @@ def test_export_command_exit_codes(tmp_path: Path) -> None:
     bad.write_text("agreement: {id: x}\n")
     assert runner.invoke(app, ["export", str(bad)]).exit_code == 1
     assert runner.invoke(app, ["export", "--format", "xml", str(bad)]).exit_code == 2
+
+
+NEXT_STEP = Path(__file__).parent / "fixtures" / "constructs" / "next_step.yaml"
+
+
+@pytest.mark.spin
+@pytest.mark.skipif(not spin.available(), reason="needs spin and gcc")
+def test_spin_accepts_formulas_with_next(tmp_path: Path) -> None:
+    """Spin's LTL parser (as Debian builds it) has no ``X``: a claim that writes it, even
+    alone (``X (p)``) or after ``&&``, stops ``spin -a`` with "expected predicate, saw 'X'".
+    The export says the same without it, and every claim of the fixture must compile."""
+    agreement = detente.load(NEXT_STEP)
+    model = to_promela(agreement)
+    (tmp_path / "model.pml").write_text(model, encoding="utf-8")
+    proc = subprocess.run(
+        ["spin", "-a", "model.pml"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stdout[-1500:] + proc.stderr[-1500:]
+    assert (tmp_path / "pan.c").exists()

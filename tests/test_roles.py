@@ -126,3 +126,35 @@ def test_roles_are_in_the_schema(role: str) -> None:
 
     text = schema_text()
     assert role in text and "answers_for" in text
+
+
+PROHIBITION_SUBJECTS = SPEC.parent / "prohibition_subjects.yaml"
+
+
+@pytest.mark.parametrize("role", ["mediator", "guarantor", "observer", "monitor"])
+def test_validate_refuses_a_prohibition_on_one_who_cannot_break_it(
+    role: str, tmp_path: Path
+) -> None:
+    """Only a party acts in a run (a non-signatory through its answerer): a prohibition that
+    names a mediator, guarantor, observer or monitor would bind someone with no choice to
+    break it, which the checker and the Promela export once read differently."""
+    text = PROHIBITION_SUBJECTS.read_text().replace("role: monitor", f"role: {role}")
+    named = text.replace(
+        "prohibition: {parties: [b], act: overflights}",
+        "prohibition: {parties: [m], act: overflights}",
+    )
+    found = problems(named, tmp_path)
+    assert any(
+        f"'m' is a{'n' if role == 'observer' else ''} {role} and can break no prohibition" in p
+        for p in found
+    ), found
+    assert problems(text, tmp_path) == [
+        "non-signatory 'h' is answered for by no party: its acts count against nobody "
+        "(add it to a party's `answers_for`)"
+    ]
+
+
+def test_a_ban_on_a_group_nobody_answers_for_is_never_broken() -> None:
+    v = verdicts(PROHIBITION_SUBJECTS.read_text())
+    assert v["h_never_raids"] == "holds"  # nobody has the choice
+    assert v["g_never_raids"] == "violated"  # State A answers for G: its choice

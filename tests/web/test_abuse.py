@@ -196,6 +196,44 @@ def test_password_checks_run_at_most_two_at_once_and_the_rest_are_turned_away(
     assert outcomes.count("checked") == 2 and outcomes.count("busy") == 6
 
 
+def _burn(seconds: float) -> None:
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_password_checks_take_at_most_their_share_of_a_core_over_time(
+    cell: Cell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flood cannot keep a core busy with argon2: checks back to back are held to
+    ``share`` of one core (after a small burst), and one that would wait past ``wait``
+    is turned away at once."""
+
+    def costly(conn: Any, name: str, password: str) -> None:
+        _burn(0.05)  # CPU time, as argon2 spends it
+
+    monkeypatch.setattr(accounts, "check_password", costly)
+    gate = accounts.PasswordGate(slots=1, wait=1.0, share=0.25, burst=0.05)
+    checked = 0
+    began = time.monotonic()
+    while time.monotonic() - began < 1.0:
+        try:
+            gate.check(lambda: reading(cell.engine), "eli", "x")
+            checked += 1
+        except accounts.Busy:
+            break
+    # 0.05 s of burst and 0.25 s per second: about 6 checks of 0.05 s in a second
+    # (20 or more without the share, fewer when the machine is busy)
+    assert 1 <= checked <= 8, checked
+
+    stingy = accounts.PasswordGate(slots=1, wait=0.2, share=0.1, burst=0.0)
+    stingy.check(lambda: reading(cell.engine), "eli", "x")  # spends 0.05 s: 0.5 s owed
+    t = time.monotonic()
+    with pytest.raises(accounts.Busy):
+        stingy.check(lambda: reading(cell.engine), "eli", "x")
+    assert time.monotonic() - t < 0.15  # answered at once, not after the wait
+
+
 # ------------------------------------------------------------------ TLS and API pages
 
 

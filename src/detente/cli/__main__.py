@@ -2,4 +2,5 @@
 
 from detente.cli import main
 
-main()
+if __name__ == "__main__":  # not when a child process (the page renderer) re-imports it
+    main()

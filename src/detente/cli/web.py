@@ -155,6 +155,7 @@ def serve(
             engine=engine,
             signer=_signer("serve", key_file, database),
             https=tls or behind_https,
+            render_process=True,
         )
         settle()
         scheme = "https" if tls else "http"

@@ -21,6 +21,7 @@ from detente.language.model import (
     Agreement,
     Amendment,
     Clause,
+    Party,
     PowerAction,
     Role,
     When,
@@ -965,6 +966,32 @@ def roles(loaded: Loaded) -> Iterator[Problem]:
             yield from owes(
                 ("clauses", i, "obligation", "debtor"), c.obligation.debtor, "owes no duty"
             )
+        elif c.prohibition is not None:
+            for j, who in enumerate(c.prohibition.parties):
+                yield from _acts(loaded, ("clauses", i, "prohibition", "parties", j), by_id, who)
+
+
+#: Roles whose members commit no act a prohibition could forbid (docs/semantics.md,
+#: "Who can break a prohibition"): only a party acts, and a non-signatory through the
+#: party that answers for it.
+_NO_ACTS = (Role.mediator, Role.guarantor, Role.observer, Role.monitor)
+
+
+def _acts(
+    loaded: Loaded, loc: tuple[str | int, ...], by_id: dict[str, Party], who: str
+) -> Iterator[Problem]:
+    """A prohibition binds those who can break it: a party (a non-signatory through the
+    party answering for it). A mediator, guarantor, observer or monitor has no such act."""
+    found = by_id.get(who)
+    if found is not None and found.role in _NO_ACTS:
+        article = "an" if found.role == Role.observer else "a"
+        yield _p(
+            loaded,
+            loc,
+            f"{who!r} is {article} {found.role.value} and can break no prohibition: name a "
+            "party (or a non-signatory a party answers for), or give it `role: party` if the "
+            "text binds its own forces",
+        )
 
 
 CHECKS: tuple[Check, ...] = (

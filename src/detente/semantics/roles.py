@@ -19,6 +19,10 @@ from detente.language.model import Agreement, Role
 
 #: Roles that may hold a power.
 POWER_HOLDERS: tuple[Role, ...] = (Role.party, Role.mediator, Role.guarantor)
+#: Roles whose members act in a run: resume hostilities, commit a forbidden act. A
+#: non-signatory acts through the party that answers for it; a mediator, a guarantor, an
+#: observer or a monitor breaks no prohibition (validate refuses one that names it).
+ACTORS: tuple[Role, ...] = (Role.party,)
 
 
 def answering(agreement: Agreement) -> dict[str, str]:
@@ -36,6 +40,11 @@ def bound(agreement: Agreement, parties: Iterable[str]) -> list[str]:
     non-signatory replaced by the party that answers for it (no duplicates)."""
     who = answering(agreement)
     return list(dict.fromkeys(who.get(p, p) for p in parties))
+
+
+def may_act(role: Role) -> bool:
+    """Whether an actor of this role can break a prohibition (has a choice to)."""
+    return role in ACTORS
 
 
 def may_hold_power(role: Role) -> bool:

@@ -25,8 +25,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from detente.language import expressions as ex
-from detente.language.model import Agreement, PowerAction, Role
-from detente.semantics import amended_terms, conditions
+from detente.language.model import Agreement, PowerAction
+from detente.semantics import amended_terms, conditions, roles
 from detente.semantics.anchors import anchor_clause, whole_days
 from detente.semantics.continuing import (
     continuing_clauses,
@@ -198,7 +198,7 @@ class Tables:
             self.observed |= {c.id for c in agreement.clauses}
         self.parties = [p.id for p in a.parties]
         self.pidx = {p: i for i, p in enumerate(self.parties)}
-        self.fighters = [i for i, p in enumerate(a.parties) if p.role == Role.party]
+        self.fighters = [i for i, p in enumerate(a.parties) if roles.may_act(p.role)]
         self.phases = [p.id for p in a.phases]
         self.phidx = {p: i for i, p in enumerate(self.phases)}
         self.durations = [phase_duration(a, p.id) for p in a.phases]

@@ -62,6 +62,11 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+#: Seconds a thread may hold the interpreter lock while another waits for it (5 ms by
+#: default); see :func:`settle`.
+SWITCH_INTERVAL = 0.0005
+
+
 def settle() -> None:
     """Load what the first requests would load, then exempt the heap so far from the
     cyclic garbage collector (``gc.freeze``).
@@ -71,15 +76,26 @@ def settle() -> None:
     collection walked all of them, a pause of 100-170 ms that showed as the p99 of every
     measure under load. Frozen objects are still freed by reference counting; only cycles
     among them would stay, and start-up objects live as long as the server anyway.
+    From then on, what survives a full collection is frozen too
+    (:mod:`detente.web.collector`).
+
+    The interpreter also switches threads every half millisecond instead of every five:
+    the event loop gives the lock up at every socket write and database read, and while a
+    worker thread ran Python (the group commit's writer, a page rendered in the server) it
+    waited up to the whole interval to get it back, for every one of them.
     """
     import gc
+    import sys
 
+    from detente.web.collector import freeze_survivors
     from detente.web.pages import env
 
     for template in env.list_templates(extensions=["html"]):
         env.get_template(template)
     gc.collect()
     gc.freeze()
+    freeze_survivors()
+    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 def create_app(
@@ -89,6 +105,7 @@ def create_app(
     signer: Signer | None = None,
     key_file: str | None = None,
     https: bool = False,
+    render_process: bool = False,
 ) -> FastAPI:
     """The application on a database (migrated first): a URL, or an engine already open.
 
@@ -101,6 +118,9 @@ def create_app(
     The interactive API pages (``/docs``, ``/redoc``) are off: they would load their
     scripts from a CDN into the cell's origin; the OpenAPI document stays at
     ``/openapi.json`` for tools.
+
+    ``render_process``: the agreement page's body is rendered in a process of its own
+    (:mod:`detente.web.renderer`; ``detente serve`` does this), not in a worker thread.
     """
     engine = engine if engine is not None else open_database(database_url)
     if signer is None:
@@ -119,6 +139,12 @@ def create_app(
         ),
     )
     app.state.engine = engine
+    app.state.render_process = render_process
+    if render_process:
+        from detente.web import renderer
+        from detente.web.pages import body_html
+
+        renderer.warm(body_html)
     app.state.service = Service(engine, signer)
     app.state.limiter = accounts.LoginLimiter()
     app.state.password_gate = accounts.PasswordGate()

@@ -32,7 +32,7 @@ from detente.language.model import Agreement
 from detente.monitor import MonitorReport
 from detente.reports import statuses
 from detente.reports.cells import cell_text
-from detente.web import accounts, dashboard
+from detente.web import accounts, dashboard, monitoring
 from detente.web.accounts import User
 from detente.web.db import reading, writing
 from detente.web.events import (
@@ -44,6 +44,7 @@ from detente.web.events import (
     parse_log,
 )
 from detente.web.flights import Flights
+from detente.web.ledger import EventState
 from detente.web.monitoring import log_row
 from detente.web.service import AgreementRow, Service, ServiceError
 
@@ -346,7 +347,15 @@ async def agreement_page(
         if older is None or bodies.start(row.id, day.isoformat()):
             try:
                 hit = await run_in_threadpool(
-                    _agreement_body, svc, user, row, day, cache, key, bodies
+                    _agreement_body,
+                    svc,
+                    user,
+                    row,
+                    day,
+                    cache,
+                    key,
+                    bodies,
+                    request.app.state.render_process,
                 )
             finally:
                 if older is not None:
@@ -444,38 +453,56 @@ def _agreement_body(
     cache: dict[Any, tuple[Agreement, Markup]],
     key: tuple[str, str, str],
     bodies: Bodies | None = None,
+    elsewhere: bool = False,
 ) -> tuple[Agreement, Markup]:
+    """The body at ``row``'s head, rendered here or, with ``elsewhere``, in the render
+    process (:mod:`detente.web.renderer`), which never holds this process's lock."""
     with _body_flights(key):  # fifty requests at a new head: one renders, the others wait
         hit = cache.get(key)
         if hit is not None:
             return hit
         model = svc.model(row)
-        status: dict[str, Any] | None = None
-        status_error = None
-        try:
-            _, _, report = svc.status(user, row.id, day)
-            events = [log_row(e) for e in svc.history_of(row).current]
-            status = _status_view(report, model, events)
-        except ServiceError as exc:
-            status_error = exc.message
-        from detente.reports.view import phase_views
+        events = svc.history_of(row).current
+        body: Markup | None = None
+        if elsewhere:
+            from detente.web import renderer
 
-        body = Markup(
-            env.get_template("agreement_body.html").render(
-                row=row,
-                agreement=model,
-                phases=phase_views(model),
-                as_of=day.isoformat(),
-                monitor=status,
-                status_error=status_error,
-            )
-        )
+            html = renderer.render_body(body_html, svc.spec(row.id), row, events, day)
+            body = None if html is None else Markup(html)
+        if body is None:
+            body = body_html(model, row, events, day)
         if len(cache) > 256:
             cache.clear()
         cache[key] = (model, body)
         if bodies is not None:
             bodies.rendered(key, row.entries)
         return model, body
+
+
+def body_html(
+    model: Agreement, row: AgreementRow, events: list[EventState], day: dt.date
+) -> Markup:
+    """The agreement page's body at ``row``'s head (``events``: the ledger's current events
+    there) as of ``day``: the same for every reader."""
+    from detente.reports.view import phase_views
+
+    status: dict[str, Any] | None = None
+    status_error = None
+    try:
+        report = monitoring.status(model, row.head_hash, events, day)
+        status = _status_view(report, model, [log_row(e) for e in events])
+    except monitoring.LedgerUnreadable:
+        status_error = "the ledger holds events the monitor cannot read"
+    return Markup(
+        env.get_template("agreement_body.html").render(
+            row=row,
+            agreement=model,
+            phases=phase_views(model),
+            as_of=day.isoformat(),
+            monitor=status,
+            status_error=status_error,
+        )
+    )
 
 
 @router.get("/agreements/{agreement_id}/document")

@@ -48,8 +48,9 @@ def to_promela(agreement: Agreement) -> str:
     lines = [
         *header(t),
         *state_variables(t, ltl_claims.observers),
+        *ltl_claims.registers.declarations(),
         *derived_facts(t),
-        *proctype(t, ltl_claims.observers),
+        *proctype(t, ltl_claims.observers, ltl_claims.registers.shift()),
         *ltl_claims.lines,
     ]
     return "\n".join(lines) + "\n"

@@ -226,12 +226,15 @@ def _hostilities(t: Tables) -> list[str]:
 
 
 def _other_acts(t: Tables) -> list[str]:
-    """Each party may do any other act some prohibition names, a violation while one binds."""
+    """Each party may do any other act some prohibition names, a violation while one binds.
+    Only a party acts (docs/semantics.md, "Who can break a prohibition")."""
     acts: dict[tuple[str, str], list[Clause]] = {}
     for c, pr in t.prohibitions:
         if pr.act == "hostilities":
             continue
         for party in bound(t.agreement, pr.parties):  # a group's acts: its answerer's
+            if t.agreement.party(party).role != Role.party:
+                continue  # a group nobody answers for: its acts count against nobody
             acts.setdefault((party, pr.act), []).append(c)
     lines: list[str] = []
     for (party, act), clauses in acts.items():

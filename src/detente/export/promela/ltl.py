@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from detente.export.promela.conditions import inconsistent
-from detente.export.promela.formulas import formula
+from detente.export.promela.nexttime import Registers, next_depth, without_next
 from detente.export.promela.syntax import all_of, any_of, comment
 from detente.export.promela.tables import Tables, bit, compliant
 from detente.language import expressions as ex
@@ -54,6 +54,8 @@ class Claims:
 
     lines: list[str]
     observers: list[Observer] = field(default_factory=list)
+    #: past values that claims with ``X`` read (Spin has no ``X``: see :mod:`.nexttime`)
+    registers: Registers = field(default_factory=Registers)
 
 
 @dataclass
@@ -62,6 +64,7 @@ class _Claim:
 
     name: str
     observers: list[Observer]
+    registers: Registers
 
     def never(self, pred: str) -> str:
         """``[] !pred``; a non-trivial predicate goes through a sticky observer bit."""
@@ -88,7 +91,7 @@ def write_claims(t: Tables) -> Claims:
         if name is None:
             out.lines.append(f"/* {x.label}: a static check, no claim */")
             continue
-        body = _body(t, x, _Claim(name, out.observers))
+        body = _body(t, x, _Claim(name, out.observers, out.registers))
         why = f" — {comment(x.description)}" if x.description else ""
         out.lines.append(f"/* {x.label}{why} */")
         out.lines.append(f"ltl {name} {{ {body} }}")
@@ -98,7 +101,13 @@ def write_claims(t: Tables) -> Claims:
 def _body(t: Tables, x: Expectation, claim: _Claim) -> str:
     if x.template is None:
         assert x.formula is not None
-        f = formula(t, ex.parse(x.formula))
+        parsed = ex.parse(x.formula)
+        if next_depth(parsed) > 0:
+            if x.protects is not None:
+                always = ex.Temporal("G", ex.Atom("compliant", (x.protects,)))
+                parsed = ex.Implies(always, parsed)
+            return without_next(t, parsed, claim.registers)
+        f = without_next(t, parsed, claim.registers)
         if x.protects is not None:
             return f"([] {compliant(x.protects)}) -> ({f})"
         return f

@@ -27,8 +27,9 @@ _SHORTS = ("prev", "nxt", "rl", "lo", "hi")
 _BITS = ("was_hostile", "started_any", "ends_expired", "lat")
 
 
-def proctype(t: Tables, observers: Sequence[Observer]) -> list[str]:
-    """The process ``agreement``: its scratch declarations and its step loop."""
+def proctype(t: Tables, observers: Sequence[Observer], opening: Sequence[str] = ()) -> list[str]:
+    """The process ``agreement``: its scratch declarations and its step loop; ``opening``
+    are the statements that begin each step (the past values claims with ``X`` read)."""
     powers = [t.cid[c.id] for c, _ in t.powers]
     lines = [
         "",
@@ -42,6 +43,7 @@ def proctype(t: Tables, observers: Sequence[Observer]) -> list[str]:
         *(f"  bit xq_{q};   /* {q}'s days ran out in this step */" for q in t.amended_phases),
         "  do",
         "  :: atomic {",
+        *opening,
         *next_time_point(t, observers),
         *expiry(t),
         *starts(t),
