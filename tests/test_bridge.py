@@ -85,10 +85,43 @@ def test_the_july_2024_drafts_have_a_proposal_in_one_edit_judged_by_the_checker(
         assert p.verdicts["no_indefinite_truce(israel)"] == "holds"
     ranks = [(len(p.edits), p.distance) for p in result.proposals]
     assert ranks == sorted(ranks)
+    # the one-edit proposals are the mediators' binding decision, needing no party's consent
+    # (a way out that needs Hamas's agreement is no way out for Israel)
+    mediators = {"qatar", "egypt", "usa"}
+    for p in result.proposals:
+        (edit,) = p.edits
+        assert edit.operator == "talks_deadline"
+        assert edit.param("action") == "arbitrate" and not edit.param("consent")
+        assert edit.param("decider") in mediators
+    assert {p.edits[0].param("decider") for p in result.proposals} == mediators
+
+
+def test_a_way_out_needing_the_counterparty_s_consent_is_no_way_out() -> None:
+    """no_indefinite_truce(israel): the mediator's power to end the ceasefire with Hamas's
+    agreement leaves the run where Hamas withholds it forever; its binding decision does not."""
+    hamas = detente.load(HAMAS)
+    edits = OPERATORS["talks_deadline"].propose(hamas, Proposing())
+
+    def verdict(action: str, consent: list[str]) -> str:
+        (edit,) = [
+            e
+            for e in edits
+            if e.param("decider") == "qatar"
+            and e.param("action") == action
+            and list(e.param("consent")) == consent
+        ]
+        result = detente.check(apply_edits(hamas, (edit,)))
+        return result["no_indefinite_truce(israel)"].verdict
+
+    assert verdict("resume_hostilities", ["hamas"]) == "violated"
+    assert verdict("declare_failed", ["israel", "hamas"]) == "violated"
+    assert verdict("resume_hostilities", ["israel"]) == "holds"
+    assert verdict("arbitrate", []) == "holds"
 
 
 def test_two_edits_count_each_set_once_and_skip_supersets_of_a_proposal() -> None:
-    result = bridge([ISRAEL], max_edits=2, operators=["power_condition", "deadline"])
+    # Hamas's wording: the mediators' binding decision is a proposal of one edit
+    result = bridge([HAMAS], max_edits=2, operators=["talks_deadline"])
     assert result.duplicates > 0  # pairs reached in both orders were judged once
     assert result.pruned > 0  # a proposal plus anything is not the fewest edits
     single = {frozenset(p.edits) for p in result.proposals if len(p.edits) == 1}
@@ -148,7 +181,7 @@ def test_out_writes_drafts_that_extend_the_input_and_recheck_alone(tmp_path: Pat
 
 
 def test_reports_show_the_matrix_and_the_redline(tmp_path: Path) -> None:
-    result = bridge([ISRAEL], max_edits=1, operators=["power_condition"])
+    result = bridge([ISRAEL], max_edits=2, operators=["power_condition", "talks_deadline"])
     md = render_markdown(result)
     assert "no\\_unilateral\\_exit(hamas)" in md and "~~" in md and "PROPOSED" in md
     page = render_html(result)
@@ -156,7 +189,7 @@ def test_reports_show_the_matrix_and_the_redline(tmp_path: Path) -> None:
     document = docx.Document(__import__("io").BytesIO(render_docx(result)))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Redline" in text and "PROPOSED" in text
-    r = runner.invoke(app, ["bridge", str(ISRAEL), "-k", "1", "--operators", "power_condition"])
+    r = runner.invoke(app, ["bridge", str(HAMAS), "-k", "1", "--operators", "talks_deadline"])
     assert r.exit_code == 0 and "Proposals" in r.stdout
 
 

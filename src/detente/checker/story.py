@@ -384,6 +384,11 @@ class Teller:
                 f"{holder} declares the talks of clause {m.negotiations[w.target].clause} "
                 f"failed, {allows}."
             )
+        elif w.action == PowerAction.arbitrate:
+            out.append(
+                f"{holder} decides the talks of clause {m.negotiations[w.target].clause}: they "
+                f"count as agreed, {allows}."
+            )
         elif w.action == PowerAction.end_agreement:
             out.append(f"{holder} ends the agreement, {allows}.")
         elif w.action == PowerAction.suspend_clause:

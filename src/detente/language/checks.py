@@ -437,6 +437,7 @@ def _power_target(
 ) -> Iterator[Problem]:
     needs = {
         PowerAction.declare_failed: "negotiation",
+        PowerAction.arbitrate: "negotiation",
         PowerAction.suspend_clause: "clause",
         PowerAction.extend_phase: "phase",
     }

@@ -875,6 +875,9 @@ class PowerAction(StrEnum):
     extend_phase = "extend_phase"
     resume_hostilities = "resume_hostilities"
     self_defence = "self_defence"
+    #: The holder (a mediator or guarantor, as arbiter) decides the talks' outcome: they
+    #: count as agreed, so the phase they lead to starts (binding arbitration).
+    arbitrate = "arbitrate"
 
 
 class Availability(_Model):
@@ -892,7 +895,7 @@ class Power(_Model):
         Annotated[str, BeforeValidator(_clause_number), WithJsonSchema(_CLAUSE_ID_SCHEMA)] | None
     ) = Field(
         default=None,
-        description="The negotiation (declare_failed), clause (suspend_clause) or phase "
+        description="The negotiation (declare_failed, arbitrate), clause (suspend_clause) or phase "
         "(extend_phase) it acts on.",
     )
     days: Days | None = Field(default=None, description="For extend_phase: by how many days.")

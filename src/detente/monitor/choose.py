@@ -359,7 +359,7 @@ def why_not(m: System, s: State, k: int, actor: str) -> str:
         return "already exercised"
     if not m.in_force(s):
         return "the agreement was no longer in force"
-    if w.action == PowerAction.declare_failed and w.target >= 0:
+    if w.action in (PowerAction.declare_failed, PowerAction.arbitrate) and w.target >= 0:
         ns = m.negotiation_status(s, w.target)
         if ns in (AGREED, FAILED):
             how = "agreed" if ns == AGREED else "been declared failed"

@@ -145,6 +145,7 @@ PLOVER_POWER = {
     "suspend_clause": ("REJECT", None),
     "extend_phase": ("AGREE", None),
     "self_defence": ("ASSAULT", None),
+    "arbitrate": ("AGREE", None),
 }
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3}
 

@@ -320,6 +320,8 @@ def _power_act(agreement: Agreement, p: Power) -> str:
         return f"suspend clause {target}"
     if p.action == PowerAction.declare_failed:
         return f"declare the negotiations of clause {target} failed"
+    if p.action == PowerAction.arbitrate:
+        return f"decide the negotiations of clause {target}, which then count as agreed"
     days = f" by {p.days} day{'s' if p.days != 1 else ''}" if p.days else ""
     return f"extend {phase_name(agreement, target)}{days}"
 

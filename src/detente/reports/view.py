@@ -389,7 +389,8 @@ def expectation_claim(agreement: Agreement, e: Expectation) -> str:
         "no_unilateral_exit": f"While {p} complies, fighting never resumes lawfully except by "
         f"{p}'s own act or with {p}'s consent.",
         "no_indefinite_truce": f"While {p} complies, the truce never goes on forever short of "
-        "the final phase with nobody able to end it lawfully.",
+        "the final phase with no lawful way out that it or a mediator can take without "
+        "another party's consent.",
         "no_lapse": "The agreement is never in force with no ceasefire binding anyone and "
         "nothing said about what happens.",
         "completes_if_all_comply": "When every party complies and the talks agree, the "

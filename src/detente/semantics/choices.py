@@ -485,6 +485,14 @@ class Options:
                     t[talks] = FAILED
 
             return fail
+        if w.action == PowerAction.arbitrate:
+            decided = ng + w.target
+
+            def arbitrate(t: list[int], evs: list[StepEvent]) -> None:
+                if t[decided] not in (AGREED, FAILED):
+                    t[decided] = AGREED  # the arbiter's decision counts as the talks' agreement
+
+            return arbitrate
         if w.action == PowerAction.suspend_clause:
             bit = 1 << w.target
             clause = m.suspendable[w.target] if w.target < len(m.suspendable) else ""

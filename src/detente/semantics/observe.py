@@ -134,7 +134,7 @@ class Observations(Tables):
                     continue
             if w.condition is not None and not self.holds(w.condition, s):
                 continue
-            if w.action == PowerAction.declare_failed and (
+            if w.action in (PowerAction.declare_failed, PowerAction.arbitrate) and (
                 w.target < 0 or s[self.o_ng + w.target] in (AGREED, FAILED)
             ):
                 continue

@@ -247,7 +247,7 @@ class Tables:
         self.powers: list[PowerInfo] = []
         for c, p in power_clauses:
             target = -1
-            if p.action == PowerAction.declare_failed:
+            if p.action in (PowerAction.declare_failed, PowerAction.arbitrate):
                 target = self.nidx.get(p.target or "", -1)
             elif p.action == PowerAction.extend_phase:
                 target = self.phidx.get(p.target or "", -1)

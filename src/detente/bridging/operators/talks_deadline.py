@@ -1,6 +1,8 @@
 """Give talks a deadline after which a named mediator or guarantor decides: from the day
-the talks' phase runs out, the mediator may declare the talks failed, or declare that
-the ceasefire ends (with the consent of the parties it names)."""
+the talks' phase runs out, the mediator may decide the talks' outcome itself (binding
+arbitration of the remaining terms: the talks count as agreed and the phase they lead to
+starts, with no party's consent), declare the talks failed, or declare that the ceasefire
+ends (with the consent of the parties it names)."""
 
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ def propose(a: Agreement, ctx: Proposing) -> list[Edit]:
         ]
         for m in deciders:
             choices: list[tuple[str, list[str]]] = [
+                ("arbitrate", []),
                 ("declare_failed", []),
                 ("declare_failed", between),
                 *[("resume_hostilities", [p]) for p in between],
@@ -46,7 +49,12 @@ def propose(a: Agreement, ctx: Proposing) -> list[Edit]:
             ]
             for action, consent in choices:
                 i += 1
-                if action == "declare_failed":
+                if action == "arbitrate":
+                    what = (
+                        f"decide the terms still open in the talks of clause {n.id}, binding on "
+                        "both sides, and the talks then count as agreed"
+                    )
+                elif action == "declare_failed":
                     what = f"declare the talks of clause {n.id} failed"
                 else:
                     what = "decide that the ceasefire ends"
@@ -82,7 +90,9 @@ def apply(a: Agreement, edit: Edit) -> Agreement:
     power = Power(
         holder=edit.param("decider"),
         action=action,
-        target=edit.param("negotiation") if action == PowerAction.declare_failed else None,
+        target=edit.param("negotiation")
+        if action in (PowerAction.declare_failed, PowerAction.arbitrate)
+        else None,
         available=Availability(
             during=[phase],
             after=When(phase=phase, at="end"),

@@ -1,5 +1,11 @@
 """no_indefinite_truce(P): no run compliant for P stays forever short of the final phase,
-in force, without hostilities, with no power available to anyone that could end it."""
+in force, without hostilities, with no way out for P available.
+
+A way out for P is a power that ends the truce and can be exercised without the consent of a
+conflict party (role ``party``) other than P: its holder is P, a mediator or a guarantor, and
+the consent it requires names no conflict party but P. A power that needs the counterparty's
+agreement is no way out: the run in which the counterparty withholds it forever is the
+indefinite truce P fears."""
 
 from __future__ import annotations
 
@@ -8,7 +14,12 @@ from detente.language.model import Expectation, PowerAction
 from detente.semantics.tables import IN_FORCE, PENDING
 
 #: Powers whose exercise can end a truce lawfully.
-ENDING = (PowerAction.end_agreement, PowerAction.resume_hostilities, PowerAction.declare_failed)
+ENDING = (
+    PowerAction.end_agreement,
+    PowerAction.resume_hostilities,
+    PowerAction.declare_failed,
+    PowerAction.arbitrate,  # moves the run on: the talks count as agreed
+)
 
 
 def check(ctx: Context, e: Expectation) -> Outcome:
@@ -21,8 +32,13 @@ def check(ctx: Context, e: Expectation) -> Outcome:
         c.id for c in m.prohibitions if c.prohibition and c.prohibition.act == "hostilities"
     }
 
+    #: conflict parties other than P: a power needing one of them is no way out for P
+    others = sum(1 << i for i in m.fighters if i != p)
+
     def ends_it(k: int) -> bool:
         w = m.powers[k]
+        if (1 << w.holder) & others or w.consent & others:
+            return False
         if w.action in ENDING:
             return True
         return (
@@ -38,11 +54,14 @@ def check(ctx: Context, e: Expectation) -> Outcome:
             and not any(ends_it(k) for k in m.available_powers(s))
         )
 
+    name = m.agreement.party(e.protects).name
     return lasso(
         ctx,
         graph,
         stuck,
-        "the truce can go on forever short of the final phase, and nobody can lawfully end it",
-        f"This wording lets the truce go on forever short of the final phase, with nobody able "
-        f"to end it lawfully, while {m.agreement.party(e.protects).name} complies.",
+        "the truce can go on forever short of the final phase, and no way to end it lawfully "
+        "is open without the other side's consent",
+        f"This wording lets the truce go on forever short of the final phase, while "
+        f"{name} complies: no way to end it lawfully is open to {name} or a mediator without "
+        f"the other side's consent.",
     )

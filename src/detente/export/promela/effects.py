@@ -40,6 +40,12 @@ def _effect(t: Tables, pw: Power) -> list[str]:
         return [
             f"if :: {n} == NOT_STARTED || {n} == OPEN -> {n} = FAILED; bump = 1 :: else -> skip fi"
         ]
+    if pw.action == PowerAction.arbitrate:
+        n = f"ng_{t.cid[pw.target]}"
+        # the arbiter's decision counts as the talks' agreement (phases follow in step 1)
+        return [
+            f"if :: {n} == NOT_STARTED || {n} == OPEN -> {n} = AGREED; bump = 1 :: else -> skip fi"
+        ]
     if pw.action == PowerAction.suspend_clause:
         return _suspend(t, t.agreement.clause(pw.target))
     if pw.action == PowerAction.extend_phase and pw.days and c_id(t, pw) in t.amendments:

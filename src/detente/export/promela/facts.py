@@ -47,7 +47,7 @@ def power_available(t: Tables, c: Clause) -> str:
         conds += clause_amendments.available(t, c)
     elif pw.action == PowerAction.resume_hostilities:
         conds.append("!hostile")
-    elif pw.action == PowerAction.declare_failed and pw.target is not None:
+    elif pw.action in (PowerAction.declare_failed, PowerAction.arbitrate) and pw.target is not None:
         n = f"ng_{t.cid[pw.target]}"
         conds.append(f"{n} != AGREED && {n} != FAILED")
     elif pw.action == PowerAction.extend_phase and pw.target is not None:

@@ -24,6 +24,7 @@ ENDING_ACTIONS = (
     PowerAction.end_agreement,
     PowerAction.resume_hostilities,
     PowerAction.declare_failed,
+    PowerAction.arbitrate,
 )
 
 
@@ -125,7 +126,13 @@ def _no_unilateral_exit(t: Tables, x: Expectation, claim: _Claim) -> str:
     return claim.never(f"{compliant(x.protects)} && {exit_}")
 
 
-def _could_end_truce(t: Tables, pw: Power) -> bool:
+def _could_end_truce(t: Tables, pw: Power, protects: str) -> bool:
+    """Whether ``pw`` is a way out of the truce for ``protects``: it ends the truce and needs
+    no conflict party (role ``party``) other than ``protects``, as holder or by consent."""
+    roles = {p.id: p.role.value for p in t.agreement.parties}
+    needed = [pw.holder, *pw.requires_consent]
+    if any(who != protects and roles.get(who) == "party" for who in needed):
+        return False
     if pw.action in ENDING_ACTIONS:
         return True
     if pw.action != PowerAction.suspend_clause or pw.target is None:
@@ -138,8 +145,9 @@ def _no_indefinite_truce(t: Tables, x: Expectation, claim: _Claim) -> str:
     assert x.protects is not None
     # a truce is a ceasefire norm in effect: without one, anyone may lawfully
     # resume (DESIGN: "with nobody able to end it lawfully"); suspending a
-    # ceasefire clause ends it too
-    ending = [f"AVAIL_{t.cid[c.id]}" for c, pw in t.powers if _could_end_truce(t, pw)]
+    # ceasefire clause ends it too; a power needing another conflict party (as holder or
+    # by consent) is no way out for P: that party may withhold it forever
+    ending = [f"AVAIL_{t.cid[c.id]}" for c, pw in t.powers if _could_end_truce(t, pw, x.protects)]
     stuck = all_of(
         [
             "agr == IN_FORCE",
