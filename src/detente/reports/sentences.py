@@ -410,16 +410,16 @@ def _clause_amendment(agreement: Agreement, x: Amendment) -> str:
     changes: list[str] = []
     if x.by is not None:
         changes.append(
-            f"its deadline to {x.by.phase} day {x.by.day}"
+            f"its deadline to {phase_name(agreement, x.by.phase)} day {x.by.day}"
             if x.by.day is not None
-            else f"its deadline to the {x.by.at} of {x.by.phase}"
+            else f"its deadline to the {x.by.at} of {phase_name(agreement, x.by.phase)}"
         )
     if x.days is not None:
         changes.append(f"its deadline {x.days} day{'s' if x.days != 1 else ''} later")
     if x.quantity is not None:
         changes.append(f"its quantity to {x.quantity}")
     for r in x.rounds:
-        what = ", ".join(f"{n} {k}" for k, n in r.release.items())
+        what = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in r.release.items())
         changes.append(f"the round of day {r.day} to {what}")
     return (
         f"{parties(agreement, x.parties)} together change clause {x.amends}: "
