@@ -23,7 +23,7 @@ from tests.conftest import EXAMPLES
 
 ISRAEL = EXAMPLES / "gaza-framework-2024" / "july-2024-israel-wording.yaml"
 HAMAS = EXAMPLES / "gaza-framework-2024" / "july-2024-hamas-wording.yaml"
-OPERATORS = ["power_condition", "deadline", "scope"]
+OPERATORS = ["power_condition", "talks_deadline", "scope"]
 
 pytestmark = pytest.mark.timeout(600)
 
