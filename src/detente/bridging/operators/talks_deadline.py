@@ -60,8 +60,8 @@ def propose(a: Agreement, ctx: Proposing) -> list[Edit]:
                     what = "decide that the ceasefire ends"
                 agree = f", with the agreement of {names(a, consent)}" if consent else ""
                 words = (
-                    f"If the talks of clause {n.id} have not agreed when {phase}'s days run "
-                    f"out, {name(a, m)} may {what}{agree}"
+                    f"If the talks of clause {n.id} have not agreed when the days of "
+                    f"{a.phase(phase).name} run out, {name(a, m)} may {what}{agree}"
                 )
                 out.append(
                     Edit(
