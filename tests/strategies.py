@@ -377,8 +377,12 @@ def _anchored_window(
     # an earlier duty's fulfilment, when there is one, half the time
     if "fulfilled" in options[-1][0] and draw(st.booleans()):
         options = options[-1:]
-    # or a party's act recorded in the log (semantics/acts.py): no fixed day, any time fits
-    options.append(({"act": "approve", "by": "a"}, 3))
+    # A party's act recorded in the log (semantics/acts.py) is not drawn here: a duty made
+    # by an act after the last phase is decided by the replay at the next "later" point,
+    # not on its own deadline, and a late delivery of a duty never counts in the replayed
+    # state, so conditions reading its outcome part the checker and the monitor. That known
+    # disagreement is kept in tests/test_released_outside_rounds.py until it is fixed; act
+    # anchors have their own checker, monitor and Spin tests (tests/test_act_anchors.py).
     anchor, room = draw(st.sampled_from(options))
     if draw(st.booleans()):
         within = {"hours": draw(st.integers(1, 24 * room))}

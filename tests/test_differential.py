@@ -443,6 +443,9 @@ def test_monitor_replays_what_the_checker_explores(data: dict[str, object], seed
 @settings(
     max_examples=4000,
     deadline=None,
+    # Fixed, so that CI's verdict is reproducible; a known disagreement found by random
+    # runs is kept in tests/test_released_outside_rounds.py until it is fixed.
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(data=agreement_data(), seed=st.integers(0, 2**32 - 1))
