@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from detente.web.accounts import User, user_for_token
 from detente.web.app import create_app
 from detente.web.db import reading
 from detente.web.pages import body_html
+from detente.web.service import AgreementRow
 from tests.web.conftest import Cell, event
 from tests.web.server import Server
 from tests.web.test_pages import sign_in
@@ -27,18 +29,39 @@ def test_the_render_process_renders_the_same_body_and_the_page_uses_it(cell: Cel
     with reading(cell.engine) as conn:
         user = user_for_token(conn, cell.tokens["eli"])
     assert isinstance(user, User)
-    row = svc.agreement(user, agreement_id)
-    events = svc.history_of(row).current
+    url = cell.engine.url.render_as_string(hide_password=False)
+    spec = svc.spec(agreement_id)
     day = dt.date(2025, 2, 1)
-    here = str(body_html(svc.model(row), row, events, day))
-    there = renderer.render_body(body_html, svc.spec(agreement_id), row, events, day)
+
+    def both(row: AgreementRow) -> tuple[str, str | None]:
+        here = str(body_html(svc.model(row), row, svc.history_of(row).current, day))
+        return here, renderer.render_body(body_html, url, spec, row, day)
+
+    first = svc.agreement(user, agreement_id)
+    here, there = both(first)
     assert there == here
     assert "example.org" in there  # the events' sources are in the status
+
+    # More entries: the render process reads those recorded since its last render.
+    for quantity in (4, 5):
+        r = cell.api(
+            "POST", f"/api/agreements/{agreement_id}/events", "eli", json=event(quantity=quantity)
+        )
+        assert r.status_code == 201, r.text
+    later = svc.agreement(user, agreement_id)
+    assert later.entries == first.entries + 2
+    later_here, later_there = both(later)
+    assert later_there == later_here != here
+    # An older head is rendered at that head, not with the entries recorded after it.
+    assert renderer.render_body(body_html, url, spec, first, day) == here
+    # A head the ledger does not reach (a chain rewritten since): the server renders.
+    moved = dataclasses.replace(later, head_hash="0" * 64)
+    assert renderer.render_body(body_html, url, spec, moved, day) is None
 
     cell.app = create_app(engine=cell.engine, render_process=True)
     page = sign_in(cell, "eli").get(f"/agreements/{agreement_id}?as_of=2025-02-01")
     assert page.status_code == 200
-    assert here in page.text
+    assert later_here in page.text
 
 
 def _children(pid: int) -> list[int]:

@@ -120,7 +120,8 @@ def create_app(
     ``/openapi.json`` for tools.
 
     ``render_process``: the agreement page's body is rendered in a process of its own
-    (:mod:`detente.web.renderer`; ``detente serve`` does this), not in a worker thread.
+    (:mod:`detente.web.renderer`; ``detente serve`` does this), not in a worker thread;
+    not for a database in memory, which that process could not read.
     """
     engine = engine if engine is not None else open_database(database_url)
     if signer is None:
@@ -139,6 +140,12 @@ def create_app(
         ),
     )
     app.state.engine = engine
+    # The render process reads the ledger from the database itself: not one in memory.
+    url = engine.url
+    in_memory = url.get_backend_name() == "sqlite" and (
+        url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+    )
+    render_process = render_process and not in_memory
     app.state.render_process = render_process
     if render_process:
         from detente.web import renderer

@@ -352,6 +352,34 @@ def event_entry(conn: Connection, agreement_id: str, event_id: str) -> Entry | N
     return None if row is None else _entry(row)
 
 
+#: The columns of a new ledger entry other than its agreement, with their PostgreSQL types.
+_APPENDED = {
+    "position": "integer",
+    "kind": "text",
+    "event_id": "text",
+    "payload": "text",
+    "recorded_by": "text",
+    "recorded_at": "text",
+    "prev_hash": "text",
+    "hash": "text",
+}
+_APPEND_PG = (
+    "WITH appended AS (INSERT INTO {ledger} (agreement_id, {columns}) "
+    "SELECT %(agreement)s, * FROM unnest({arrays})), "
+    "signed AS (INSERT INTO {signatures} (agreement_id, position, key_id, signature) "
+    "SELECT %(agreement)s, p, %(key_id)s, s FROM unnest(%(position)s::integer[], "
+    "%(signature)s::text[]) AS t(p, s)) "
+    "UPDATE {agreements} SET head_position = %(head_position)s, head_hash = %(head_hash)s "
+    "WHERE id = %(agreement)s"
+).format(
+    ledger=ledger.name,
+    signatures=ledger_signatures.name,
+    agreements=agreements.name,
+    columns=", ".join(_APPENDED),
+    arrays=", ".join(f"%({c})s::{t}[]" for c, t in _APPENDED.items()),
+)
+
+
 def append_events(
     conn: Connection, agreement_id: str, items: list[NewEvent], *, signer: Signer
 ) -> list[Entry | str | Replay | KeyReused]:
@@ -446,36 +474,44 @@ def append_events(
         )
         prev = digest
     if rows:
-        move_head = (
-            update(agreements)
-            .where(agreements.c.id == agreement_id)
-            .values(head_position=position, head_hash=prev)
-        )
         signatures = [_signature_row(signer, agreement_id, r["position"], r["hash"]) for r in rows]
         if conn.dialect.name == "postgresql":
             # One statement, one round trip: the rows, their signatures and the new head.
-            conn.execute(
-                move_head.add_cte(
-                    insert(ledger).values(rows).cte("appended"),
-                    insert(ledger_signatures).values(signatures).cte("signed"),
-                )
+            # Its text is the same whatever the number of rows (arrays, unnested), so it
+            # is neither compiled per batch nor prepared again by the server.
+            conn.exec_driver_sql(
+                _APPEND_PG,
+                {
+                    "agreement": agreement_id,
+                    **{c: [r[c] for r in rows] for c in _APPENDED},
+                    "key_id": signer.key_id,
+                    "signature": [s["signature"] for s in signatures],
+                    "head_position": position,
+                    "head_hash": prev,
+                },
             )
         else:
             conn.execute(insert(ledger), rows)
             conn.execute(insert(ledger_signatures), signatures)
+            move_head = (
+                update(agreements)
+                .where(agreements.c.id == agreement_id)
+                .values(head_position=position, head_hash=prev)
+            )
             conn.execute(move_head)
         remember_keys(conn, agreement_id, keys)
     return out
 
 
-def entries(conn: Connection, agreement_id: str, after: int = -1) -> list[Entry]:
-    """The agreement's entries in chain order, those after position ``after`` only."""
-    rows = conn.execute(
-        select(ledger)
-        .where(ledger.c.agreement_id == agreement_id, ledger.c.position > after)
-        .order_by(ledger.c.position)
-    )
-    return [_entry(r) for r in rows]
+def entries(
+    conn: Connection, agreement_id: str, after: int = -1, before: int | None = None
+) -> list[Entry]:
+    """The agreement's entries in chain order, those after position ``after`` (and before
+    position ``before``, when given) only."""
+    query = select(ledger).where(ledger.c.agreement_id == agreement_id, ledger.c.position > after)
+    if before is not None:
+        query = query.where(ledger.c.position < before)
+    return [_entry(r) for r in conn.execute(query.order_by(ledger.c.position))]
 
 
 def event_id_taken(conn: Connection, agreement_id: str, event_id: str) -> bool:
@@ -641,6 +677,19 @@ def fold(items: Iterable[Entry], base: History | None = None) -> History:
 
 def history(conn: Connection, agreement_id: str) -> History:
     return fold(entries(conn, agreement_id))
+
+
+def extended(
+    conn: Connection, agreement_id: str, base: History | None, before: int | None = None
+) -> History:
+    """The history read incrementally: ``base`` (left as it was) with the entries recorded
+    after it folded on, when they chain onto it; else the whole ledger read again. With
+    ``before``, only the entries at positions before it (the first ``before`` entries)."""
+    if base is not None and base.entries:
+        newer = entries(conn, agreement_id, after=base.entries[-1].position, before=before)
+        if newer and newer[0].prev_hash == base.entries[-1].hash:
+            return fold(newer, base=base)
+    return fold(entries(conn, agreement_id, before=before))
 
 
 # --------------------------------------------------------------------------- verifying

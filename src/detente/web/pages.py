@@ -462,15 +462,15 @@ def _agreement_body(
         if hit is not None:
             return hit
         model = svc.model(row)
-        events = svc.history_of(row).current
         body: Markup | None = None
         if elsewhere:
             from detente.web import renderer
 
-            html = renderer.render_body(body_html, svc.spec(row.id), row, events, day)
+            url = svc.engine.url.render_as_string(hide_password=False)
+            html = renderer.render_body(body_html, url, svc.spec(row.id), row, day)
             body = None if html is None else Markup(html)
         if body is None:
-            body = body_html(model, row, events, day)
+            body = body_html(model, row, svc.history_of(row).current, day)
         if len(cache) > 256:
             cache.clear()
         cache[key] = (model, body)

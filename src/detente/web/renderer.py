@@ -8,6 +8,12 @@ writers the page's p99 was 110-160 ms with renders and 40-50 ms with renders tur
 in the same minutes on the same machine. In a separate process the render costs CPU but
 never the server's lock.
 
+The render process reads the ledger itself, from the database, incrementally (it keeps
+each agreement's folded history and reads only the entries recorded since), up to the
+head it is asked to render. The server sends it the head, not the events: pickling the
+events for every render held the server's lock for a time that grew with the ledger
+(tens of milliseconds at a few thousand events, on every render).
+
 One process per server (``detente serve``), started at the first render (``spawn``: no
 fork of a threaded server) and reused; it parses each agreement once and keeps it. If it
 cannot be used (it died, or the machine refuses a process), the body is rendered in the
@@ -27,7 +33,11 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from sqlalchemy import Engine
+
 from detente.language.model import Agreement
+from detente.web import ledger
+from detente.web.db import make_engine, reading
 from detente.web.ledger import EventState
 from detente.web.service import AgreementRow
 
@@ -78,21 +88,37 @@ def warm(how: BodyRenderer) -> None:
 
 
 def render_body(
-    how: BodyRenderer, spec_text: str, row: AgreementRow, events: list[EventState], day: dt.date
+    how: BodyRenderer, database_url: str, spec_text: str, row: AgreementRow, day: dt.date
 ) -> str | None:
-    """``how(agreement, row, events, day)`` run in the render process, as a string; None
-    when that process could not be used (the caller then renders in this process)."""
+    """``how(agreement, row, events, day)`` run in the render process, as a string, with
+    the ledger's current events at ``row``'s head as that process reads them from
+    ``database_url``; None when that process could not be used or could not read the
+    ledger at that head (the caller then renders in this process)."""
     pool = _executor()
     try:
-        return pool.submit(_render, how, spec_text, row, events, day).result(timeout=TIMEOUT)
-    except Exception:  # a dead or stuck process, or one that could not start
+        future = pool.submit(_render, how, database_url, spec_text, row, day)
+    except Exception:  # a process that could not start
         _discard(pool)
         return None
+    try:
+        return future.result(timeout=TIMEOUT)
+    except LedgerMoved:
+        return None
+    except Exception:  # a dead or stuck process
+        _discard(pool)
+        return None
+
+
+class LedgerMoved(Exception):
+    """The ledger read in the render process does not reach the head asked for (it was
+    rewritten since): the server renders from its own reading."""
 
 
 # ---------------------------------------------------------------- in the render process
 
 _models: dict[str, Agreement] = {}
+_engines: dict[str, Engine] = {}
+_histories: dict[tuple[str, str], ledger.History] = {}
 
 
 def _start(parent: int, nice: int) -> None:
@@ -124,7 +150,30 @@ def _warm(how: BodyRenderer) -> None:
     """Nothing: receiving ``how`` imported its module."""
 
 
+def _at_head(hist: ledger.History, row: AgreementRow) -> bool:
+    return len(hist.entries) == row.entries and (
+        not hist.entries or hist.entries[-1].hash == row.head_hash
+    )
+
+
+def _events(database_url: str, row: AgreementRow) -> list[EventState]:
+    """The current events at ``row``'s head, read from where the last render left off."""
+    engine = _engines.get(database_url)
+    if engine is None:
+        engine = _engines[database_url] = make_engine(database_url)
+    key = (database_url, row.id)
+    hist = _histories.get(key)
+    if hist is None or not _at_head(hist, row):
+        base = hist if hist is not None and len(hist.entries) < row.entries else None
+        with reading(engine) as conn:
+            hist = ledger.extended(conn, row.id, base, before=row.entries)
+        if not _at_head(hist, row):
+            raise LedgerMoved(row.id)
+        _histories[key] = hist
+    return hist.current
+
+
 def _render(
-    how: BodyRenderer, spec_text: str, row: AgreementRow, events: list[EventState], day: dt.date
+    how: BodyRenderer, database_url: str, spec_text: str, row: AgreementRow, day: dt.date
 ) -> str:
-    return str(how(_model(spec_text), row, events, day))
+    return str(how(_model(spec_text), row, _events(database_url, row), day))

@@ -475,14 +475,7 @@ class Service:
             if cached is not None and _holds(cached, row):
                 return cached
             with reading(self.engine) as conn:
-                if cached is not None and cached.entries:
-                    newer = ledger.entries(conn, row.id, after=cached.entries[-1].position)
-                    if newer and newer[0].prev_hash == cached.entries[-1].hash:
-                        fresh = ledger.fold(newer, base=cached)
-                    else:
-                        fresh = ledger.history(conn, row.id)
-                else:
-                    fresh = ledger.history(conn, row.id)
+                fresh = ledger.extended(conn, row.id, cached)
             with self._lock:
                 self._histories[row.id] = fresh
         return fresh
