@@ -52,6 +52,24 @@ def test_each_entry_hashes_its_content_and_the_entry_before(cell: Cell) -> None:
     assert canonical({"b": 1, "a": "é"}) == '{"a":"é","b":1}'.encode()
 
 
+def test_text_of_any_script_is_stored_as_sent_and_the_chain_verifies(
+    cell: Cell, engine: Engine
+) -> None:
+    """Quotes, backslashes, control characters, right-to-left script and characters
+    outside the basic plane come back as sent, and every hash and signature checks."""
+    aid = cell.upload()
+    notes = 'قال "الوسيط" \\ تم\t— 😀 ok\n«é»'
+    ids = [record(cell, aid, notes=notes, publisher=f"Agence {n} — ☮")["id"] for n in range(3)]
+    for n, event_id in enumerate(ids):
+        r = cell.api("GET", f"/api/agreements/{aid}/events/{event_id}", "eli")
+        assert r.status_code == 200, r.text
+        recorded = r.json()["versions"][-1]["event"]
+        assert recorded["notes"] == notes
+        assert recorded["publisher"] == f"Agence {n} — ☮"
+    with reading(engine) as conn:
+        assert verify_all(conn, load_key(Path(os.environ["DETENTE_KEY_FILE"])))[1] is None
+
+
 def test_the_database_refuses_update_and_delete_on_the_ledger(cell: Cell, engine: Engine) -> None:
     aid = cell.upload()
     record(cell, aid)

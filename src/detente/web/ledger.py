@@ -365,10 +365,10 @@ _APPENDED = {
 }
 _APPEND_PG = (
     "WITH appended AS (INSERT INTO {ledger} (agreement_id, {columns}) "
-    "SELECT %(agreement)s, * FROM unnest({arrays})), "
+    "SELECT %(agreement)s, {columns} FROM json_to_recordset(%(rows)s::json) AS r({typed})), "
     "signed AS (INSERT INTO {signatures} (agreement_id, position, key_id, signature) "
-    "SELECT %(agreement)s, p, %(key_id)s, s FROM unnest(%(position)s::integer[], "
-    "%(signature)s::text[]) AS t(p, s)) "
+    "SELECT %(agreement)s, position, %(key_id)s, signature "
+    "FROM json_to_recordset(%(signed)s::json) AS s(position integer, signature text)) "
     "UPDATE {agreements} SET head_position = %(head_position)s, head_hash = %(head_hash)s "
     "WHERE id = %(agreement)s"
 ).format(
@@ -376,7 +376,7 @@ _APPEND_PG = (
     signatures=ledger_signatures.name,
     agreements=agreements.name,
     columns=", ".join(_APPENDED),
-    arrays=", ".join(f"%({c})s::{t}[]" for c, t in _APPENDED.items()),
+    typed=", ".join(f"{c} {t}" for c, t in _APPENDED.items()),
 )
 
 
@@ -477,15 +477,22 @@ def append_events(
         signatures = [_signature_row(signer, agreement_id, r["position"], r["hash"]) for r in rows]
         if conn.dialect.name == "postgresql":
             # One statement, one round trip: the rows, their signatures and the new head.
-            # Its text is the same whatever the number of rows (arrays, unnested), so it
-            # is neither compiled per batch nor prepared again by the server.
+            # Its text is the same whatever the number of rows (the rows go as one JSON
+            # document), so it is neither compiled per batch nor prepared again.
             conn.exec_driver_sql(
                 _APPEND_PG,
                 {
                     "agreement": agreement_id,
-                    **{c: [r[c] for r in rows] for c in _APPENDED},
+                    "rows": json.dumps(
+                        [{c: r[c] for c in _APPENDED} for r in rows], ensure_ascii=False
+                    ),
                     "key_id": signer.key_id,
-                    "signature": [s["signature"] for s in signatures],
+                    "signed": json.dumps(
+                        [
+                            {"position": s["position"], "signature": s["signature"]}
+                            for s in signatures
+                        ]
+                    ),
                     "head_position": position,
                     "head_hash": prev,
                 },
