@@ -377,12 +377,13 @@ def _anchored_window(
     # an earlier duty's fulfilment, when there is one, half the time
     if "fulfilled" in options[-1][0] and draw(st.booleans()):
         options = options[-1:]
-    # A party's act recorded in the log (semantics/acts.py) is not drawn here: a duty made
-    # by an act after the last phase is decided by the replay at the next "later" point,
-    # not on its own deadline, and a late delivery of a duty never counts in the replayed
-    # state, so conditions reading its outcome part the checker and the monitor. That known
-    # disagreement is kept in tests/test_released_outside_rounds.py until it is fixed; act
-    # anchors have their own checker, monitor and Spin tests (tests/test_act_anchors.py).
+    # A party's act recorded in the log (semantics/acts.py) is not drawn here. Made at a
+    # phase's expiry point with no phase running after it, the act creates a duty that
+    # the checker decides at its next time point, which can be a fixed day before the
+    # act's day plus the offset (the next phase's day 1, when that phase starts on an
+    # agreement made at the act's point); the replay decides it on the act's day plus the
+    # offset, so the two part for those days. Act anchors have their own checker, monitor
+    # and Spin tests (tests/test_act_anchors.py, tests/test_released_outside_rounds.py).
     anchor, room = draw(st.sampled_from(options))
     if draw(st.booleans()):
         within = {"hours": draw(st.integers(1, 24 * room))}

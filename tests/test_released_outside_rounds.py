@@ -1,16 +1,16 @@
-"""A disagreement between the checker and the monitor, found by the randomized differential
-test and kept here until it is fixed.
+"""A stock released by a duty outside an exchange's rounds counts in the replayed state,
+as in the checker's runs (found by the randomized differential test).
 
-Here a stock is released by a duty outside an exchange's rounds: a duty counted from a
-party's act, made on day 4, after the only phase ended on day 2. The release lands on
-day 6, the duty's deadline.
+The duty is counted from a party's act, made on day 4, after the only phase ended on
+day 2: no phase counts that day. The release lands on day 6, the duty's deadline.
 
-- The checker's run counts the release. ``released(h) >= 1`` then holds, so the ceasefire
-  clause ``cf`` (binding ``while: released(h) >= 1``) binds, and the hostilities of day 9
-  violate it.
-- The monitor's replay puts the duty's decision at the next "later" time point, day 5.
-  There the duty is not recorded. A duty delivered after its point never adds to the
-  stock count in the replayed state, so the count stays 0 and the act reads as lawful.
+- The checker's run creates the duty at the act and counts the release. ``released(h) >= 1``
+  then holds, so the ceasefire clause ``cf`` (binding ``while: released(h) >= 1``) binds,
+  and the hostilities of day 9 violate it.
+- The monitor's replay, in which every day is a point, counts the duty's days from the
+  act's day: it falls due on day 6 (act day + ``within``), not on the next day, so the
+  release is recorded there, counts in the state ``released()`` reads, and the hostilities
+  of day 9 are a violation too.
 - The report's totals count the release, and the duty reads fulfilled.
 """
 
@@ -19,8 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-
-import pytest
 
 from detente.language.model import Agreement
 from detente.monitor import monitor
@@ -66,12 +64,16 @@ def test_the_release_is_counted_in_the_totals() -> None:
     assert report.totals["a"]["h"] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: the monitor's replay does not count a release outside the rounds in "
-    "the state that released() reads (the checker does)",
-)
 def test_hostilities_while_the_condition_holds_are_a_violation() -> None:
     agreement = Agreement.model_validate(json.loads(SPEC.read_text(encoding="utf-8")))
     report = monitor(agreement, events(), entry_into_force=EIF, as_of=EIF + dt.timedelta(days=8))
     assert "r7" in [v["id"] for v in report.violations]
+
+
+def test_the_duty_falls_due_on_the_acts_day_plus_its_days() -> None:
+    """On day 5, the day after the act, the duty is still due (day 6 is its deadline); it
+    is not decided, nor read as not recorded, at the next day."""
+    agreement = Agreement.model_validate(json.loads(SPEC.read_text(encoding="utf-8")))
+    report = monitor(agreement, events(), entry_into_force=EIF, as_of=EIF + dt.timedelta(days=4))
+    o1 = report.obligation("o1")
+    assert (o1.status, o1.due_day, o1.due_in_days) == ("due", 6, 1)

@@ -13,6 +13,7 @@ from detente.semantics.conditions import (
     DUE_NEXT,
     NOT_CREATED,
     PENDING_BASE,
+    countdown,
     decode,
     encode,
 )
@@ -40,12 +41,28 @@ def create(m: Observations, t: list[int], evs: list[StepEvent]) -> None:
         elif trig.condition is None or not m.holds(trig.condition, s):
             continue
         day = m.point_day(s)
-        t[slot] = DUE_NEXT if day is None else encode(n, s[1], day + trig.within)
+        if day is not None:
+            t[slot] = encode(n, s[1], day + trig.within)
+        elif m.replay is not None:  # every day is a point: count the days from today
+            t[slot] = countdown(trig.within)
+        else:  # a "later" point, or no phase running: due at the next point
+            t[slot] = DUE_NEXT
         evs.append(Triggered(trig.clause))
     for k, cond in m.openers.items():
         if t[m.o_ng + k] == NOT_STARTED and m.holds(cond, s):
             t[m.o_ng + k] = OPEN
             evs.append(TalksOpened(k))
+
+
+def count_down(m: Observations, t: list[int]) -> None:
+    """A replay's new day: every duty counting down (created on a day no phase counts) is
+    a day nearer its deadline, and falls due today when its days have run out."""
+    for k in range(len(m.triggers)):
+        v = t[m.o_tr + k]
+        if v == -1:
+            t[m.o_tr + k] = DUE_NEXT
+        elif v < -1:
+            t[m.o_tr + k] = v + 1
 
 
 def carry(m: Observations, t: list[int], j: int, day_one: int | None) -> None:

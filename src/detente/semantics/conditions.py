@@ -30,6 +30,8 @@ from detente.language.model import Agreement, Clause
 #: A trigger slot's values: not created yet, decided (fulfilled, violated or not
 #: recorded: the clause's flags or the step events say which), due at the next time
 #: point; a pending duty due on day D of phase q is ``PENDING_BASE + D * phases + q``.
+#: In a replay only, a duty created where no phase's day is known counts down: ``-d``
+#: while it falls due ``d`` days later (:func:`countdown`).
 NOT_CREATED, DECIDED, DUE_NEXT, PENDING_BASE = 0, 1, 2, 3
 #: The furthest a trigger's deadline is carried in the calendar (days of a phase).
 MAX_DAY = 100_000
@@ -160,6 +162,18 @@ def due_days(
         if not changed:
             break
     return [out[q] - days[q] for q in range(len(days))]
+
+
+def created(value: int) -> bool:
+    """Whether a trigger slot's value is a duty created and not yet decided: counting down
+    (a replay), due at the next time point, or pending."""
+    return value < NOT_CREATED or value >= DUE_NEXT
+
+
+def countdown(within: int) -> int:
+    """A replay's trigger slot for a duty created on a day no phase counts: it falls due
+    ``within`` days later (at least the next day)."""
+    return -max(within, 1)
 
 
 def encode(phases: int, phase: int, day: int) -> int:

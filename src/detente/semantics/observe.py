@@ -323,7 +323,7 @@ class Observations(Tables):
             return False
         k = next((k for k, t in enumerate(self.triggers) if t.clause == clause), -1)
         if k >= 0:
-            return s[self.o_tr + k] >= conditions.DUE_NEXT
+            return conditions.created(s[self.o_tr + k])
         goes_on = self.continuing_of.get(clause)
         if goes_on is not None and s[self.o_ph + goes_on] == CONTINUING:
             return True  # falls due at every point while its phase continues

@@ -243,6 +243,8 @@ class System(Observations):
         """Steps 1 and 2: time passes to the next point, phases expire and start."""
         if self.anchored:
             anchor_days.count_down(self, st)
+        if self.replay is not None and self.triggers:
+            conditions.count_down(self, st)
         cur, clk = st[1], st[2]
         pts = self.pts[cur]
         m = len(pts)
