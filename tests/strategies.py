@@ -353,8 +353,9 @@ def _anchored_window(
     clauses: list[dict[str, Any]],
 ) -> dict[str, Any] | None:
     """A window ``within`` hours or days ``after`` an anchor (entry into force, a phase's
-    start, an earlier one-off duty's fulfilment), its deadline inside the anchor's phase;
-    None when no anchor leaves room."""
+    start, an earlier one-off duty's fulfilment, party a's act ``approve``), its deadline
+    inside the anchor's phase (an act's: up to 3 days after it); None when no fixed
+    anchor leaves room."""
     options: list[tuple[Any, int]] = []  # (anchor, days left in its phase after it)
     first = durations[0]
     if first is not None and first > 1:
@@ -377,13 +378,9 @@ def _anchored_window(
     # an earlier duty's fulfilment, when there is one, half the time
     if "fulfilled" in options[-1][0] and draw(st.booleans()):
         options = options[-1:]
-    # A party's act recorded in the log (semantics/acts.py) is not drawn here. Made at a
-    # phase's expiry point with no phase running after it, the act creates a duty that
-    # the checker decides at its next time point, which can be a fixed day before the
-    # act's day plus the offset (the next phase's day 1, when that phase starts on an
-    # agreement made at the act's point); the replay decides it on the act's day plus the
-    # offset, so the two part for those days. Act anchors have their own checker, monitor
-    # and Spin tests (tests/test_act_anchors.py, tests/test_released_outside_rounds.py).
+    # or a party's act recorded in the log (semantics/acts.py): no fixed day, any time
+    # fits, so the duty it makes may fall due in a later phase, or after the last one
+    options.append(({"act": "approve", "by": "a"}, 3))
     anchor, room = draw(st.sampled_from(options))
     if draw(st.booleans()):
         within = {"hours": draw(st.integers(1, 24 * room))}

@@ -28,7 +28,7 @@ from detente.language.model import Agreement
 from detente.monitor import Event, MonitorReport, iter_events, monitor, write_events
 from detente.semantics import System, amendments
 from detente.semantics.acts import ActDone
-from detente.semantics.conditions import DUE_NEXT
+from detente.semantics.conditions import DUE_NEXT, PENDING_BASE
 from detente.semantics.continuing import days_between, key_of, recurrence
 from detente.semantics.events import (
     Agreed,
@@ -299,10 +299,13 @@ def random_run(agreement: Agreement, seed: int) -> Iterator[tuple[Run, State]]:
                 due_day = days_between(first, every, since, since + every)[0]
                 run.day = max(run.day, run.starts[cur] + due_day - 1)
         # a duty triggered at the step before, due "at the next point" (it was a "later"
-        # one), is decided here for its deadline: that step's day plus its days (the
+        # one, or one where no phase was running) and not carried into a phase starting
+        # here, is decided here for its deadline: that step's day plus its days (the
         # replay's countdown); a "later" point here stands for a run of days reaching it
+        stopped = m.in_force(state) and not m.is_later(state) and m.point_day(state) is None
         for k, trig in enumerate(m.triggers):
-            if state[m.o_tr + k] == DUE_NEXT:
+            v = state[m.o_tr + k]
+            if arrived[m.o_tr + k] == v and (v == DUE_NEXT or (stopped and v >= PENDING_BASE)):
                 run.trigger_due[trig.clause] = before + trig.within
                 if m.is_later(arrived):
                     run.day = max(run.day, before + trig.within)

@@ -45,7 +45,12 @@ def create(m: Observations, t: list[int], evs: list[StepEvent]) -> None:
             t[slot] = encode(n, s[1], day + trig.within)
         elif m.replay is not None:  # every day is a point: count the days from today
             t[slot] = countdown(trig.within)
-        else:  # a "later" point, or no phase running: due at the next point
+        elif (ended := m.local_day(s)) is not None:
+            # a fixed point of a phase that has just ended, no phase running: counted in
+            # that phase's days, carried into the next phase if it starts (else due at
+            # the next point, a "later" one)
+            t[slot] = encode(n, s[1], ended + trig.within)
+        else:  # a "later" point: due at the next point, or carried into a phase starting there
             t[slot] = DUE_NEXT
         evs.append(Triggered(trig.clause))
     for k, cond in m.openers.items():
@@ -68,10 +73,16 @@ def count_down(m: Observations, t: list[int]) -> None:
 def carry(m: Observations, t: list[int], j: int, day_one: int | None) -> None:
     """Phase ``j`` starts: pending duties counted in the phase before are counted on in
     ``j`` (``day_one``: the earlier phase's day that is ``j``'s day 1; None: unknown, so
-    they fall due at the next time point)."""
+    they fall due at the next time point). Starting after a "later" point (``day_one``
+    None), ``j``'s day 1 is the day after it: a duty created there (due at the next
+    point) falls due on that day plus its days, on ``j``'s day of that number (in the
+    checker; a replay counts such a duty down by itself)."""
     n = len(m.phases)
-    for k in range(len(m.triggers)):
+    for k, trig in enumerate(m.triggers):
         v = t[m.o_tr + k]
+        if v == DUE_NEXT and day_one is None and m.replay is None:
+            t[m.o_tr + k] = encode(n, j, max(trig.within, 1))
+            continue
         if v < PENDING_BASE:
             continue
         q, d = decode(n, v)

@@ -16,8 +16,8 @@ from detente.export.promela.effects import effects
 from detente.export.promela.formulas import formula
 from detente.export.promela.ltl import Observer
 from detente.export.promela.phases import expiry, starts
-from detente.export.promela.syntax import OTHERWISE_SKIP, all_of, any_of, comment
-from detente.export.promela.tables import Tables, running
+from detente.export.promela.syntax import OTHERWISE_SKIP, all_of, comment
+from detente.export.promela.tables import Tables
 from detente.export.promela.timepoints import next_time_point
 from detente.language import expressions as ex
 from detente.language.calendar import trigger_days
@@ -85,10 +85,9 @@ def _completion(t: Tables, observers: Sequence[Observer]) -> list[str]:
 
 def _conditions(t: Tables) -> list[str]:
     """End of step 5: triggered duties whose condition now holds are created (due N days
-    from this step's day, or at the next step when no phase is running or the step was a
-    "later" one), and talks whose condition now holds open."""
+    from this step's day, counted on in a phase that starts after it), and talks whose
+    condition now holds open."""
     lines: list[str] = []
-    running_now = any_of(running(ph.id) for ph in t.agreement.phases)
     for c, o in t.triggered:
         v = t.cid[c.id]
         a = o.act_anchor
@@ -100,8 +99,7 @@ def _conditions(t: Tables) -> list[str]:
         lines += [
             f"    /* clause {c.id} is created once {why} */",
             f"    if :: agr != TERMINATED && tr_{v} == 0 && {cond} ->",
-            f"         if :: !lat && ({running_now}) -> tr_{v} = day + {trigger_days(o)}"
-            f" :: else -> tr_{v} = day fi",
+            f"         tr_{v} = day + {trigger_days(o)}",
             OTHERWISE_SKIP,
         ]
     for c, g in t.negotiations:
