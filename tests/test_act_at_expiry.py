@@ -27,6 +27,7 @@ from detente.monitor import Event, monitor
 from detente.semantics import System
 from detente.semantics.acts import ActDone
 from detente.semantics.events import Agreed, Fulfilled
+from tests.logs import logged
 
 SPEC = """\
 agreement:
@@ -103,19 +104,8 @@ def events(act_day: int = 5) -> list[Event]:
         (act_day, "b", "negotiations_agree", "n1", None, None),
         (act_day + 2, "a", "release", "o1", 1, "h"),
     ]
-    return [
-        Event(
-            id=f"r{i}",
-            date=EIF + dt.timedelta(days=day - 1),
-            actor=actor,
-            action=action,
-            source="https://example.org/log",
-            clause=clause,
-            quantity=quantity,
-            category=category,
-        )
-        for i, (day, actor, action, clause, quantity, category) in enumerate(rows)
-    ]
+    columns = ("actor", "action", "clause", "quantity", "category")
+    return logged(EIF, columns, rows, "https://example.org/log")
 
 
 def test_the_checker_makes_the_duty_due_on_the_acts_day_plus_its_days() -> None:

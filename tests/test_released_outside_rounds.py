@@ -23,6 +23,7 @@ from pathlib import Path
 from detente.language.model import Agreement
 from detente.monitor import monitor
 from detente.monitor.events import Event
+from tests.logs import logged
 
 SPEC = Path(__file__).parent / "fixtures" / "released_outside_rounds.json"
 EIF = dt.date(2024, 1, 1)
@@ -41,20 +42,8 @@ ROWS = [
 
 
 def events() -> list[Event]:
-    return [
-        Event(
-            id=f"r{i}",
-            date=EIF + dt.timedelta(days=day - 1),
-            actor=actor,
-            action=action,
-            source="https://example.org/generated",
-            clause=clause,
-            round=rnd,
-            quantity=quantity,
-            category=category,
-        )
-        for i, (day, actor, action, clause, rnd, quantity, category) in enumerate(ROWS)
-    ]
+    columns = ("actor", "action", "clause", "round", "quantity", "category")
+    return logged(EIF, columns, ROWS, "https://example.org/generated")
 
 
 def test_the_release_is_counted_in_the_totals() -> None:
