@@ -16,7 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from detente.web import accounts
-from detente.web.db import open_database, writing
+from detente.web.db import is_sqlite, open_database, sqlite_file, writing
 from detente.web.limits import BodyLimit
 from detente.web.service import Service
 from detente.web.signing import Signer, key_path, load_key
@@ -141,10 +141,7 @@ def create_app(
     )
     app.state.engine = engine
     # The render process reads the ledger from the database itself: not one in memory.
-    url = engine.url
-    in_memory = url.get_backend_name() == "sqlite" and (
-        url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
-    )
+    in_memory = is_sqlite(engine) and sqlite_file(engine) is None
     render_process = render_process and not in_memory
     app.state.render_process = render_process
     if render_process:

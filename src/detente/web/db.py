@@ -39,6 +39,15 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+def sqlite_file(engine_or_url: Engine | str) -> str | None:
+    """The SQLite database's file; None for another database or one in memory (which no
+    other connection, nor another process, can open)."""
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    if url.get_backend_name() != "sqlite" or url.query.get("mode") == "memory":
+        return None
+    return None if url.database in (None, "", ":memory:") else url.database
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` with the settings the ledger's durability relies on."""
     if is_sqlite(url):

@@ -22,6 +22,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from detente.web.db import sqlite_file
+
 FALLBACK: Any = object()
 PG_CONNECTIONS = 8
 
@@ -60,9 +62,7 @@ class HeadReader:
         self.backend = url.get_backend_name()
         self._lock = threading.Lock()
         self._sqlite: sqlite3.Connection | None = None
-        self._sqlite_path = url.database if self.backend == "sqlite" else None
-        if self._sqlite_path in (None, "", ":memory:") or url.query.get("mode") == "memory":
-            self._sqlite_path = None
+        self._sqlite_path = sqlite_file(engine)
         self._pg_conninfo = (
             url.set(drivername="postgresql").render_as_string(hide_password=False)
             if self.backend == "postgresql" and url.get_driver_name() == "psycopg"
