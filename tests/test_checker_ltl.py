@@ -139,6 +139,21 @@ def test_find_lasso_returns_a_cycle_through_every_accepting_set() -> None:
     assert find_lasso([0, 1], lambda n: [1] if n == 0 else [0], lambda n: n == 0, []) is None
 
 
+def test_find_lasso_asks_the_region_once_a_node() -> None:
+    """The region is a predicate on a state (unpacked from the graph): asked once a node,
+    not once an edge, on a complete graph of five nodes."""
+    asked: list[int] = []
+
+    def region(n: int) -> bool:
+        asked.append(n)
+        return n != 4
+
+    nodes = list(range(5))
+    found = find_lasso(nodes, lambda n: [x for x in nodes if x != n], region, [])
+    assert found is not None and found[0] == 0
+    assert sorted(asked) == nodes
+
+
 def test_operators_on_a_fixed_word() -> None:
     word = [(False, False), (True, False), (True, True)]
     assert evaluate(ex.Temporal("F", Q), word, 2)

@@ -3,6 +3,7 @@ it reached (which bound, how many states, how much memory), never a wrong ``hold
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -57,6 +58,32 @@ def test_memory_bound_stops_the_explorer_mid_way(monkeypatch: pytest.MonkeyPatch
     assert g.stopped.memory > g.stopped.bound
     assert len(g.offsets) - 1 <= g.size
     assert all(t < g.size for t in g.targets)
+
+
+def test_the_collector_is_paused_while_exploring_and_back_after_a_stop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The explorer pauses the cyclic collector (its loop makes no cycle) and puts it
+    back as it was, also when a bound stops it half way."""
+    agreement = load_text(member_yaml(4), "family-4.yaml")
+    seen: list[bool] = []
+
+    def rss() -> int:
+        seen.append(gc.isenabled())
+        return 2**40  # past any bound: the first reading stops it
+
+    monkeypatch.setattr(explore, "rss", rss)
+    assert gc.isenabled()
+    g = explore.Graph(Context(agreement).model, max_memory=2**30)
+    g.explore()
+    assert g.stopped is not None and g.stopped.kind == "memory"
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        explore.Graph(Context(agreement).model).explore()
+        assert not gc.isenabled()  # a caller's own pause is kept
+    finally:
+        gc.enable()
 
 
 def test_the_api_answers_unknown_with_the_memory_bound() -> None:

@@ -8,6 +8,7 @@ parent pointers give a shortest path to it.
 
 from __future__ import annotations
 
+import gc
 import sys
 from array import array
 from collections import deque
@@ -263,6 +264,19 @@ class Graph:
         self.states = States(self.interned)
 
     def explore(self) -> Graph:
+        """Explore breadth-first until every state is expanded or a bound is reached.
+
+        The cyclic garbage collector is paused meanwhile: the loop makes millions of
+        short-lived tuples and no cycle, so its passes only cost time."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._explore()
+        finally:
+            if paused:
+                gc.enable()
+
+    def _explore(self) -> Graph:
         m, interned, parent, targets, offsets = (
             self.model,
             self.interned,
@@ -381,8 +395,10 @@ def find_lasso(
     component. The loop starts and ends at the entry.
     """
     order = {n: k for k, n in enumerate(nodes)}
-    inside = [n for n in nodes if region(n)]
-    comp = _sccs(inside, lambda n: [x for x in succ(n) if x in order and region(x)])
+    # the region asked once a node, not once an edge (a node has tens of edges)
+    within = {n: region(n) for n in nodes}
+    inside = [n for n in nodes if within[n]]
+    comp = _sccs(inside, lambda n: [x for x in succ(n) if within.get(x, False)])
     best: tuple[int, list[int]] | None = None
     members: dict[int, list[int]] = {}
     for n, c in comp.items():
