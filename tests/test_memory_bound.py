@@ -7,6 +7,7 @@ import gc
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,44 @@ def test_states_bound_is_reported_as_such() -> None:
     e = r["no_unilateral_exit(a)"]
     assert e.verdict == "unknown" and e.bound == 50
     assert e.limit is not None and e.limit.kind == "states" and e.limit.states == 50
+
+
+def test_a_deadline_passed_stops_the_explorer_at_once() -> None:
+    agreement = load_text(member_yaml(4), "family-4.yaml")
+    g = explore.Graph(Context(agreement).model, deadline=time.monotonic() - 1, max_seconds=2.5)
+    g.explore()
+    assert not g.complete and g.size == 1 and not g.targets
+    assert g.stopped is not None and g.stopped.kind == "time" and g.stopped.bound == 2.5
+
+
+def test_the_api_answers_unknown_with_the_time_bound() -> None:
+    """Family 9 (106,716 states, seconds to explore) given a quarter of a second: every
+    expectation that explores is unknown, stopped by the time bound, and the states
+    explored are a fraction of the member's."""
+    agreement = load_text(member_yaml(9), "family-9.yaml")
+    r = detente.check(agreement, max_seconds=0.25)
+    explored = [e for e in r.expectations if e.states or e.verdict == "unknown"]
+    assert explored and all(e.verdict == "unknown" for e in explored)
+    for e in explored:
+        assert e.limit is not None and e.limit.kind == "time" and e.limit.bound == 0.25
+        assert e.limit.states == e.states
+    assert r.states_explored < 106_716
+    assert not r.ok
+
+
+def test_cli_json_says_the_time_bound(tmp_path: Path) -> None:
+    spec = tmp_path / "family-9.yaml"
+    spec.write_text(member_yaml(9))
+    proc = subprocess.run(
+        [sys.executable, "-m", "detente.cli", "check", "--json", str(spec), "--max-seconds", "0.5"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    out = json.loads(proc.stdout)
+    unknown = [e for e in out["expectations"] if e["verdict"] == "unknown"]
+    assert unknown
+    for e in unknown:
+        assert e["bound"]["kind"] == "time" and e["bound"]["bound"] == 0.5

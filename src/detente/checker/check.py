@@ -29,16 +29,19 @@ def check(
     *,
     max_states: int | None = DEFAULT_MAX_STATES,
     max_memory: int | Literal["auto"] | None = AUTO,
+    max_seconds: float | None = None,
     progress: Callable[[int], None] | None = None,
     compact: bool = False,
 ) -> CheckResult:
     """Check every expectation of an agreement (or of the spec file at a path).
 
     A verdict is ``holds``, ``violated`` (with the shortest counterexample for a safety
-    property, a path and a loop for a liveness one, told as a story) or ``unknown``
-    when ``max_states`` was reached first, or ``max_memory`` (bytes of the process's
-    resident memory; ``"auto"``: half of the memory available now; None: no bound):
-    never a wrong ``holds``. An unknown verdict's ``limit`` says which bound it reached.
+    property, a path and a loop for a liveness one, told as a story) or ``unknown`` when
+    a bound was reached first, never a wrong ``holds``. The bounds: ``max_states``;
+    ``max_memory`` (bytes of the process's resident memory; ``"auto"``: half of the
+    memory available now; None: no bound); ``max_seconds`` (exploring stops that many
+    seconds after the check begins; None: no bound). An unknown verdict's ``limit``
+    says which bound it reached.
     ``compact`` stores the explored states as fixed-size records (about a third less
     memory per state, about a tenth slower) rather than in a dict.
     """
@@ -54,6 +57,7 @@ def check(
         agreement,
         max_states=max_states,
         max_memory=max_memory,
+        max_seconds=max_seconds,
         progress=progress,
         compact=compact,
     )

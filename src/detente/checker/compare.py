@@ -154,12 +154,17 @@ def compare(
     *,
     max_states: int | None = DEFAULT_MAX_STATES,
     max_memory: int | Literal["auto"] | None = AUTO,
+    max_seconds: float | None = None,
 ) -> Comparison:
-    """Compare drafts: their clause differences from the first and their verdicts."""
+    """Compare drafts: their clause differences from the first and their verdicts (each
+    draft checked within the bounds, as :func:`check` does)."""
     from detente.language.loader import load
 
     agreements = [d if isinstance(d, Agreement) else load(d) for d in drafts]
-    results = [check(a, max_states=max_states, max_memory=max_memory) for a in agreements]
+    results = [
+        check(a, max_states=max_states, max_memory=max_memory, max_seconds=max_seconds)
+        for a in agreements
+    ]
     first = agreements[0]
     changes = {a.id: clause_changes(first, a) for a in agreements[1:]}
     labels: dict[str, str | None] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -56,6 +57,7 @@ class Context:
         *,
         max_states: int | None = None,
         max_memory: int | None = None,
+        max_seconds: float | None = None,
         progress: Callable[[int], None] | None = None,
         compact: bool = False,
     ) -> None:
@@ -75,6 +77,9 @@ class Context:
             )
         self.max_states = max_states
         self.max_memory = max_memory
+        #: Every exploration of this check stops at one instant, ``max_seconds`` from now.
+        self.max_seconds = max_seconds
+        self.deadline = None if max_seconds is None else time.monotonic() + max_seconds
         self.progress = progress
         self._graphs: dict[tuple[int, bool, bool], Graph] = {}
         self._dropped = 0  # states of graphs not kept (stopped by the memory bound)
@@ -96,6 +101,8 @@ class Context:
             powers,
             max_states=self.max_states,
             max_memory=self.max_memory,
+            deadline=self.deadline,
+            max_seconds=self.max_seconds,
             progress=self.progress,
             table="records" if self.compact else "dict",
         )

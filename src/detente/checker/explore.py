@@ -14,6 +14,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from time import monotonic
 from typing import Literal, overload
 
 from detente.checker.memory import rss
@@ -249,6 +250,10 @@ class Graph:
     powers: bool = True
     max_states: int | None = None
     max_memory: int | None = None  # bytes of resident memory (the whole process)
+    #: The instant (``time.monotonic()``) exploring stops, and the bound in seconds it
+    #: came from (what a :class:`Limit` reports).
+    deadline: float | None = None
+    max_seconds: float | None = None
     table: Literal["records", "dict"] = "dict"
     states: States = field(init=False)
     parent: array[int] = field(default_factory=lambda: array("i"))
@@ -292,6 +297,9 @@ class Graph:
         mem_bound = -1 if self.max_memory is None else self.max_memory
         if mem_bound >= 0 and (used := rss()) > mem_bound:
             return self._stop("memory", mem_bound, used)
+        deadline = self.deadline
+        if deadline is not None and monotonic() > deadline:
+            return self._stop("time", self.max_seconds or 0.0, rss())
         succ = m.successors
         forbid, powers = self.forbid, self.powers
         find, add, state = interned.find, interned.add, interned.state
@@ -301,6 +309,8 @@ class Graph:
         rec = interned if isinstance(interned, Records) else Records(0)
         recs, size, table, mask = rec.recs, rec.size, rec.table, rec.mask
         while i < len(interned):
+            if deadline is not None and not i & 63 and monotonic() > deadline:
+                return self._stop("time", self.max_seconds or 0.0, rss())
             for t in succ(state(i), forbid=forbid, powers=powers):
                 if fast:
                     try:
@@ -341,7 +351,7 @@ class Graph:
         self.complete = True
         return self
 
-    def _stop(self, kind: Literal["states", "memory"], bound: int, used: int) -> Graph:
+    def _stop(self, kind: Literal["states", "memory", "time"], bound: float, used: int) -> Graph:
         """Stop exploring: the partly expanded state keeps no edges."""
         del self.targets[self.offsets[-1] :]
         self.complete = False

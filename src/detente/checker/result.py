@@ -33,12 +33,13 @@ STEP_COLUMNS = ["step", "day", "loop", "text", "clauses"]
 @dataclass(frozen=True)
 class Limit:
     """The bound an exploration reached before it could answer: ``kind`` is ``"states"``
-    (``--max-states``) or ``"memory"`` (``--max-memory``, bytes of resident memory),
-    ``bound`` its value, ``states`` the states stored then and ``memory`` the process's
-    resident bytes then."""
+    (``--max-states``), ``"memory"`` (``--max-memory``, bytes of resident memory) or
+    ``"time"`` (``--max-seconds``, seconds since the check began exploring), ``bound``
+    its value, ``states`` the states stored then and ``memory`` the process's resident
+    bytes then."""
 
-    kind: Literal["states", "memory"]
-    bound: int
+    kind: Literal["states", "memory", "time"]
+    bound: int | float
     states: int
     memory: int
 
@@ -62,7 +63,7 @@ class ExpectationResult:
     story: list[StoryStep] = field(default_factory=list)
     states: int = 0
     summary: str = ""
-    bound: int | None = None
+    bound: int | float | None = None
     #: The verdict on the draft in one sentence ("This wording lets … while Hamas complies.").
     finding: str = ""
     #: Why the protected party wants it: the expectation's ``position``, in its sources' words.

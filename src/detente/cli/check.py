@@ -82,6 +82,15 @@ def check_command(
             "half of the memory available when the check starts; 'none' sets no bound.",
         ),
     ] = "auto",
+    max_seconds: Annotated[
+        float | None,
+        typer.Option(
+            "--max-seconds",
+            min=0.0,
+            help="Stop exploring this many seconds after the check begins (verdict "
+            "unknown). Default: no time bound.",
+        ),
+    ] = None,
     compact: Annotated[
         bool,
         typer.Option(
@@ -103,6 +112,7 @@ def check_command(
             agreement,
             max_states=max_states,
             max_memory=memory,
+            max_seconds=max_seconds,
             progress=progress,
             compact=compact,
         )
@@ -129,13 +139,24 @@ def compare_command(
             "available memory) or 'none'.",
         ),
     ] = "auto",
+    max_seconds: Annotated[
+        float | None,
+        typer.Option(
+            "--max-seconds", min=0.0, help="Bound on each draft's exploring time, in seconds."
+        ),
+    ] = None,
 ) -> None:
     """Compare drafts: clause-level differences and the drafts × expectations matrix."""
     from detente.checker.compare import compare
     from detente.reports.check_terminal import print_comparison
 
     agreements = [load_spec(p) for p in paths]
-    comparison = compare(agreements, max_states=max_states, max_memory=_max_memory(max_memory))
+    comparison = compare(
+        agreements,
+        max_states=max_states,
+        max_memory=_max_memory(max_memory),
+        max_seconds=max_seconds,
+    )
     if as_json:
         sys.stdout.write(json.dumps(comparison.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:

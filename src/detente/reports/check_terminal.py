@@ -93,9 +93,14 @@ def _limit(e: ExpectationResult) -> str:
     lim = e.limit
     if lim is not None and lim.kind == "memory":
         return (
-            f"the memory bound of {human(lim.bound)} was reached after {lim.states:,} "
+            f"the memory bound of {human(int(lim.bound))} was reached after {lim.states:,} "
             f"state{'' if lim.states == 1 else 's'} "
             f"(the process held {human(lim.memory)}) before an answer; raise --max-memory."
+        )
+    if lim is not None and lim.kind == "time":
+        return (
+            f"the time bound of {lim.bound:g} s was reached after {lim.states:,} "
+            f"state{'' if lim.states == 1 else 's'} before an answer; raise --max-seconds."
         )
     bound = lim.bound if lim is not None else e.bound
     return f"the bound of {bound or 0:,} states was reached before an answer; raise --max-states."
