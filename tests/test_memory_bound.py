@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,13 +99,13 @@ def test_the_api_answers_unknown_with_the_memory_bound() -> None:
     assert not r.ok
 
 
-def test_cli_json_says_the_bound(tmp_path: Path) -> None:
-    """A family member that needs more than 1 MB checked within 1 MB: every explored
-    expectation is unknown, and the JSON says which bound, the states and the memory."""
+def _unknown_in_cli_json(tmp_path: Path, *bound: str) -> list[dict[str, Any]]:
+    """``detente check --json`` on family 9 with ``bound`` (exit code 1): its unknown
+    expectations, after checking that the others say no bound."""
     spec = tmp_path / "family-9.yaml"
     spec.write_text(member_yaml(9))
     proc = subprocess.run(
-        [sys.executable, "-m", "detente.cli", "check", "--json", str(spec), "--max-memory", "1M"],
+        [sys.executable, "-m", "detente.cli", "check", "--json", str(spec), *bound],
         capture_output=True,
         text=True,
         timeout=120,
@@ -112,12 +113,18 @@ def test_cli_json_says_the_bound(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1, proc.stderr
     out = json.loads(proc.stdout)
-    unknown = [e for e in out["expectations"] if e["verdict"] == "unknown"]
+    assert all(e["bound"] is None for e in out["expectations"] if e["verdict"] != "unknown")
+    unknown: list[dict[str, Any]] = [e for e in out["expectations"] if e["verdict"] == "unknown"]
     assert unknown
-    for e in unknown:
+    return unknown
+
+
+def test_cli_json_says_the_bound(tmp_path: Path) -> None:
+    """A family member that needs more than 1 MB checked within 1 MB: every explored
+    expectation is unknown, and the JSON says which bound, the states and the memory."""
+    for e in _unknown_in_cli_json(tmp_path, "--max-memory", "1M"):
         assert e["bound"]["kind"] == "memory" and e["bound"]["bound"] == 2**20
         assert e["bound"]["memory_bytes"] > 2**20 and e["bound"]["states"] == e["states"]
-    assert all(e["bound"] is None for e in out["expectations"] if e["verdict"] != "unknown")
 
 
 def test_states_bound_is_reported_as_such() -> None:
@@ -152,18 +159,6 @@ def test_the_api_answers_unknown_with_the_time_bound() -> None:
 
 
 def test_cli_json_says_the_time_bound(tmp_path: Path) -> None:
-    spec = tmp_path / "family-9.yaml"
-    spec.write_text(member_yaml(9))
-    proc = subprocess.run(
-        [sys.executable, "-m", "detente.cli", "check", "--json", str(spec), "--max-seconds", "0.5"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 1, proc.stderr
-    out = json.loads(proc.stdout)
-    unknown = [e for e in out["expectations"] if e["verdict"] == "unknown"]
-    assert unknown
-    for e in unknown:
+    for e in _unknown_in_cli_json(tmp_path, "--max-seconds", "0.5"):
         assert e["bound"]["kind"] == "time" and e["bound"]["bound"] == 0.5
+        assert e["bound"]["states"] == e["states"]
